@@ -1,0 +1,21 @@
+/**
+ * The {@code ccflare} daemon: loads the configuration, wires the modules together, runs the
+ * Jetty server and owns the process lifecycle (signals, drain, flush, exit codes).
+ */
+module ccflare.server {
+    requires ccflare.core;
+    requires ccflare.protocol;
+    requires ccflare.db;
+    requires ccflare.providers;
+    requires ccflare.proxy;
+    requires ccflare.api;
+    requires org.slf4j;
+    requires org.eclipse.jetty.server;
+    requires org.eclipse.jetty.unixdomain.server;
+    // The log level is set and the live log stream is fed through Logback's API.
+    requires ch.qos.logback.classic;
+    requires ch.qos.logback.core;
+    // The JSON config file is read with the same codec as the API.
+    requires com.fasterxml.jackson.databind;
+    exports ccflare.server;
+}
