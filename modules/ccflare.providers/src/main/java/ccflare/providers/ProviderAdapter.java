@@ -3,6 +3,7 @@ package ccflare.providers;
 import ccflare.core.Credentials;
 import ccflare.core.ProviderKind;
 import ccflare.core.RateLimitState;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -34,6 +35,9 @@ public interface ProviderAdapter {
      */
     RateLimitReading readRateLimit(int status, Function<String, String> header, long nowMs, RateLimitState previous);
 
-    /** A fresh scanner for one response body of the given content type (may be empty). */
-    UsageScanner newUsageScanner(String contentType);
+    /**
+     * A fresh scanner for one response body of the given content type (may be empty); it reads
+     * {@code clock} to time the first and last tokens.
+     */
+    UsageScanner newUsageScanner(String contentType, InstantSource clock);
 }
