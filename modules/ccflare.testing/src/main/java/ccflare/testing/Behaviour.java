@@ -53,12 +53,19 @@ public sealed interface Behaviour {
      */
     static Behaviour resetMidStream(int afterEvents) { return new Interrupt(afterEvents, true); }
 
+    /**
+     * Accepts the request and then drops the connection without sending a byte: RST when {@code reset},
+     * otherwise a clean FIN. Models an upstream that fails before the first byte.
+     */
+    static Behaviour dropConnection(boolean reset) { return new Drop(reset); }
+
     /** Like {@link #resetMidStream} but closes the connection cleanly (FIN) without ending the chunked body. */
     static Behaviour closeMidStream(int afterEvents) { return new Interrupt(afterEvents, false); }
 
     /**
      * A 200 SSE stream that sends {@code afterEvents} events and then an in-band
      * {@code event: error} with {@code {"type":"error","error":{"type":<errorType>,…}}}, then ends cleanly.
+     * A non-streaming request gets that error object as its 200 body.
      */
     static Behaviour inBandError(int afterEvents, String errorType) { return new InBandError(afterEvents, errorType); }
 
@@ -136,6 +143,9 @@ public sealed interface Behaviour {
             if (afterEvents < 0) throw new IllegalArgumentException("afterEvents: " + afterEvents + " (expected: >= 0)");
         }
     }
+
+    /** See {@link #dropConnection}. */
+    record Drop(boolean reset) implements Behaviour {}
 
     /** See {@link #inBandError}. */
     record InBandError(int afterEvents, String errorType) implements Behaviour {

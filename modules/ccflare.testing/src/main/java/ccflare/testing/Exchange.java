@@ -152,7 +152,13 @@ final class Exchange {
 
     /** Ends the connection on purpose mid-response: RST when {@code reset}, otherwise a clean FIN. */
     void kill(boolean reset) {
-        pause(KILL_GRACE);
+        if (response.isCommitted()) {
+            try {
+                pause(KILL_GRACE);
+            } catch (PeerGone alreadyGone) {
+                // Nothing left to deliver; close anyway so the connection is not reused.
+            }
+        }
         settled.set(true);
         done();
         EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();

@@ -148,6 +148,12 @@ public final class FakeUpstream implements AutoCloseable {
     /** {@code http://127.0.0.1:PORT}, without a trailing slash. */
     public URI baseUri() { return baseUri; }
 
+    /** {@link #baseUri()} followed by {@code pathAndQuery}, e.g. {@code uri("/v1/messages?beta=true")}. */
+    public URI uri(String pathAndQuery) {
+        if (!pathAndQuery.startsWith("/")) throw new IllegalArgumentException("pathAndQuery: must start with '/'");
+        return URI.create(baseUri + pathAndQuery);
+    }
+
     /** Stops the server; held requests ({@link Behaviour#hang()}) are released without counting as aborts. */
     @Override
     public void close() {
@@ -246,6 +252,15 @@ public final class FakeUpstream implements AutoCloseable {
     /** The received requests whose path (without query) equals {@code path}. */
     public List<Received> requests(String path) {
         return requests().stream().filter(r -> r.path().equals(path)).toList();
+    }
+
+    /**
+     * The received requests that carried {@code credential}, as {@code x-api-key} or as the bearer token
+     * of {@code authorization} (the per-account view of the traffic).
+     */
+    public List<Received> requestsWithCredential(String credential) {
+        return requests().stream().filter(r -> credential.equals(r.header("x-api-key")) || credential.equals(r.credential()))
+                .toList();
     }
 
     /**
@@ -357,7 +372,9 @@ public final class FakeUpstream implements AutoCloseable {
             }
             route(ex, r);
         } catch (Exchange.PeerGone gone) {
-            ex.fail(new IOException("peer gone"));
+            // Closing: drop the connection; failing the callback would make Jetty answer 500 instead.
+            if (closing) ex.kill(false);
+            else ex.fail(new IOException("peer gone"));
         } catch (IOException e) {
             ex.peerGone(e);
             ex.fail(e);
@@ -449,6 +466,10 @@ public final class FakeUpstream implements AutoCloseable {
                     b = program.step(d.then());
                 }
                 case Behaviour.Hang h -> ex.awaitGone();
+                case Behaviour.Drop d -> {
+                    ex.kill(d.reset());
+                    return;
+                }
                 case Behaviour.Fail f -> {
                     fail(ex, api, f);
                     return;

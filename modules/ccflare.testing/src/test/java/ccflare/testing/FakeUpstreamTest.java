@@ -360,6 +360,65 @@ class FakeUpstreamTest {
         assertThat(upstream.inFlight()).isZero();
     }
 
+    @Test
+    void dropConnectionFailsTheRequestBeforeAnyByte() {
+        upstream.behave("k", Behaviour.dropConnection(true));
+        upstream.behave("k2", Behaviour.dropConnection(false));
+
+        assertThatThrownBy(() -> TestHttp.postJson(uri("/v1/messages"), ANTHROPIC_JSON, "x-api-key", "k"))
+                .isInstanceOf(UncheckedIOException.class);
+        assertThatThrownBy(() -> TestHttp.postJson(uri("/v1/messages"), ANTHROPIC_JSON, "x-api-key", "k2"))
+                .isInstanceOf(UncheckedIOException.class);
+        assertThat(upstream.requestsWithCredential("k")).hasSize(1);
+        assertThat(upstream.abortedResponses()).isZero();
+    }
+
+    @Test
+    void countsAnAbortWhenTheClientGivesUpDuringASlowFirstByte() {
+        upstream.behave("k", Behaviour.slowFirstByte(Duration.ofSeconds(30)));
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try {
+            HttpRequest req = HttpRequest.newBuilder(uri("/v1/messages")).timeout(Duration.ofMillis(200))
+                    .header("x-api-key", "k").POST(HttpRequest.BodyPublishers.ofString(ANTHROPIC_JSON)).build();
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> client.send(req, HttpResponse.BodyHandlers.ofString()))
+                    .isInstanceOf(java.net.http.HttpTimeoutException.class);
+
+            assertThat(upstream.awaitAborts(1, Duration.ofSeconds(3))).isTrue();
+            assertThat(upstream.abortedAtNanos().getFirst() - t0).isLessThan(Duration.ofSeconds(2).toNanos());
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
+    void closeReleasesHeldRequestsPromptlyWithoutCountingAborts() {
+        upstream.behave("k", Behaviour.hang());
+        CompletableFuture<TestHttp.Reply> held = CompletableFuture.supplyAsync(
+                () -> TestHttp.postJson(uri("/v1/messages"), ANTHROPIC_JSON, "x-api-key", "k"));
+        upstream.awaitRequest(0, Duration.ofSeconds(2));
+
+        long t0 = System.nanoTime();
+        upstream.close();
+
+        assertThat(System.nanoTime() - t0).isLessThan(Duration.ofSeconds(2).toNanos());
+        assertThat(upstream.abortedResponses()).isZero();
+        assertThatThrownBy(() -> held.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(UncheckedIOException.class);
+    }
+
+    @Test
+    void answersOpenAiResponsesAsJsonWithOpenAiHeaders() {
+        TestHttp.Reply reply = TestHttp.postJson(uri("/v1/responses"), "{\"model\":\"gpt-5\",\"input\":\"hi\"}",
+                "authorization", "Bearer sk-1");
+
+        JsonNode r = json(reply.body());
+        assertThat(r.path("object").asText()).isEqualTo("response");
+        assertThat(r.path("status").asText()).isEqualTo("completed");
+        assertThat(r.path("usage").path("output_tokens").asLong()).isEqualTo(12);
+        assertThat(reply.header("x-ratelimit-limit-requests")).isEqualTo("10000");
+        assertThat(reply.header("x-codex-primary-used-percent")).isNull();
+    }
+
     // ------------------------------------------------------------ recording
 
     @Test
