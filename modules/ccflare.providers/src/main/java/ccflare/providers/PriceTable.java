@@ -171,8 +171,7 @@ final class PriceTable implements Pricing {
                 throw new ProviderException(source + ": \"" + provider + "\".models is " + describe(models)
                         + " (expected: an object of models by id)");
             }
-            for (var it = models.fields(); it.hasNext(); ) {
-                var e = it.next();
+            for (Map.Entry<String, JsonNode> e : models.properties()) {
                 String where = "\"" + provider + "\".models.\"" + e.getKey() + "\"";
                 if (!e.getValue().isObject()) {
                     throw new ProviderException(source + ": " + where + " is " + describe(e.getValue()) + " (expected: an object)");

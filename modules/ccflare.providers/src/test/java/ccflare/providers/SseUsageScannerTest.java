@@ -250,7 +250,12 @@ class SseUsageScannerTest {
         String text = "x".repeat(SseUsageScanner.MAX_LINE + 4096);
         byte[] body = responsesStream(text).getBytes(UTF_8);
         UsageScanner s = scanner(ProviderKind.CODEX);
-        for (int i = 0; i < body.length; i += 16 * 1024) s.accept(body, i, Math.min(16 * 1024, body.length - i));
+        byte[] slice = new byte[16 * 1024 + 3];
+        for (int i = 0; i < body.length; i += slice.length) {
+            int n = Math.min(slice.length, body.length - i);
+            System.arraycopy(body, i, slice, 0, n); // the caller reuses its buffer, as a network stack does
+            s.accept(slice, 0, n);
+        }
         s.finish();
         assertThat(s.usage()).isEqualTo(RESPONSES_USAGE);
     }
