@@ -15,7 +15,7 @@ import java.util.Arrays;
  * long the event, e.g. a {@code response.completed} that repeats the whole output); token-timing
  * events and every other event are skipped without looking at their payload. A data line with no
  * event name (OpenAI chat chunks) is buffered up to {@value #MAX_LINE} bytes and parsed only when a
- * cheap byte search finds a {@code "usage":{} object in it (or while no model is known yet);
+ * cheap byte search finds a {@code "usage"} object in it (or while no model is known yet);
  * longer lines are skipped.
  */
 final class SseUsageScanner implements UsageScanner {
