@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.eclipse.jetty.util.URIUtil;
 
 /**
  * The route table: method plus a path pattern of literal segments and {@code {param}} segments.
@@ -48,8 +49,9 @@ final class Routes {
         return routes.stream().map(r -> r.method() + " " + r.pattern()).sorted().toList();
     }
 
+    /** Looks up {@code path}, the canonical (still percent-encoded) path; parameters come back decoded. */
     Match match(String method, String path) {
-        List<String> segments = split(path);
+        List<String> segments = split(path).stream().map(URIUtil::decodePath).toList();
         Set<String> allowed = new TreeSet<>();
         for (Route r : routes) {
             List<String> params = bind(r, segments);
