@@ -48,7 +48,9 @@ class NoSecretsTest {
                 new Credentials.OAuthTokens("oauth-canary-AT", "oauth-canary-RT", ApiFixture.T0 + 60_000));
 
         // Every route, over both transports, with bodies that succeed and bodies that fail.
-        for (String route : f.api.routes()) {
+        // DELETE last, so every other route sees the canary account.
+        List<String> walk = f.api.routes().stream().sorted(java.util.Comparator.comparing((String r) -> r.startsWith("DELETE"))).toList();
+        for (String route : walk) {
             String method = route.substring(0, route.indexOf(' '));
             String path = route.substring(route.indexOf(' ') + 1).replace("{id}", id);
             f.call(method, path, method.equals("GET") || method.equals("DELETE") ? null : "{}");
@@ -56,6 +58,8 @@ class NoSecretsTest {
         }
         // Errors that involve the key: duplicate name, bad neighbour field, wrong type, unknown field on PATCH.
         f.post("/api/accounts", "{\"name\":\"canary\",\"provider\":\"anthropic\",\"apiKey\":\"" + CANARY + "\"}");
+        assertThat(f.post("/api/accounts", "{\"name\":\"canary\",\"provider\":\"anthropic\",\"apiKey\":\"" + CANARY + "\"}")
+                .status()).isEqualTo(409);
         f.post("/api/accounts", "{\"name\":\"c2\",\"provider\":\"anthropic\",\"apiKey\":\"" + CANARY + "\",\"baseUrl\":\"nope\"}");
         f.post("/api/accounts", "{\"name\":\"c3\",\"provider\":\"anthropic\",\"apiKey\":[\"" + CANARY + "\"]}");
         f.post("/api/accounts", "{\"name\":\"c4\",\"provider\":\"claude-code\",\"apiKey\":\"" + CANARY + "\"}");
