@@ -3,7 +3,7 @@
  * the admin gate (Unix socket open; over TCP a loopback Host and the admin bearer token).
  */
 module ccflare.api {
-    // Its public types take ccflare.core ports (AccountRegistry, RequestQueries) in ApiContext.
+    // Its public types take ccflare.core ports (AccountRegistry, RequestQueries, OAuthFlows) in ApiContext.
     requires transitive ccflare.core;
     // Api.handler() returns a Jetty core Handler that the daemon mounts.
     requires transitive org.eclipse.jetty.server;

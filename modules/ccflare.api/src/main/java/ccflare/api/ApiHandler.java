@@ -39,6 +39,7 @@ final class ApiHandler extends Handler.Abstract {
         new DaemonEndpoints(context).register(routes);
         new AccountEndpoints(context.accounts(), context.clock()).register(routes);
         new TrafficEndpoints(context.accounts(), context.queries(), context.clock()).register(routes);
+        new AuthEndpoints(context.oauth(), context.accounts(), context.clock()).register(routes);
     }
 
     Routes routes() { return routes; }

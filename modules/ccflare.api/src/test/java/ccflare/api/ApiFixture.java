@@ -36,8 +36,15 @@ final class ApiFixture implements AutoCloseable {
     final Path socket;
 
     ApiFixture(Path dir) throws Exception {
+        this(dir, null);
+    }
+
+    /** @param signIn the OAuth sign-in behind /api/auth/**, built over the fixture's registry and clock; null for none */
+    ApiFixture(Path dir, java.util.function.BiFunction<AccountRegistry, ManualClock, ccflare.core.OAuthFlows> signIn)
+            throws Exception {
         accounts = new AccountRegistry(store, clock);
-        api = new Api(new ApiContext(accounts, queries, daemon, daemon, TOKEN, clock));
+        api = new Api(signIn == null ? new ApiContext(accounts, queries, daemon, daemon, TOKEN, clock)
+                : new ApiContext(accounts, queries, daemon, daemon, TOKEN, clock, signIn.apply(accounts, clock)));
         server = new Server();
         tcp = new ServerConnector(server, new HttpConnectionFactory());
         tcp.setHost("127.0.0.1");

@@ -26,7 +26,7 @@ class NoSecretsTest {
     ch.qos.logback.classic.Level previousLevel;
 
     @BeforeEach void start() throws Exception {
-        f = new ApiFixture(dir);
+        f = new ApiFixture(dir, FakeSignIn::new);
         logs.start();
         root.addAppender(logs);
         previousLevel = root.getLevel();
@@ -47,12 +47,19 @@ class NoSecretsTest {
         f.accounts.add("oauth-1", "oauth", ProviderKind.CLAUDE_CODE, 0, "",
                 new Credentials.OAuthTokens("oauth-canary-AT", "oauth-canary-RT", ApiFixture.T0 + 60_000));
 
+        // An OAuth sign-in whose account holds canary tokens (FakeSignIn's), and one left pending.
+        String done = f.post("/api/auth/claude-code/init", "{\"name\":\"signed in\"}").json().path("flowId").asText();
+        assertThat(f.post("/api/auth/claude-code/complete", "{\"flowId\":\"" + done + "\",\"code\":\"oauth-canary-code#s\"}")
+                .status()).isEqualTo(201);
+        String flowId = f.post("/api/auth/codex/init", "{\"name\":\"pending\"}").json().path("flowId").asText();
+
         // Every route, over both transports, with bodies that succeed and bodies that fail.
         // DELETE last, so every other route sees the canary account.
         List<String> walk = f.api.routes().stream().sorted(java.util.Comparator.comparing((String r) -> r.startsWith("DELETE"))).toList();
         for (String route : walk) {
             String method = route.substring(0, route.indexOf(' '));
-            String path = route.substring(route.indexOf(' ') + 1).replace("{id}", id);
+            String path = route.substring(route.indexOf(' ') + 1).replace("{id}", id).replace("{provider}", "codex")
+                    .replace("{flowId}", flowId);
             f.call(method, path, method.equals("GET") || method.equals("DELETE") ? null : "{}");
             f.unix(method, path, List.of("Host: ccflare"), null);
         }
@@ -66,6 +73,9 @@ class NoSecretsTest {
         f.patch("/api/accounts/oauth", "{\"apiKey\":\"" + CANARY + "\"}");
         f.get("/api/accounts");
         f.get("/api/accounts/oauth");
+        f.get("/api/accounts/signed%20in");
+        f.post("/api/auth/codex/complete", "{\"flowId\":\"" + done + "\",\"code\":\"oauth-canary-code#s\"}");
+        f.post("/api/auth/codex/complete", "{\"flowId\":\"" + flowId + "\",\"code\":[\"oauth-canary-code\"]}");
         f.get("/health");
 
         assertThat(f.bodies).isNotEmpty();

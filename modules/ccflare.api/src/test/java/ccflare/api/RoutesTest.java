@@ -52,8 +52,9 @@ class RoutesTest {
                     "POST /api/accounts/{id}/resume", "POST /api/accounts/{id}/rename", "POST /api/accounts/{id}/priority",
                     "GET /api/stats", "POST /api/stats/reset", "GET /api/requests", "GET /api/requests/{id}",
                     "GET /api/analytics", "GET /api/config", "PATCH /api/config", "POST /api/maintenance/cleanup",
-                    "POST /api/maintenance/compact", "POST /api/maintenance/analyze");
-            assertThat(f.api.routes()).hasSize(20);
+                    "POST /api/maintenance/compact", "POST /api/maintenance/analyze", "POST /api/auth/{provider}/init",
+                    "POST /api/auth/{provider}/complete", "GET /api/auth/flows/{flowId}");
+            assertThat(f.api.routes()).hasSize(23);
         }
     }
 

@@ -61,6 +61,20 @@ class JsonShapesTest {
     }
 
     @Test
+    void oauthSignInShapesReadBackAndTheCodeIsNeverPrinted() {
+        var start = new AuthStart("f1", "codex", "https://auth.example/authorize?x=1", "2026-01-01T00:10:00Z", "Open it.");
+        var pending = new FlowView("f1", "codex", "pending", "", "");
+        var done = new FlowView("f1", "codex", "completed", "acct-1", null);
+        for (Object dto : List.of(start, pending, done)) {
+            assertThat(Json.read(Json.write(dto), dto.getClass())).as(dto.getClass().getSimpleName()).isEqualTo(dto);
+        }
+        assertThat(Json.writeString(pending)).isEqualTo("{\"flowId\":\"f1\",\"provider\":\"codex\",\"status\":\"pending\"}");
+        var complete = Json.read("{\"flowId\":\"f1\",\"code\":\"secret-code#st\"}".getBytes(), AuthComplete.class);
+        assertThat(complete.code()).isEqualTo("secret-code#st");
+        assertThat(complete.toString()).doesNotContain("secret-code").contains("code=redacted");
+    }
+
+    @Test
     void malformedJsonNamesTheProblemAndWhere() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Json.tree("{\"a\":".getBytes()))
                 .isInstanceOf(Json.BadJsonException.class).hasMessageStartingWith("malformed JSON: ").hasMessageContaining("line 1");
