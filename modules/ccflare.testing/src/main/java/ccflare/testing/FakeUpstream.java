@@ -106,9 +106,6 @@ public final class FakeUpstream implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger peak = new AtomicInteger();
     private final AtomicInteger tokenRequests = new AtomicInteger();
-    private final AtomicInteger tokenFailuresLeft = new AtomicInteger();
-    private volatile int tokenFailureStatus = 503;
-    private volatile Duration tokenDelay = Duration.ZERO;
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean closing;
 
@@ -240,23 +237,6 @@ public final class FakeUpstream implements AutoCloseable {
     /** Every token pair issued so far, oldest first (including {@link #issueTokens()}). */
     public List<Tokens> issuedTokens() { return tokens.issued(); }
 
-    /**
-     * Makes the next {@code count} requests to either token endpoint answer {@code status} (for example
-     * 503) with an OAuth error body, before any grant is checked; later requests are served normally.
-     */
-    public void failTokenRequests(int count, int status) {
-        if (count < 0) throw new IllegalArgumentException("count: " + count + " (expected: >= 0)");
-        if (status < 400 || status > 599) throw new IllegalArgumentException("status: " + status + " (expected: 400..599)");
-        tokenFailureStatus = status;
-        tokenFailuresLeft.set(count);
-    }
-
-    /** How long each token endpoint request waits before it is answered (default none). */
-    public FakeUpstream tokenDelay(Duration delay) {
-        tokenDelay = Objects.requireNonNull(delay, "delay");
-        return this;
-    }
-
     /** How many requests reached either token endpoint, successful or not. */
     public int tokenRequests() { return tokenRequests.get(); }
 
@@ -339,7 +319,7 @@ public final class FakeUpstream implements AutoCloseable {
 
     /**
      * Forgets recorded requests, aborts, counters, scripts (back to {@link Behaviour#ok()}), settings,
-     * registered authorization codes, issued tokens, scripted token failures and the token delay. The port stays the same.
+     * registered authorization codes and issued tokens. The port stays the same.
      */
     public void reset() {
         synchronized (monitor) {
@@ -351,8 +331,6 @@ public final class FakeUpstream implements AutoCloseable {
         settings = Settings.DEFAULTS;
         tokens.reset();
         tokenRequests.set(0);
-        tokenFailuresLeft.set(0);
-        tokenDelay = Duration.ZERO;
         peak.set(inFlight.get());
     }
 
@@ -440,13 +418,6 @@ public final class FakeUpstream implements AutoCloseable {
 
     private void token(Exchange ex, Received r, boolean codex) {
         tokenRequests.incrementAndGet();
-        if (!tokenDelay.isZero()) ex.pause(tokenDelay);
-        if (tokenFailuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            int status = tokenFailureStatus;
-            answer(ex, status, "application/json", "{\"error\":\"server_error\",\"error_description\":\"scripted failure "
-                    + status + "\"}");
-            return;
-        }
         Map<String, String> params = new LinkedHashMap<>();
         String contentType = r.header("content-type");
         if (contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).contains("json")) {
