@@ -63,6 +63,7 @@ final class SingleWriter implements RequestLog {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong shed = new AtomicLong();
+    private final AtomicLong stateRows = new AtomicLong();
     private final AtomicLong stateRequested = new AtomicLong();
     private volatile long stateDone;
     private volatile String failure;
@@ -211,7 +212,11 @@ final class SingleWriter implements RequestLog {
         }
     }
 
+    /** Records stored without their payload because the queue was over 75 % full. */
     long shedPayloads() { return shed.get(); }
+
+    /** Account-state rows written (a coalesced burst counts once). */
+    long stateRowsWritten() { return stateRows.get(); }
 
     // ---------------------------------------------------------------- the writer thread
 
@@ -282,6 +287,7 @@ final class SingleWriter implements RequestLog {
             try {
                 int inserted = SqlWork.immediate(connection, c -> insertAll(batch, states));
                 written.addAndGet(inserted);
+                stateRows.addAndGet(states.size());
                 settle(batch.size());
                 stateDone = stateTarget;
                 recovered();
