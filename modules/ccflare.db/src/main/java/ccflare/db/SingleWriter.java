@@ -68,8 +68,9 @@ final class SingleWriter implements RequestLog {
     private volatile long stateDone;
     private volatile String failure;
     private volatile boolean stopping;
-    /** Re-armed when the queue empties, so a burst of overload logs one line, not one per record. */
-    private final AtomicBoolean overloadLogged = new AtomicBoolean();
+    /** Re-armed when the queue empties, so a burst of overload logs one line each, not one per record. */
+    private final AtomicBoolean fullLogged = new AtomicBoolean();
+    private final AtomicBoolean shedLogged = new AtomicBoolean();
 
     // Writer-thread only.
     private String lastLoggedFailure;
@@ -101,22 +102,23 @@ final class SingleWriter implements RequestLog {
             dropped.incrementAndGet();
             return false;
         }
-        RequestRecord toQueue = record;
-        if (record.payload() != null && records.size() >= shedThreshold) {
-            toQueue = withoutPayload(record);
-            shed.incrementAndGet();
-            if (overloadLogged.compareAndSet(false, true)) {
-                LOG.warn("Recording queue of {} is over 75 % full; storing new requests without payloads", file);
-            }
-        }
+        boolean shedding = record.payload() != null && records.size() >= shedThreshold;
+        RequestRecord toQueue = shedding ? withoutPayload(record) : record;
+        // Counted before the offer: a flush that starts after this append returns must wait for it.
         submitted.incrementAndGet();
         if (!records.offer(toQueue)) {
             dropped.incrementAndGet();
             settle(1);
-            if (overloadLogged.compareAndSet(false, true)) {
+            if (fullLogged.compareAndSet(false, true)) {
                 LOG.warn("Recording queue of {} is full; dropping request records until it drains", file);
             }
             return false;
+        }
+        if (shedding) {
+            shed.incrementAndGet();
+            if (shedLogged.compareAndSet(false, true)) {
+                LOG.warn("Recording queue of {} is over 75 % full; storing new requests without payloads", file);
+            }
         }
         LockSupport.unpark(thread);
         return true;
@@ -279,7 +281,8 @@ final class SingleWriter implements RequestLog {
         }
         if (batch.isEmpty() && states.isEmpty()) {
             stateDone = stateTarget;
-            overloadLogged.set(false);
+            fullLogged.set(false);
+            shedLogged.set(false);
             return false;
         }
         List<Duration> backoff = tuning.retryBackoff();
@@ -288,9 +291,9 @@ final class SingleWriter implements RequestLog {
                 int inserted = SqlWork.immediate(connection, c -> insertAll(batch, states));
                 written.addAndGet(inserted);
                 stateRows.addAndGet(states.size());
-                settle(batch.size());
+                recovered(); // before settling: a flush woken by settle() reads the health
                 stateDone = stateTarget;
-                recovered();
+                settle(batch.size());
                 return true;
             } catch (SQLException e) {
                 noteFailure(e, batch.size());
