@@ -155,7 +155,14 @@ final class SqliteRequestQueries implements RequestQueries {
         for (int step = 0; step < MAX_VACUUM_STEPS; step++) {
             long freeBefore = writer.call("incremental vacuum", c -> {
                 long free = pragmaLong(c, "PRAGMA freelist_count");
-                if (free > 0) SqlWork.execute(c, "PRAGMA incremental_vacuum(" + VACUUM_PAGES_PER_STEP + ")");
+                if (free > 0) {
+                    // The pragma frees one page per step, yielding a row each. sqlite-jdbc's
+                    // executeUpdate(String) runs through sqlite3_exec, which steps to the end;
+                    // execute() would step once and free a single page.
+                    try (var s = c.createStatement()) {
+                        s.executeUpdate("PRAGMA incremental_vacuum(" + VACUUM_PAGES_PER_STEP + ")");
+                    }
+                }
                 return free;
             });
             if (freeBefore <= VACUUM_PAGES_PER_STEP) return;

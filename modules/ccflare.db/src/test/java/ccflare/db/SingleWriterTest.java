@@ -95,7 +95,7 @@ class SingleWriterTest {
         try (Database db = open(dir.resolve("ccflare.db"), tiny)) {
             boolean[] accepted = new boolean[6];
             long started = System.nanoTime();
-            try (AutoCloseable paused = pauseWriter(db)) {
+            try (AutoCloseable _ = pauseWriter(db)) {
                 for (int i = 0; i < 6; i++) {
                     accepted[i] = db.requestLog().append(withPayload(ok("r" + i, 1000 + i, "", "m", 5, null, 0, -1),
                             payload("req" + i, "resp" + i)));
@@ -171,7 +171,7 @@ class SingleWriterTest {
     void closeWritesEverythingStillQueued() throws Exception {
         Path file = dir.resolve("ccflare.db");
         Database db = open(file);
-        try (AutoCloseable paused = pauseWriter(db)) {
+        try (AutoCloseable _ = pauseWriter(db)) {
             for (int i = 0; i < 300; i++) {
                 db.requestLog().append(withPayload(ok("r" + i, i, "", "m", 5, null, 0, -1), payload("a", "b")));
             }

@@ -135,7 +135,7 @@ class SqliteAccountStoreTest {
         db.accounts().insert(a, new Credentials.ApiKey("k1"));
         long before = writer(db).stateRowsWritten();
         Account last = a;
-        try (AutoCloseable paused = pauseWriter(db)) {
+        try (AutoCloseable _ = pauseWriter(db)) {
             for (int i = 1; i <= 100; i++) {
                 last = last.usedAt(1000 + i, 3_600_000);
                 db.accounts().saveStateLater(last);
