@@ -217,7 +217,7 @@ public final class Database implements AutoCloseable {
     public Report analyze() {
         Map<String, Long> counts = new LinkedHashMap<>();
         String integrity = readers.read("analysing", c -> {
-            for (String table : TABLES) counts.put(table, SqliteRequestQueries.pragmaLong(c, "SELECT count(*) FROM " + table));
+            for (String table : TABLES) counts.put(table, SqliteRequestQueries.singleLong(c, "SELECT count(*) FROM " + table));
             List<String> problems = new ArrayList<>();
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
                 while (rs.next()) problems.add(rs.getString(1));

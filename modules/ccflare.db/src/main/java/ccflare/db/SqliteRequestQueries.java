@@ -154,7 +154,7 @@ final class SqliteRequestQueries implements RequestQueries {
     private void vacuumIncrementally() {
         for (int step = 0; step < MAX_VACUUM_STEPS; step++) {
             long freeBefore = writer.call("incremental vacuum", c -> {
-                long free = pragmaLong(c, "PRAGMA freelist_count");
+                long free = singleLong(c, "PRAGMA freelist_count");
                 if (free > 0) {
                     // The pragma frees one page per step, yielding a row each. sqlite-jdbc's
                     // executeUpdate(String) runs through sqlite3_exec, which steps to the end;
@@ -169,7 +169,7 @@ final class SqliteRequestQueries implements RequestQueries {
         }
     }
 
-    static long pragmaLong(Connection c, String pragma) throws SQLException {
+    static long singleLong(Connection c, String pragma) throws SQLException {
         try (var s = c.createStatement(); ResultSet rs = s.executeQuery(pragma)) {
             return rs.next() ? rs.getLong(1) : 0;
         }

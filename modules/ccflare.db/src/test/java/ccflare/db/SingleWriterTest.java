@@ -155,6 +155,25 @@ class SingleWriterTest {
     }
 
     @Test
+    void aBatchThatFailsOnceIsRetriedAndNothingIsLost() throws Exception {
+        Database.Tuning retrying = Database.Tuning.DEFAULT.withBusyTimeout(50, List.of(Duration.ofMillis(300)));
+        Path file = dir.resolve("ccflare.db");
+        try (Database db = open(file, retrying); Connection other = raw(file)) {
+            try (var s = other.createStatement()) {
+                s.execute("BEGIN IMMEDIATE");
+            }
+            db.requestLog().append(ok("r1", 1000, "", "m", 5, null, 0, -1));
+            Thread.sleep(150); // the first attempt has failed; the retry comes at about 350 ms
+            try (var s = other.createStatement()) {
+                s.execute("ROLLBACK");
+            }
+            assertThat(db.flush(Duration.ofSeconds(5))).isTrue();
+            assertThat(db.health()).isEqualTo(new Database.Health(true, "", 0, 1, 0));
+            assertThat(count(file, "SELECT count(*) FROM requests")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aDuplicateIdCostsOnlyThatRecordNotTheBatch() {
         try (Database db = open(dir.resolve("ccflare.db"))) {
             db.requestLog().append(ok("same", 1000, "", "m", 5, null, 0, -1));

@@ -121,7 +121,7 @@ class SqliteAccountStoreTest {
             assertThat(queryString(c, "SELECT access_token FROM accounts WHERE id = 'a1'")).isEqualTo("at-2");
             assertThat(queryLong(c, "SELECT expires_at FROM accounts WHERE id = 'a1'")).isEqualTo(20);
         }
-        long sync = writer(db).call("reading synchronous", c -> SqliteRequestQueries.pragmaLong(c, "PRAGMA synchronous"));
+        long sync = writer(db).call("reading synchronous", c -> SqliteRequestQueries.singleLong(c, "PRAGMA synchronous"));
         assertThat(sync).as("NORMAL").isEqualTo(1);
 
         db.accounts().replaceCredentials("a1", new Credentials.ApiKey("sk-new"));
