@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Semaphore;
 
 import javax.sql.DataSource;
 
@@ -11,13 +12,19 @@ import javax.sql.DataSource;
  * Read connections, separate from the writer's, kept in a tiny pool. Each read runs in one short
  * deferred transaction: a snapshot that is released at once, so readers never hold the WAL back
  * from a checkpoint for longer than a query.
+ *
+ * <p>Reads run on the caller's thread. SQLite is native code, so a virtual thread inside a query
+ * pins its carrier; the number of concurrent reads is therefore capped at half the processors
+ * (at least one), leaving carriers for the proxy while the dashboard runs long analytics.
+ * Waiting for a permit does not pin.
  */
 final class Readers implements AutoCloseable {
-    private static final int IDLE = 2;
+    private static final int CONCURRENT = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
 
     private final Path file;
     private final DataSource source;
-    private final ArrayBlockingQueue<Connection> idle = new ArrayBlockingQueue<>(IDLE);
+    private final Semaphore permits = new Semaphore(CONCURRENT);
+    private final ArrayBlockingQueue<Connection> idle = new ArrayBlockingQueue<>(CONCURRENT);
     private volatile boolean closed;
 
     Readers(Path file, DataSource source) {
@@ -28,6 +35,20 @@ final class Readers implements AutoCloseable {
     /** Runs {@code work} in a read transaction. @param what names the operation in an error message */
     <T> T read(String what, SqlWork<T> work) {
         if (closed) throw new StorageException(file + ": " + what + " failed: the database is closed", null);
+        try {
+            permits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException(file + ": " + what + " was interrupted", e);
+        }
+        try {
+            return readWithPermit(what, work);
+        } finally {
+            permits.release();
+        }
+    }
+
+    private <T> T readWithPermit(String what, SqlWork<T> work) {
         Connection c = null;
         boolean reusable = false;
         try {
