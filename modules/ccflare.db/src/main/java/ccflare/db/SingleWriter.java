@@ -303,9 +303,14 @@ final class SingleWriter implements RequestLog {
         }
         dropped.addAndGet(batch.size());
         settle(batch.size());
-        // Account state is small and latest-wins: keep it for the next batch instead of losing it,
-        // unless a newer state for the same account arrived meanwhile.
-        for (Account a : states) pendingStates.putIfAbsent(a.id(), a);
+        if (stopping) {
+            // Shutting down with the database failing: requeueing would keep the writer alive forever.
+            if (!states.isEmpty()) LOG.warn("State of {} accounts not saved to {}", states.size(), file);
+        } else {
+            // Account state is small and latest-wins: keep it for the next batch instead of losing
+            // it, unless a newer state for the same account arrived meanwhile.
+            for (Account a : states) pendingStates.putIfAbsent(a.id(), a);
+        }
         return true;
     }
 
