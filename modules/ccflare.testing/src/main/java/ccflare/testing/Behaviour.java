@@ -92,6 +92,12 @@ public sealed interface Behaviour {
     /** Successive requests take successive steps; the last step repeats forever. */
     static Behaviour sequence(Behaviour... steps) { return new Sequence(List.of(steps)); }
 
+    /**
+     * Each request takes one of {@code choices} at random, reproducibly for a given {@code seed}
+     * (one random stream per {@link FakeUpstream#behave} registration). For chaos runs.
+     */
+    static Behaviour random(long seed, Behaviour... choices) { return new RandomChoice(seed, List.of(choices)); }
+
     /** The first {@code n} requests get {@code failure}, every later one {@code then}. */
     static Behaviour failTimes(int n, Behaviour failure, Behaviour then) {
         if (n < 0) throw new IllegalArgumentException("n: " + n + " (expected: >= 0)");
@@ -182,6 +188,14 @@ public sealed interface Behaviour {
             headers = Map.copyOf(headers);
             chunks = List.copyOf(chunks);
             if (between.isNegative()) throw new IllegalArgumentException("between: " + between + " (expected: >= 0)");
+        }
+    }
+
+    /** See {@link #random}. */
+    record RandomChoice(long seed, List<Behaviour> choices) implements Behaviour {
+        public RandomChoice {
+            choices = List.copyOf(choices);
+            if (choices.isEmpty()) throw new IllegalArgumentException("choices: [] (expected: at least one)");
         }
     }
 

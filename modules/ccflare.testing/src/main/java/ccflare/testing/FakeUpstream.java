@@ -68,7 +68,7 @@ public final class FakeUpstream implements AutoCloseable {
         @Override public String toString() { return "Tokens[expiresInSeconds=" + expiresInSeconds + "]"; }
     }
 
-    private enum Api { ANTHROPIC, OPENAI, CODEX }
+    private enum Api { ANTHROPIC, OPENAI, CODEX, OAUTH }
 
     private enum Endpoint { MESSAGES, COUNT_TOKENS, MODELS, CHAT, RESPONSES }
 
@@ -76,17 +76,24 @@ public final class FakeUpstream implements AutoCloseable {
     private static final class Program {
         private final Behaviour root;
         private final Map<Behaviour.Sequence, Integer> cursors = new IdentityHashMap<>();
+        private final Map<Behaviour.RandomChoice, java.util.Random> randoms = new IdentityHashMap<>();
 
         Program(Behaviour root) { this.root = Objects.requireNonNull(root, "behaviour"); }
 
-        /** Follows sequences down to one concrete step, advancing their cursors. */
+        /** Follows sequences and random choices down to one concrete step, advancing their state. */
         synchronized Behaviour step(Behaviour b) {
-            while (b instanceof Behaviour.Sequence s) {
-                int i = cursors.getOrDefault(s, 0);
-                cursors.put(s, i + 1);
-                b = s.steps().get(Math.min(i, s.steps().size() - 1));
+            while (true) {
+                if (b instanceof Behaviour.Sequence s) {
+                    int i = cursors.getOrDefault(s, 0);
+                    cursors.put(s, i + 1);
+                    b = s.steps().get(Math.min(i, s.steps().size() - 1));
+                } else if (b instanceof Behaviour.RandomChoice rc) {
+                    java.util.Random random = randoms.computeIfAbsent(rc, k -> new java.util.Random(k.seed()));
+                    b = rc.choices().get(random.nextInt(rc.choices().size()));
+                } else {
+                    return b;
+                }
             }
-            return b;
         }
     }
 
@@ -97,6 +104,7 @@ public final class FakeUpstream implements AutoCloseable {
     private final TokenIssuer tokens = new TokenIssuer();
     private final Map<String, Program> behaviours = new ConcurrentHashMap<>();
     private volatile Program fallback = new Program(Behaviour.ok());
+    private volatile Program tokenProgram = new Program(Behaviour.ok());
     private volatile Settings settings = Settings.DEFAULTS;
 
     private final Object monitor = new Object();
@@ -228,6 +236,14 @@ public final class FakeUpstream implements AutoCloseable {
         tokens.expect(Objects.requireNonNull(code, "code"), codeChallenge);
     }
 
+    /**
+     * Scripts the token endpoints (initially {@link Behaviour#ok()}): e.g. {@code delayed(500ms, ok())} for a
+     * slow refresh, {@code serverError(503)}, {@code hang()}, {@code dropConnection(true)}. A failed or
+     * dropped request consumes no refresh token or code. Streaming variations (slow deltas, mid-stream
+     * cuts, hard-limit headers) answer normally here.
+     */
+    public void behaveTokenEndpoint(Behaviour behaviour) { tokenProgram = new Program(behaviour); }
+
     /** The PKCE S256 challenge of {@code verifier} (base64url without padding of its SHA-256). */
     public static String pkceChallenge(String verifier) { return TokenIssuer.s256(verifier); }
 
@@ -330,6 +346,7 @@ public final class FakeUpstream implements AutoCloseable {
         fallback = new Program(Behaviour.ok());
         settings = Settings.DEFAULTS;
         tokens.reset();
+        tokenProgram = new Program(Behaviour.ok());
         tokenRequests.set(0);
         peak.set(inFlight.get());
     }
@@ -418,6 +435,7 @@ public final class FakeUpstream implements AutoCloseable {
 
     private void token(Exchange ex, Received r, boolean codex) {
         tokenRequests.incrementAndGet();
+        if (runScript(ex, tokenProgram, Api.OAUTH) == null) return;
         Map<String, String> params = new LinkedHashMap<>();
         String contentType = r.header("content-type");
         if (contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).contains("json")) {
@@ -456,9 +474,17 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     private void model(Exchange ex, Received r, Api api, Endpoint endpoint) {
-        Program program = programFor(r);
-        Behaviour b = program.step(program.root);
         Settings s = settings;
+        Plan plan = runScript(ex, programFor(r), api);
+        if (plan != null) succeed(ex, r, api, endpoint, s, plan);
+    }
+
+    /**
+     * Plays the scripted behaviour up to the point where a successful answer is due and returns how that
+     * answer deviates from normal; null when the script already answered (failure, raw, drop).
+     */
+    private Plan runScript(Exchange ex, Program program, Api api) {
+        Behaviour b = program.step(program.root);
         while (true) {
             switch (b) {
                 case Behaviour.Delayed d -> {
@@ -468,11 +494,11 @@ public final class FakeUpstream implements AutoCloseable {
                 case Behaviour.Hang h -> ex.awaitGone();
                 case Behaviour.Drop d -> {
                     ex.kill(d.reset());
-                    return;
+                    return null;
                 }
                 case Behaviour.Fail f -> {
                     fail(ex, api, f);
-                    return;
+                    return null;
                 }
                 case Behaviour.Raw raw -> {
                     ex.response.setStatus(raw.status());
@@ -483,28 +509,24 @@ public final class FakeUpstream implements AutoCloseable {
                         ex.write(raw.chunks().get(i));
                     }
                     ex.finish("");
-                    return;
+                    return null;
                 }
                 case Behaviour.Sequence seq -> b = program.step(seq);
+                case Behaviour.RandomChoice rc -> b = program.step(rc);
                 case Behaviour.Ok ok -> {
-                    succeed(ex, r, api, endpoint, s, Plan.NORMAL);
-                    return;
+                    return Plan.NORMAL;
                 }
                 case Behaviour.HardLimited hl -> {
-                    succeed(ex, r, api, endpoint, s, new Plan(hl.unifiedStatus(), null, null, null));
-                    return;
+                    return new Plan(hl.unifiedStatus(), null, null, null);
                 }
                 case Behaviour.SlowDeltas sd -> {
-                    succeed(ex, r, api, endpoint, s, new Plan(null, sd.between(), null, null));
-                    return;
+                    return new Plan(null, sd.between(), null, null);
                 }
                 case Behaviour.Interrupt in -> {
-                    succeed(ex, r, api, endpoint, s, new Plan(null, null, in, null));
-                    return;
+                    return new Plan(null, null, in, null);
                 }
                 case Behaviour.InBandError ib -> {
-                    succeed(ex, r, api, endpoint, s, new Plan(null, null, null, ib));
-                    return;
+                    return new Plan(null, null, null, ib);
                 }
             }
         }
@@ -631,6 +653,7 @@ public final class FakeUpstream implements AutoCloseable {
                 h.put("x-ratelimit-remaining-tokens", hardStatus != null ? "0" : "1999000");
                 h.put("x-ratelimit-reset-tokens", "1m30s");
             }
+            case OAUTH -> { }
             case CODEX -> {
                 h.put("x-request-id", "req_fake" + n);
                 h.put("x-codex-primary-used-percent", hardStatus != null ? "100" : percent(s.fiveHourUtilisation()));
@@ -711,7 +734,17 @@ public final class FakeUpstream implements AutoCloseable {
                             f.errorType(), message(f.errorType()));
                 }
             }
-            default -> throw new IllegalStateException();
+            case OAUTH -> {
+                String error = switch (f.status()) {
+                    case 400 -> "invalid_grant";
+                    case 401 -> "invalid_client";
+                    case 429 -> "rate_limit_exceeded";
+                    default -> f.status() >= 500 ? "server_error" : "invalid_request";
+                };
+                body = Transcripts.write(Transcripts.JSON.createObjectNode().put("error", error)
+                        .put("error_description", message(f.errorType())));
+            }
+            default -> throw new IllegalStateException("unknown api " + api);
         }
         ex.finish(body);
     }

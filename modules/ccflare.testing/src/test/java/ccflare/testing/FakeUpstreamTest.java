@@ -247,6 +247,21 @@ class FakeUpstreamTest {
     }
 
     @Test
+    void randomChoicesAreReproducibleForASeed() {
+        Behaviour chaos = Behaviour.random(42, Behaviour.ok(), Behaviour.serverError(500), Behaviour.overloaded529());
+        upstream.behave("a", chaos);
+        List<Integer> first = List.of(1, 2, 3, 4, 5, 6, 7, 8).stream()
+                .map(i -> TestHttp.postJson(uri("/v1/messages"), ANTHROPIC_JSON, "x-api-key", "a").status()).toList();
+        upstream.behave("a", chaos);
+        List<Integer> second = List.of(1, 2, 3, 4, 5, 6, 7, 8).stream()
+                .map(i -> TestHttp.postJson(uri("/v1/messages"), ANTHROPIC_JSON, "x-api-key", "a").status()).toList();
+
+        assertThat(second).isEqualTo(first);
+        assertThat(first).containsAnyOf(200, 500, 529).allMatch(st -> st == 200 || st == 500 || st == 529);
+        assertThat(first.stream().distinct().count()).isGreaterThan(1);
+    }
+
+    @Test
     void rendersRateLimitsInTheOpenAiAndCodexDialects() {
         upstream.behaveByDefault(Behaviour.rateLimited429(20, 0));
 
