@@ -78,6 +78,15 @@ public sealed interface Behaviour {
     /** Normal success whose streamed deltas are {@code between} apart (overrides {@link FakeUpstream#deltas}). */
     static Behaviour slowDeltas(Duration between) { return new SlowDeltas(between); }
 
+    /**
+     * A large 200 stream for back-pressure tests: the normal transcript of the endpoint, but its text delta
+     * is {@code bytesPerEvent} ASCII characters and is sent {@code events} times, {@code between} apart.
+     * Memory stays flat on the fake's side. A non-streaming request is answered normally.
+     */
+    static Behaviour bulkStream(int events, int bytesPerEvent, Duration between) {
+        return new Bulk(events, bytesPerEvent, between);
+    }
+
     /** Never answers; the request is held until the client goes away or the server is closed. */
     static Behaviour hang() { return Hang.INSTANCE; }
 
@@ -172,6 +181,15 @@ public sealed interface Behaviour {
     /** See {@link #slowDeltas}. */
     record SlowDeltas(Duration between) implements Behaviour {
         public SlowDeltas {
+            if (between.isNegative()) throw new IllegalArgumentException("between: " + between + " (expected: >= 0)");
+        }
+    }
+
+    /** See {@link #bulkStream}. */
+    record Bulk(int events, int bytesPerEvent, Duration between) implements Behaviour {
+        public Bulk {
+            if (events < 1) throw new IllegalArgumentException("events: " + events + " (expected: >= 1)");
+            if (bytesPerEvent < 1) throw new IllegalArgumentException("bytesPerEvent: " + bytesPerEvent + " (expected: >= 1)");
             if (between.isNegative()) throw new IllegalArgumentException("between: " + between + " (expected: >= 0)");
         }
     }

@@ -115,6 +115,7 @@ public final class FakeUpstream implements AutoCloseable {
     private final AtomicInteger peak = new AtomicInteger();
     private final AtomicInteger tokenRequests = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong writeNanos = new AtomicLong();
     private volatile boolean closing;
 
     private FakeUpstream(InstantSource clock) {
@@ -327,6 +328,12 @@ public final class FakeUpstream implements AutoCloseable {
         }
     }
 
+    /**
+     * Total time response writes spent waiting to complete, over all requests since start or
+     * {@link #reset()}. Grows when the peer does not read (back-pressure).
+     */
+    public Duration writeBlockedTime() { return Duration.ofNanos(writeNanos.get()); }
+
     /** Requests being served right now. */
     public int inFlight() { return inFlight.get(); }
 
@@ -348,6 +355,7 @@ public final class FakeUpstream implements AutoCloseable {
         tokens.reset();
         tokenProgram = new Program(Behaviour.ok());
         tokenRequests.set(0);
+        writeNanos.set(0);
         peak.set(inFlight.get());
     }
 
@@ -372,7 +380,8 @@ public final class FakeUpstream implements AutoCloseable {
     private void serve(Request request, Response response, Callback callback) {
         long at = System.nanoTime();
         peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-        Exchange ex = new Exchange(request, response, callback, this::onAbort, inFlight::decrementAndGet);
+        Exchange ex = new Exchange(request, response, callback, this::onAbort, inFlight::decrementAndGet,
+                writeNanos::addAndGet);
         open.add(ex);
         if (closing) ex.release();
         request.addFailureListener(ex::peerGone);
@@ -517,27 +526,32 @@ public final class FakeUpstream implements AutoCloseable {
                     return Plan.NORMAL;
                 }
                 case Behaviour.HardLimited hl -> {
-                    return new Plan(hl.unifiedStatus(), null, null, null);
+                    return new Plan(hl.unifiedStatus(), null, null, null, null);
                 }
                 case Behaviour.SlowDeltas sd -> {
-                    return new Plan(null, sd.between(), null, null);
+                    return new Plan(null, sd.between(), null, null, null);
                 }
                 case Behaviour.Interrupt in -> {
-                    return new Plan(null, null, in, null);
+                    return new Plan(null, null, in, null, null);
                 }
                 case Behaviour.InBandError ib -> {
-                    return new Plan(null, null, null, ib);
+                    return new Plan(null, null, null, ib, null);
+                }
+                case Behaviour.Bulk bulk -> {
+                    return new Plan(null, bulk.between(), null, null, bulk);
                 }
             }
         }
     }
 
     /** How a successful answer deviates from normal. */
-    private record Plan(String hardStatus, Duration deltaDelay, Behaviour.Interrupt interrupt, Behaviour.InBandError inBand) {
-        static final Plan NORMAL = new Plan(null, null, null, null);
+    private record Plan(String hardStatus, Duration deltaDelay, Behaviour.Interrupt interrupt, Behaviour.InBandError inBand,
+                        Behaviour.Bulk bulk) {
+        static final Plan NORMAL = new Plan(null, null, null, null, null);
     }
 
-    private void succeed(Exchange ex, Received r, Api api, Endpoint endpoint, Settings s, Plan plan) {
+    private void succeed(Exchange ex, Received r, Api api, Endpoint endpoint, Settings settings, Plan plan) {
+        Settings s = plan.bulk() == null ? settings : settings.withFixedPiece("x".repeat(plan.bulk().bytesPerEvent()));
         long n = ids.incrementAndGet();
         long nowSec = clock.millis() / 1000;
         HttpFields.Mutable h = ex.response.getHeaders();
@@ -613,8 +627,12 @@ public final class FakeUpstream implements AutoCloseable {
                 return;
             }
             Transcripts.Frame f = frames.get(i);
-            if (f.delta()) ex.pause(delay);
-            ex.write(f.wire());
+            int repeat = f.delta() && plan.bulk() != null ? plan.bulk().events() : 1;
+            byte[] wire = f.wire().getBytes(StandardCharsets.UTF_8);
+            for (int k = 0; k < repeat; k++) {
+                if (f.delta()) ex.pause(delay);
+                ex.write(false, java.nio.ByteBuffer.wrap(wire));
+            }
         }
         if (plan.interrupt() != null) {
             ex.kill(plan.interrupt().reset());

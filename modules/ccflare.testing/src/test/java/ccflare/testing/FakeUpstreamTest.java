@@ -322,6 +322,20 @@ class FakeUpstreamTest {
     }
 
     @Test
+    void bulkStreamRepeatsALargeDeltaAndMeasuresBackPressure() throws Exception {
+        upstream.behave("k", Behaviour.bulkStream(640, 16 * 1024, Duration.ZERO));
+
+        try (TestHttp.OpenStream stream = TestHttp.openStream(uri("/v1/messages"), ANTHROPIC_STREAM, "x-api-key", "k")) {
+            stream.readEvents(3);
+            Thread.sleep(300); // the client stops reading; the fake's writes must block
+            assertThat(upstream.writeBlockedTime()).isGreaterThanOrEqualTo(Duration.ofMillis(100));
+            List<Sse.Event> rest = Sse.parse(stream.readEvents(2000));
+            assertThat(rest).filteredOn(e -> e.event().equals("content_block_delta")).hasSize(640);
+            assertThat(rest.getLast().event()).isEqualTo("message_stop");
+        }
+    }
+
+    @Test
     void rawAnswersExactlyWhatWasScripted() {
         upstream.behave("k", Behaviour.raw(200, java.util.Map.of("content-type", "text/event-stream", "x-odd", "1"),
                 List.of("data: not json\n\n", ": comment\n"), Duration.ZERO));
