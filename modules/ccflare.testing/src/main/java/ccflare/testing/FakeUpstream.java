@@ -181,7 +181,7 @@ public final class FakeUpstream implements AutoCloseable {
     /**
      * Scripts what requests carrying {@code credential} (the {@code x-api-key} value or the bearer token
      * of {@code authorization}) get. Replaces an earlier script for the same credential and restarts its
-     * sequences.
+     * sequences. When a request carries both headers and both are scripted, {@code x-api-key} wins.
      */
     public void behave(String credential, Behaviour behaviour) {
         behaviours.put(Objects.requireNonNull(credential, "credential"), new Program(behaviour));
