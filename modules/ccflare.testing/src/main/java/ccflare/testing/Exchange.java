@@ -46,6 +46,7 @@ final class Exchange {
     private final AtomicBoolean settled = new AtomicBoolean();
     private final AtomicBoolean aborted = new AtomicBoolean();
     private volatile boolean released;
+    private volatile long writeStartedAt; // 0 while no write is pending
 
     /**
      * @param onAbort runs once when the peer abandons the response
@@ -82,6 +83,12 @@ final class Exchange {
     void release() {
         released = true;
         gone.countDown();
+    }
+
+    /** How long the write in progress has been waiting, 0 when none is. */
+    long pendingWriteNanos(long now) {
+        long started = writeStartedAt;
+        return started == 0 ? 0 : Math.max(0, now - started);
     }
 
     boolean isGone() { return gone.getCount() == 0; }
@@ -138,10 +145,12 @@ final class Exchange {
     void write(boolean last, ByteBuffer buffer) {
         if (isGone()) throw new PeerGone();
         long t0 = System.nanoTime();
+        writeStartedAt = t0;
         try (Blocker.Callback blocker = Blocker.callback()) {
             response.write(last, buffer, blocker);
             blocker.block();
             writeNanos.accept(System.nanoTime() - t0);
+            writeStartedAt = 0;
         } catch (IOException | RuntimeException e) {
             peerGone(e);
             throw new PeerGone();

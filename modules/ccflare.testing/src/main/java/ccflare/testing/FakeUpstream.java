@@ -329,10 +329,14 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     /**
-     * Total time response writes spent waiting to complete, over all requests since start or
-     * {@link #reset()}. Grows when the peer does not read (back-pressure).
+     * Total time response writes spent waiting to complete, including writes still waiting, over all
+     * requests since start or {@link #reset()}. Grows while the peer does not read (back-pressure).
      */
-    public Duration writeBlockedTime() { return Duration.ofNanos(writeNanos.get()); }
+    public Duration writeBlockedTime() {
+        long now = System.nanoTime();
+        long pending = open.stream().mapToLong(ex -> ex.pendingWriteNanos(now)).sum();
+        return Duration.ofNanos(writeNanos.get() + pending);
+    }
 
     /** Requests being served right now. */
     public int inFlight() { return inFlight.get(); }
