@@ -10,6 +10,7 @@ import ccflare.core.Usage;
 import ccflare.providers.ProviderAdapter;
 import ccflare.providers.RateLimitReading;
 import ccflare.providers.UsageScanner;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -22,9 +23,13 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +78,7 @@ final class Exchange {
     private int attempts;
     private int failovers;
     private boolean onlyConnectFailures = true;
+    private boolean sawLimited;
     private Attempt current;
     private org.eclipse.jetty.util.thread.Scheduler.Task retryTask;
     private boolean finished;
@@ -154,6 +160,7 @@ final class Exchange {
             chunk.release();
             if (last) {
                 if (bodyLength != body.length) body = Arrays.copyOf(body, bodyLength);
+                watchClient();
                 start();
                 return;
             }
@@ -162,6 +169,47 @@ final class Exchange {
 
     private void tooLarge() {
         reject(413, ErrorBodies.TOO_LARGE, "request body exceeds the limit of " + proxy.config.maxBodyBytes() + " bytes", 0);
+    }
+
+    // ---- Client presence -----------------------------------------------------------------
+
+    /** How often a waiting HTTP/1 exchange checks that its client is still connected. */
+    static final long CLIENT_PROBE_MS = 200;
+
+    /**
+     * Jetty does not read an HTTP/1 connection while its request is being handled and the body
+     * was consumed, so a client that closes while we wait for the upstream would go unnoticed
+     * until our next write (and Jetty reports no failure). A direct non-blocking one-byte read
+     * tells: -1 on FIN, an exception on RST. It runs under this monitor and only until the
+     * exchange finishes, so it never competes with Jetty reading the next request. HTTP/2
+     * clients reset their stream in a frame Jetty does read, reported by the failure listener.
+     */
+    private void watchClient() {
+        HttpVersion version = request.getConnectionMetaData().getHttpVersion();
+        if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) return;
+        proxy.client.getScheduler().schedule(this::probeClient, CLIENT_PROBE_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void probeClient() {
+        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        Throwable gone = null;
+        synchronized (this) {
+            if (finished) return;
+            try {
+                int n = endPoint.isOpen() ? endPoint.fill(BufferUtil.allocate(1)) : -1;
+                if (n < 0) gone = new EofException("client closed the connection");
+                if (n > 0) {
+                    // A pipelined request: the byte cannot be put back, so this connection
+                    // closes after the response (RFC 9112 §9.3.2 lets the client resend it).
+                    Request.addCompletionListener(request, failure -> endPoint.close());
+                    return;
+                }
+            } catch (IOException e) {
+                gone = e;
+            }
+        }
+        if (gone != null) clientGone(gone);
+        else proxy.client.getScheduler().schedule(this::probeClient, CLIENT_PROBE_MS, TimeUnit.MILLISECONDS);
     }
 
     // ---- Select --------------------------------------------------------------------------
@@ -318,7 +366,10 @@ final class Exchange {
     private void giveUp() {
         Route.Match match = (Route.Match) route;
         long now = proxy.clock.millis();
-        if (!passThrough) {
+        boolean limitedSeen;
+        synchronized (this) { limitedSeen = sawLimited; }
+        // Only limits answer 429; accounts cooling after errors of this request are a 502/503.
+        if (!passThrough && limitedSeen) {
             List<Account> scope = scope(match);
             boolean anyAvailable = false;
             boolean anyLimited = false;
@@ -372,6 +423,7 @@ final class Exchange {
         }
         if (limited) {
             noteFailure(account.name() + ": " + code + " rate limited", false);
+            synchronized (this) { sawLimited = true; }
             Next next = nextCandidate();
             if (next instanceof Next.Nothing && !allScopeLimited(now)) {
                 commit(attempt, head);

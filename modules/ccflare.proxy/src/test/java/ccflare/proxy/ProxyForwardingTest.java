@@ -28,7 +28,7 @@ class ProxyForwardingTest {
 
     @BeforeEach void start() throws Exception {
         upstream = new Upstream();
-        h = new ProxyHarness(upstream);
+        h = new ProxyHarness(upstream.url());
     }
 
     @AfterEach void stop() throws Exception {

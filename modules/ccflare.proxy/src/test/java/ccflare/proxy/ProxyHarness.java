@@ -25,7 +25,6 @@ final class ProxyHarness implements AutoCloseable {
     final InMemoryAccountStore store = new InMemoryAccountStore();
     final AccountRegistry accounts = new AccountRegistry(store, clock);
     final CapturingLog log = new CapturingLog();
-    final Upstream upstream;
     final Proxy proxy;
     final Server server = new Server();
     private final ServerConnector connector = new ServerConnector(server);
@@ -34,8 +33,7 @@ final class ProxyHarness implements AutoCloseable {
     /** USD: one micro-dollar per input token, two per output token. */
     static final Pricing PRICING = (model, usage) -> (usage.inputTokens() + 2.0 * usage.outputTokens()) / 1_000_000;
 
-    ProxyHarness(Upstream upstream, Config.Proxy config, boolean capture) throws Exception {
-        this.upstream = upstream;
+    ProxyHarness(Config.Proxy config, boolean capture) throws Exception {
         this.proxy = new Proxy(config, new Config.Recording(capture, 64, 7, 365, null), accounts, log, PRICING,
                 FakeAdapter::of, clock);
         connector.setHost("127.0.0.1");
@@ -45,9 +43,9 @@ final class ProxyHarness implements AutoCloseable {
         server.start();
     }
 
-    ProxyHarness(Upstream upstream) throws Exception { this(upstream, config(upstream).build(), false); }
+    ProxyHarness(String upstreamUrl) throws Exception { this(config(upstreamUrl).build(), false); }
 
-    static ConfigBuilder config(Upstream upstream) { return new ConfigBuilder(upstream.url()); }
+    static ConfigBuilder config(String upstreamUrl) { return new ConfigBuilder(upstreamUrl); }
 
     /** Config.Proxy with test-sized values; change what a test needs. */
     static final class ConfigBuilder {
