@@ -279,6 +279,7 @@ class ProxyFailoverTest {
         long closedAt;
         try (Socket s = rawPost(JSON)) {
             fake.awaitRequest(0, Duration.ofSeconds(3));
+            assertThat(s.isConnected()).isTrue();
             closedAt = System.nanoTime();
         }
 

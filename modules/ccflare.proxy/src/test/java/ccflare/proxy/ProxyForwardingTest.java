@@ -13,9 +13,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -217,8 +214,4 @@ class ProxyForwardingTest {
         assertThat(rec.usage().inputTokens()).isEqualTo(2);
         assertThat(rec.costUsd()).isEqualTo(4 / 1_000_000.0);
     }
-
-    static List<String> lines(String s) { return new ArrayList<>(List.of(s.split("\n"))); }
-
-    static Duration ms(long n) { return Duration.ofMillis(n); }
 }
