@@ -8,5 +8,7 @@ module ccflare.providers {
     requires org.slf4j;
     // The streaming parser only: usage is scanned from SSE data lines and JSON bodies incrementally.
     requires com.fasterxml.jackson.core;
+    // The tree model, only to load the pricing table (bundled or a models.dev file) once, off the hot path.
+    requires com.fasterxml.jackson.databind;
     exports ccflare.providers;
 }

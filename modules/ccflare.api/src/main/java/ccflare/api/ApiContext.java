@@ -1,0 +1,36 @@
+package ccflare.api;
+
+import static java.util.Objects.requireNonNull;
+
+import ccflare.core.AccountRegistry;
+import ccflare.core.RequestQueries;
+import java.time.InstantSource;
+
+/**
+ * What the API reads and changes. {@link #toString()} never prints the admin token.
+ *
+ * @param adminToken the bearer token every {@code /api/**} request over TCP must present; the
+ *                   daemon resolves it (configured, or read/generated beside the database) before
+ *                   building the API, so it is never empty here
+ * @param clock      the daemon's clock: uptime, "now" of rate-limit countdowns and analytics ranges
+ */
+public record ApiContext(AccountRegistry accounts, RequestQueries queries, RuntimeSettings settings,
+                         DaemonStatus status, String adminToken, InstantSource clock) {
+
+    public ApiContext {
+        requireNonNull(accounts, "accounts");
+        requireNonNull(queries, "queries");
+        requireNonNull(settings, "settings");
+        requireNonNull(status, "status");
+        requireNonNull(adminToken, "adminToken");
+        requireNonNull(clock, "clock");
+        if (adminToken.isBlank()) {
+            throw new IllegalArgumentException("adminToken: empty (expected: the resolved admin token, never empty)");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ApiContext[accounts=" + accounts.size() + ", adminToken=redacted]";
+    }
+}
