@@ -11,6 +11,7 @@ import ccflare.core.CredentialsUnavailableException;
 import ccflare.core.CredentialsUnavailableException.Reason;
 import ccflare.core.ProviderKind;
 import ccflare.core.TokenSource;
+import ccflare.testing.Behaviour;
 import ccflare.testing.FakeUpstream;
 import ccflare.testing.ManualClock;
 import ccflare.testing.Received;
@@ -67,7 +68,7 @@ class TokenRefresherTest {
     @Test
     void fiftyConcurrentCallersOnAnExpiredAccountShareOneRefreshAndItsDurableResult() throws Exception {
         Account account = oauthAccount("max", ProviderKind.CLAUDE_CODE, clock.millis() - 1);
-        upstream.tokenDelay(Duration.ofMillis(300)); // every caller arrives while the one refresh is in flight
+        upstream.behaveTokenEndpoint(Behaviour.delayed(Duration.ofMillis(300), Behaviour.ok())); // every caller arrives while the one refresh is in flight
         CountDownLatch go = new CountDownLatch(1);
         List<Future<String>> results = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -202,7 +203,7 @@ class TokenRefresherTest {
     @Test
     void transientFailuresBackOffFromFiveSecondsDoublingToFiveMinutesAndASuccessClearsThem() {
         Account account = oauthAccount("max", ProviderKind.CLAUDE_CODE, clock.millis() - 1);
-        upstream.failTokenRequests(9, 503);
+        upstream.behaveTokenEndpoint(Behaviour.failTimes(9, Behaviour.serverError(503), Behaviour.ok()));
         long[] expectedDelays = {5, 10, 20, 40, 80, 160, 300, 300, 300};
 
         for (long delay : expectedDelays) {
@@ -223,7 +224,7 @@ class TokenRefresherTest {
         Credentials ok = tokens.usable(account);
         assertThat(((Credentials.OAuthTokens) ok).accessToken()).isEqualTo(upstream.issuedTokens().get(1).accessToken());
         clock.advance(Duration.ofHours(1));
-        upstream.failTokenRequests(1, 500);
+        upstream.behaveTokenEndpoint(Behaviour.failTimes(1, Behaviour.serverError(500), Behaviour.ok()));
         assertThatThrownBy(() -> tokens.usable(account)).hasMessageEndingWith("next attempt in 5 s");
         assertThat(accounts.byId(account.id()).orElseThrow().needsReauth()).isFalse();
     }
@@ -234,7 +235,7 @@ class TokenRefresherTest {
                 new Credentials.OAuthTokens("old", "revoked", clock.millis() - 1));
         assertThatThrownBy(() -> tokens.usable(account)).hasMessageContaining("Invalid refresh token");
         clock.advance(Duration.ofSeconds(5));
-        upstream.failTokenRequests(1, 502);
+        upstream.behaveTokenEndpoint(Behaviour.failTimes(1, Behaviour.serverError(502), Behaviour.ok()));
         assertThatThrownBy(() -> tokens.usable(account)).hasMessageContaining("HTTP 502");
         clock.advance(Duration.ofSeconds(10));
         assertThatThrownBy(() -> tokens.usable(account)).satisfies(e -> assertThat(reason(e)).isEqualTo(Reason.REFRESH_FAILED));
