@@ -19,6 +19,8 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // Jetty logs through SLF4J; the CLI ships no provider, and SLF4J's "no providers" notice is noise here.
+        if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "ERROR");
         int code = run(args, System.in, System.out, System.err);
         System.out.flush();
         System.exit(code);
