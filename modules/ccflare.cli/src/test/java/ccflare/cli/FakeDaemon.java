@@ -92,13 +92,21 @@ final class FakeDaemon implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        server.stop();
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("stopping the fake daemon", e);
+        }
         try (var files = Files.list(dir)) {
             for (Path p : files.toList()) Files.deleteIfExists(p);
         } catch (IOException ignored) {
             // best effort
         }
-        Files.deleteIfExists(dir);
+        try {
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // best effort
+        }
     }
 }
