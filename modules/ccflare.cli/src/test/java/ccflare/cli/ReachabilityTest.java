@@ -78,6 +78,16 @@ class ReachabilityTest {
     }
 
     @Test
+    void theSocketOptionMayFollowTheCommand() throws Exception {
+        try (FakeDaemon daemon = new FakeDaemon()) {
+            daemon.on("GET /api/accounts", 200, "[]");
+            var r = new Cli(daemon.socket).runRaw("list", "--socket", daemon.socket.toString(), "--json");
+            assertThat(r.code()).isZero();
+            assertThat(r.out()).isEqualTo("[]\n");
+        }
+    }
+
+    @Test
     void withoutSocketOptionTheEnvironmentVariableIsUsed() throws Exception {
         try (FakeDaemon daemon = new FakeDaemon()) {
             daemon.on("GET /api/accounts", 200, "[]");

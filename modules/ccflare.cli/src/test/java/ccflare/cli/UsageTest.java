@@ -45,6 +45,12 @@ class UsageTest {
     }
 
     @Test
+    void theOriginalsServerAndModelFlagsAreUsageErrors() {
+        assertThat(cli.run("--serve").code()).isEqualTo(2);
+        assertThat(cli.run("--get-model").code()).isEqualTo(2);
+    }
+
+    @Test
     void noCommandAtAllPrintsUsageAndIsAUsageError() {
         var r = cli.run();
         assertThat(r.code()).isEqualTo(2);
