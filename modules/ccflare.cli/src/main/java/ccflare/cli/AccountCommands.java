@@ -2,20 +2,32 @@ package ccflare.cli;
 
 import static ccflare.cli.Table.Tone;
 
+import ccflare.protocol.AccountView;
+import ccflare.protocol.AuthComplete;
+import ccflare.protocol.AuthStart;
+import ccflare.protocol.FlowView;
+import ccflare.protocol.Json;
+import ccflare.protocol.NewAccount;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -123,12 +135,7 @@ final class AccountCommands {
                 throw Failure.usage("--provider: '" + provider + "' (expected: anthropic, openai, claude-code or codex)");
             }
             String apiKey = readKey();
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("name", name);
-            body.put("provider", p);
-            body.put("apiKey", apiKey);
-            if (baseUrl != null) body.put("baseUrl", baseUrl);
-            if (priority != null) body.put("priority", priority);
+            NewAccount body = new NewAccount(name, p, apiKey, baseUrl, priority);
             DaemonClient.Reply reply;
             try {
                 reply = daemon().post("/api/accounts", body, "adding accounts");
@@ -141,9 +148,8 @@ final class AccountCommands {
                 printJson(reply.body());
                 return;
             }
-            JsonNode a = reply.tree();
-            out().println("Account '" + a.path("name").asText(name) + "' added (" + a.path("provider").asText(p)
-                    + ", priority " + a.path("priority").asInt(priority == null ? 0 : priority) + ").");
+            AccountView a = Json.read(reply.body(), AccountView.class);
+            out().println("Account '" + a.name() + "' added (" + a.provider() + ", priority " + a.priority() + ").");
         }
 
         private String readKey() throws IOException {
@@ -187,40 +193,110 @@ final class AccountCommands {
 
     /**
      * The OAuth sign-in: {@code POST /api/auth/{provider}/init} gives an authorize URL; the person
-     * signs in and pastes the code; {@code POST /api/auth/{provider}/complete} stores the account.
+     * signs in and pastes what the provider hands back ({@code CODE#STATE}, or for codex the
+     * address the browser was redirected to); {@code POST /api/auth/{provider}/complete} stores the
+     * account. For codex the daemon may catch the redirect itself, so the flow is also polled
+     * ({@code GET /api/auth/flows/{flowId}}) while waiting for a paste.
      */
     private record OAuthSignIn(Add add, String provider) {
+
+        static final Duration POLL = Duration.ofSeconds(1);
+
         void run() throws IOException {
             Map<String, Object> init = new LinkedHashMap<>();
             init.put("name", add.name);
-            if (add.priority != null) init.put("priority", add.priority);
             if (add.baseUrl != null) init.put("baseUrl", add.baseUrl);
-            JsonNode started = add.daemon().post("/api/auth/" + provider + "/init", init,
-                    "OAuth sign-in for " + provider + " accounts (it arrives with a later release)").tree();
-            String flowId = started.path("flowId").asText("");
-            String url = started.path("authorizeUrl").asText("");
-            if (flowId.isEmpty() || url.isEmpty()) throw Failure.failed("the daemon's sign-in answer has no flowId or authorizeUrl");
+            if (add.priority != null) init.put("priority", add.priority);
+            AuthStart started = Json.read(add.daemon().post("/api/auth/" + provider + "/init", init,
+                    "OAuth sign-in for " + provider + " accounts (it arrives with a later release)").body(), AuthStart.class);
             // Prompts go to stderr when stdout carries JSON for a script.
-            var prompt = add.json() ? add.io().err() : add.io().out();
+            PrintStream prompt = add.json() ? add.io().err() : add.io().out();
             prompt.println("Open this URL in a browser and sign in:");
             prompt.println();
-            prompt.println("  " + url);
+            prompt.println("  " + started.authorizeUrl());
             prompt.println();
-            prompt.print("Then paste the code shown after sign-in (CODE#STATE): ");
+            if (started.instructions() != null && !started.instructions().isBlank()) prompt.println(started.instructions());
+            prompt.print(provider.equals("codex")
+                    ? "Waiting for the sign-in; or paste the address the browser was sent to: "
+                    : "Then paste the code shown after sign-in (CODE#STATE): ");
             prompt.flush();
-            String code = new BufferedReader(new InputStreamReader(add.io().in(), StandardCharsets.UTF_8)).readLine();
-            if (code == null || code.isBlank()) throw Failure.failed("no code entered; the account was not added");
-            Map<String, Object> complete = new LinkedHashMap<>();
-            complete.put("flowId", flowId);
-            complete.put("code", code.strip());
-            var reply = add.daemon().post("/api/auth/" + provider + "/complete", complete, "completing OAuth sign-in");
+
+            BufferedReader stdin = new BufferedReader(new InputStreamReader(add.io().in(), StandardCharsets.UTF_8));
+            if (!provider.equals("codex")) {
+                String code = stdin.readLine();
+                if (code == null || code.isBlank()) throw Failure.failed("no code entered; the account was not added");
+                complete(started, code.strip(), prompt);
+                return;
+            }
+            waitForCodex(started, stdin, prompt);
+        }
+
+        /** Whichever comes first: the daemon's own callback completes the flow, or a pasted address. */
+        private void waitForCodex(AuthStart started, BufferedReader stdin, PrintStream prompt) {
+            // A line read from stdin; empty when stdin ended.
+            BlockingQueue<Optional<String>> pasted = new LinkedBlockingQueue<>();
+            // The only thread ccflarectl makes: a blocking read of stdin must not stop the polling.
+            Thread reader = Thread.ofPlatform().daemon().name("ccflarectl-stdin").start(() -> {
+                try {
+                    pasted.add(Optional.ofNullable(stdin.readLine()));
+                } catch (IOException e) {
+                    pasted.add(Optional.empty());
+                }
+            });
+            try {
+                boolean stdinOpen = true;
+                while (true) {
+                    FlowView flow = Json.read(add.daemon().get("/api/auth/flows/" + Action.segment(started.flowId()),
+                            "OAuth sign-in status").body(), FlowView.class);
+                    switch (flow.status()) {
+                        case "completed" -> {
+                            finished(flow, prompt);
+                            return;
+                        }
+                        case "failed", "expired" -> throw Failure.failed("the sign-in " + flow.status()
+                                + (flow.error() == null ? "" : ": " + flow.error()) + "; the account was not added");
+                        default -> { } // pending
+                    }
+                    if (!stdinOpen) {
+                        Thread.sleep(POLL.toMillis());
+                        continue;
+                    }
+                    Optional<String> line = pasted.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                    if (line == null) continue; // nothing pasted yet
+                    if (line.isEmpty()) {
+                        stdinOpen = false;
+                    } else if (!line.get().isBlank()) {
+                        complete(started, line.get().strip(), prompt);
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw Failure.failed("interrupted; the sign-in was not finished");
+            } finally {
+                reader.interrupt();
+            }
+        }
+
+        private void complete(AuthStart started, String code, PrintStream prompt) {
+            var reply = add.daemon().post("/api/auth/" + provider + "/complete", new AuthComplete(started.flowId(), code),
+                    "completing OAuth sign-in");
             if (add.json()) {
                 add.printJson(reply.body());
                 return;
             }
-            JsonNode done = reply.tree();
-            JsonNode account = done.has("account") ? done.path("account") : done;
-            add.out().println("Account '" + account.path("name").asText(add.name) + "' added (" + provider + ").");
+            prompt.println();
+            AccountView account = Json.read(reply.body(), AccountView.class);
+            add.out().println("Account '" + account.name() + "' added (" + account.provider() + ").");
+        }
+
+        private void finished(FlowView flow, PrintStream prompt) {
+            prompt.println();
+            if (add.json()) {
+                add.printJson(Json.write(flow));
+                return;
+            }
+            add.out().println("Account '" + add.name + "' added (" + provider + ").");
         }
     }
 

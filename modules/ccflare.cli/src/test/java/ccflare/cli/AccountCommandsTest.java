@@ -258,12 +258,11 @@ class AccountCommandsTest {
 
     @Test
     void addOAuthAccountPrintsTheUrlAndSendsThePastedCode() {
-        daemon.on("POST /api/auth/claude-code/init", 200,
-                "{\"flowId\":\"f-1\",\"authorizeUrl\":\"https://claude.ai/oauth/authorize?x=1\"}");
-        daemon.on("POST /api/auth/claude-code/complete", 201, "{\"id\":\"a7\",\"name\":\"max\",\"provider\":\"claude-code\"}");
+        daemon.on("POST /api/auth/claude-code/init", 201, authStart("f-1", "claude-code"));
+        daemon.on("POST /api/auth/claude-code/complete", 201, "{\"id\":\"a7\",\"name\":\"max\",\"provider\":\"claude-code\",\"priority\":1}");
         var r = cli.stdin("CODE123#STATE456\n").run("add", "max", "--provider", "claude-code", "--priority", "1");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("https://claude.ai/oauth/authorize?x=1", "CODE#STATE", "Account 'max' added (claude-code).");
+        assertThat(r.out()).contains("https://auth.example/authorize?x=1", "CODE#STATE", "Account 'max' added (claude-code).");
         var init = Json.tree(daemon.received.get(0).body().getBytes(StandardCharsets.UTF_8));
         assertThat(init.path("name").asText()).isEqualTo("max");
         assertThat(init.path("priority").asInt()).isEqualTo(1);
@@ -272,12 +271,50 @@ class AccountCommandsTest {
         assertThat(complete.path("code").asText()).isEqualTo("CODE123#STATE456");
     }
 
+    static String authStart(String flowId, String provider) {
+        return "{\"flowId\":\"" + flowId + "\",\"provider\":\"" + provider + "\",\"authorizeUrl\":\"https://auth.example/authorize?x=1\","
+                + "\"expiresAt\":\"2026-03-01T12:10:00Z\",\"instructions\":\"Sign in, then come back.\"}";
+    }
+
     @Test
     void addOAuthAccountWithoutAPastedCodeFailsWithoutCompleting() {
-        daemon.on("POST /api/auth/codex/init", 200, "{\"flowId\":\"f-2\",\"authorizeUrl\":\"https://auth.openai.com/x\"}");
-        var r = cli.run("add", "cx", "--provider", "codex");
+        daemon.on("POST /api/auth/claude-code/init", 201, authStart("f-2", "claude-code"));
+        var r = cli.run("add", "max", "--provider", "claude-code");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("no code entered");
-        assertThat(daemon.lines()).containsExactly("POST /api/auth/codex/init");
+        assertThat(daemon.lines()).containsExactly("POST /api/auth/claude-code/init");
+    }
+
+    @Test
+    void addCodexAccountFinishesWhenTheDaemonCatchesTheRedirectItself() {
+        daemon.on("POST /api/auth/codex/init", 201, authStart("f-3", "codex"));
+        daemon.on("GET /api/auth/flows/f-3", 200, "{\"flowId\":\"f-3\",\"provider\":\"codex\",\"status\":\"completed\",\"accountId\":\"a5\"}");
+        var r = cli.run("add", "cx", "--provider", "codex");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("https://auth.example/authorize?x=1", "Sign in, then come back.", "Account 'cx' added (codex).");
+        assertThat(daemon.lines()).containsExactly("POST /api/auth/codex/init", "GET /api/auth/flows/f-3");
+    }
+
+    @Test
+    void addCodexAccountSendsAPastedRedirectAddress() {
+        daemon.on("POST /api/auth/codex/init", 201, authStart("f-4", "codex"));
+        daemon.on("GET /api/auth/flows/f-4", 200, "{\"flowId\":\"f-4\",\"provider\":\"codex\",\"status\":\"pending\"}");
+        daemon.on("POST /api/auth/codex/complete", 201, "{\"id\":\"a6\",\"name\":\"cx\",\"provider\":\"codex\",\"priority\":0}");
+        var r = cli.stdin("http://localhost:1455/auth/callback?code=abc&state=xyz\n").run("add", "cx", "--provider", "codex");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("Account 'cx' added (codex).");
+        var complete = Json.tree(daemon.last().body().getBytes(StandardCharsets.UTF_8));
+        assertThat(complete.path("flowId").asText()).isEqualTo("f-4");
+        assertThat(complete.path("code").asText()).isEqualTo("http://localhost:1455/auth/callback?code=abc&state=xyz");
+    }
+
+    @Test
+    void addCodexAccountReportsAFailedSignIn() {
+        daemon.on("POST /api/auth/codex/init", 201, authStart("f-5", "codex"));
+        daemon.on("GET /api/auth/flows/f-5", 200,
+                "{\"flowId\":\"f-5\",\"provider\":\"codex\",\"status\":\"failed\",\"error\":\"state does not match this sign-in; start again\"}");
+        var r = cli.run("add", "cx", "--provider", "codex");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("the sign-in failed: state does not match this sign-in");
     }
 }
