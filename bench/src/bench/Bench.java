@@ -51,6 +51,8 @@ public final class Bench {
         long pid;
         /** Starts a fresh instance on the given port, for the start-up scenario. */
         IntFunction<ProcessBuilder> launcher;
+        /** Its own fake upstream, so that connection counts and CPU are this target's alone. */
+        Target upstream;
         final List<Process> extra = new ArrayList<>();
 
         Target(String name) {
@@ -70,7 +72,6 @@ public final class Bench {
     private final List<Process> started = new ArrayList<>();
     private final Results results;
     private final List<String> order = List.of("direct", "nginx", "ccflare");
-    private Target upstream;
     private Wrk wrk;
     // records check (ccflare only)
     private long served;
@@ -137,15 +138,15 @@ public final class Bench {
         Path body = out.resolve("body.json");
         Files.write(body, Load.body(false));
         wrk = new Wrk(wrkPath, lua, body);
-        System.out.println("bench: " + (plan.smoke() ? "smoke" : "full") + ", repeats " + plan.repeats()
+        say("" + (plan.smoke() ? "smoke" : "full") + ", repeats " + plan.repeats()
                 + ", load average " + Files.readString(Path.of("/proc/loadavg")).trim()
                 + ", cpus " + Runtime.getRuntime().availableProcessors());
 
-        upstream = startUpstream();
         List<Target> targets = new ArrayList<>();
         Target direct = new Target("direct");
-        direct.port = upstream.port;
-        direct.pid = upstream.pid;
+        direct.upstream = startUpstream("direct");
+        direct.port = direct.upstream.port;
+        direct.pid = direct.upstream.pid;
         direct.launcher = port -> upstreamCommand(port);
         targets.add(direct);
         addTarget(targets, "nginx", this::startNginx);
@@ -156,14 +157,14 @@ public final class Bench {
             sleep(plan.settleMs());
             results.add("memory", t.name, "idle_rss_mib", Proc.rssMiB(t.pid));
         }
-        System.out.println("bench: warming up " + names(targets));
+        say("warming up " + names(targets));
         for (Target t : targets) {
             warmUp(t);
         }
         for (int r = 0; r < plan.repeats(); r++) {
             List<Target> rotated = new ArrayList<>(targets);
             Collections.rotate(rotated, -r);
-            System.out.println("bench: repeat " + (r + 1) + "/" + plan.repeats() + ", order " + names(rotated));
+            say("repeat " + (r + 1) + "/" + plan.repeats() + ", order " + names(rotated));
             for (Target t : rotated) {
                 guard("latency_json", t, () -> latency(t, false));
             }
@@ -207,6 +208,7 @@ public final class Bench {
     }
 
     private void guard(String scenario, Target t, Step step) {
+        say(scenario + " on " + t.name);
         try {
             step.run();
         } catch (Exception e) {
@@ -226,7 +228,7 @@ public final class Bench {
             targets.add(starter.start());
         } catch (Exception e) {
             unavailable.put(name, e.getMessage() == null ? e.toString() : e.getMessage());
-            System.out.println("bench: " + name + " not run: " + unavailable.get(name));
+            say("" + name + " not run: " + unavailable.get(name));
         }
     }
 
@@ -237,8 +239,8 @@ public final class Bench {
                 "bench.FakeUpstream", "--port", Integer.toString(port));
     }
 
-    private Target startUpstream() throws Exception {
-        ProcessBuilder pb = upstreamCommand(0).redirectError(out.resolve("upstream.err").toFile());
+    private Target startUpstream(String forTarget) throws Exception {
+        ProcessBuilder pb = upstreamCommand(0).redirectError(out.resolve("upstream-" + forTarget + ".err").toFile());
         Process p = pb.start();
         started.add(p);
         String line = String.valueOf(new java.io.BufferedReader(
@@ -251,11 +253,11 @@ public final class Bench {
         t.port = Integer.parseInt(m.group(1));
         t.process = p;
         t.pid = p.pid();
-        System.out.println("bench: fake upstream on 127.0.0.1:" + t.port + " (pid " + t.pid + ")");
+        say("fake upstream for " + forTarget + " on 127.0.0.1:" + t.port + " (pid " + t.pid + ")");
         return t;
     }
 
-    private ProcessBuilder nginxCommand(int port, String tag) {
+    private ProcessBuilder nginxCommand(int upstreamPort, int port, String tag) {
         try {
             Path dir = out.resolve("nginx").resolve(tag);
             for (String d : new String[] {"body", "proxy", "fastcgi", "uwsgi", "scgi"}) {
@@ -295,7 +297,7 @@ public final class Bench {
                             }
                         }
                     }
-                    """.formatted(dir.toAbsolutePath(), upstream.port, port);
+                    """.formatted(dir.toAbsolutePath(), upstreamPort, port);
             Path file = dir.resolve("nginx.conf");
             Files.writeString(file, conf);
             return new ProcessBuilder(nginx, "-p", dir.toAbsolutePath().toString(), "-c", file.toAbsolutePath().toString(),
@@ -311,14 +313,15 @@ public final class Bench {
             throw new IllegalStateException("no nginx binary given");
         }
         Target t = new Target("nginx");
+        t.upstream = startUpstream("nginx");
         t.port = freePort();
-        Process p = nginxCommand(t.port, "main").start();
+        Process p = nginxCommand(t.upstream.port, t.port, "main").start();
         started.add(p);
         t.process = p;
         t.pid = p.pid();
         awaitMessages(t.port, p, 15_000, "nginx");
-        t.launcher = port -> nginxCommand(port, "startup-" + port);
-        System.out.println("bench: nginx on 127.0.0.1:" + t.port + " (pid " + t.pid + ")");
+        t.launcher = port -> nginxCommand(t.upstream.port, port, "startup-" + port);
+        say("nginx on 127.0.0.1:" + t.port + " (pid " + t.pid + ")");
         return t;
     }
 
@@ -360,6 +363,7 @@ public final class Bench {
         if (image == null || !Files.isExecutable(image.resolve("bin/ccflare"))) {
             throw new IllegalStateException("no runtime image at " + image);
         }
+        Target up = startUpstream("ccflare");
         // 1. a seed database with two accounts pointing at the fake upstream
         Path seed = ccflareDir("seed");
         int seedPort = freePort();
@@ -369,7 +373,7 @@ public final class Bench {
             awaitStatus(seedPort, p, "GET", "/health", 60_000, "ccflare (first start)", seed.resolve("daemon.log"));
             for (String name : new String[] {"a1", "a2"}) {
                 String json = "{\"name\":\"" + name + "\",\"provider\":\"anthropic\",\"apiKey\":\"sk-ant-bench-" + name
-                        + "\",\"baseUrl\":\"http://127.0.0.1:" + upstream.port + "\"}";
+                        + "\",\"baseUrl\":\"http://127.0.0.1:" + up.port + "\"}";
                 String[] r = Load.call(seedPort, "POST", "/api/accounts",
                         "Authorization: Bearer " + ADMIN_TOKEN + "\r\nContent-Type: application/json\r\n",
                         json.getBytes(StandardCharsets.UTF_8));
@@ -377,9 +381,9 @@ public final class Bench {
                     throw new IllegalStateException("adding account " + name + " answered " + r[0] + " " + r[1]);
                 }
             }
-            long before = upstreamRequests();
+            long before = upstreamRequests(up);
             awaitMessages(seedPort, p, 10_000, "ccflare (seed)");
-            if (upstreamRequests() <= before) {
+            if (upstreamRequests(up) <= before) {
                 throw new IllegalStateException("a request through ccflare did not reach the fake upstream");
             }
         } finally {
@@ -389,6 +393,7 @@ public final class Bench {
         // 2. the instance under test, on a copy of the seed
         Path dir = ccflareDir("main");
         Target t = new Target("ccflare");
+        t.upstream = up;
         t.port = freePort();
         p = ccflareCommand(dir, t.port).start();
         started.add(p);
@@ -404,7 +409,7 @@ public final class Bench {
                 throw new IllegalStateException(e);
             }
         };
-        System.out.println("bench: ccflare on 127.0.0.1:" + t.port + " (pid " + t.pid + ", image " + image + ")");
+        say("ccflare on 127.0.0.1:" + t.port + " (pid " + t.pid + ", image " + image + ")");
         return t;
     }
 
@@ -467,8 +472,8 @@ public final class Bench {
         }
     }
 
-    private long upstreamRequests() throws IOException {
-        return jsonLong(Load.call(upstream.port, "GET", "/__bench/stats", "", null)[1], "requests");
+    private long upstreamRequests(Target up) throws IOException {
+        return jsonLong(Load.call(up.port, "GET", "/__bench/stats", "", null)[1], "requests");
     }
 
     private long recorded(int port) throws IOException {
@@ -562,7 +567,7 @@ public final class Bench {
     private void throughput(Target t, int c) throws Exception {
         String sc = "throughput_c" + c;
         long cpu0 = Proc.cpuMicros(t.pid);
-        long up0 = Proc.cpuMicros(upstream.pid);
+        long up0 = Proc.cpuMicros(t.upstream.pid);
         Wrk.Result r;
         double peak;
         try (Proc.RssSampler rss = new Proc.RssSampler(t.pid)) {
@@ -570,7 +575,7 @@ public final class Bench {
             peak = rss.peak();
         }
         long cpu = Proc.cpuMicros(t.pid) - cpu0;
-        long up = Proc.cpuMicros(upstream.pid) - up0;
+        long up = Proc.cpuMicros(t.upstream.pid) - up0;
         countWrk(t, r, c);
         results.add(sc, t.name, "rps", r.rps());
         results.add(sc, t.name, "p50_ms", r.p50Ms());
@@ -586,7 +591,7 @@ public final class Bench {
 
     private void streams(Target t, int n) throws Exception {
         String sc = "streams_" + n;
-        Load.call(upstream.port, "POST", "/__bench/reset", "", new byte[0]);
+        Load.call(t.upstream.port, "POST", "/__bench/reset", "", new byte[0]);
         long cpu0 = Proc.cpuMicros(t.pid);
         Load.Streams s;
         double peak;
@@ -596,7 +601,7 @@ public final class Bench {
             peak = rss.peak();
         }
         long cpu = Proc.cpuMicros(t.pid) - cpu0;
-        String stats = Load.call(upstream.port, "GET", "/__bench/stats", "", null)[1];
+        String stats = Load.call(t.upstream.port, "GET", "/__bench/stats", "", null)[1];
         countStreams(t, s);
         results.add(sc, t.name, "complete", s.complete());
         results.add(sc, t.name, "failed", s.failed());
@@ -801,6 +806,13 @@ public final class Bench {
             }
         }
         started.clear();
+    }
+
+    private static final long T0 = System.nanoTime();
+
+    /** A progress line on stdout, stamped with the seconds since the driver started. */
+    static void say(String text) {
+        System.out.printf(Locale.ROOT, "bench [%5.1fs] %s%n", (System.nanoTime() - T0) / 1e9, text);
     }
 
     private static void sleep(long ms) {
