@@ -33,13 +33,15 @@ public final class Bench {
     /** How much of each scenario to run. */
     record Plan(boolean smoke, int repeats, int latencyJson, int latencySse, int wrkSeconds, int warmWrkSeconds,
                 int[] streamSizes, int streamDeltas, int streamDelayMs, int incDeltas, int incDelayMs,
-                int warmLatency, int warmStreams, int settleMs) {
+                int warmLatency, int warmStreams, int settleMs, int[] concurrencies) {
         static Plan full(int repeats) {
-            return new Plan(false, repeats, 2000, 1000, 5, 3, new int[] {500, 2000}, 20, 100, 10, 100, 2000, 200, 1000);
+            return new Plan(false, repeats, 2000, 1000, 5, 3, new int[] {500, 2000}, 20, 100, 10, 100, 2000, 200, 1000,
+                    new int[] {16, 64});
         }
 
         static Plan quick() {
-            return new Plan(true, 1, 200, 100, 1, 0, new int[] {50, 200}, 3, 100, 4, 100, 200, 20, 200);
+            return new Plan(true, 1, 200, 100, 1, 0, new int[] {50, 200}, 3, 100, 4, 100, 200, 20, 200,
+                    new int[] {64});
         }
     }
 
@@ -171,7 +173,7 @@ public final class Bench {
             for (Target t : rotated) {
                 guard("latency_sse", t, () -> latency(t, true));
             }
-            for (int c : new int[] {16, 64}) {
+            for (int c : plan.concurrencies()) {
                 for (Target t : rotated) {
                     guard("throughput_c" + c, t, () -> throughput(t, c));
                 }
@@ -656,7 +658,8 @@ public final class Bench {
             if (recorded != last) {
                 last = recorded;
                 stableSince = System.nanoTime();
-            } else if (recorded >= served && System.nanoTime() - stableSince > TimeUnit.MILLISECONDS.toNanos(1500)) {
+            } else if (recorded >= served
+                    && System.nanoTime() - stableSince > TimeUnit.MILLISECONDS.toNanos(Math.max(500, plan.settleMs() * 3L / 2))) {
                 break;
             }
             Thread.sleep(200);
