@@ -46,30 +46,31 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * request: not cooled down, not counted as an attempt, its reason kept; when no account is left
  * and no upstream answered, the answer is 503 naming those reasons.
  *
- * <p>Upstream 401, before the first byte reached the client:
+ * <p>Upstream 401, before the first byte reached the client (a 401 always is: the status is the
+ * first byte):
  * <ul>
  *   <li>OAuth account ({@code claude-code}, {@code codex}): the token we sent was refused, so it is
  *       refreshed once per request and account ({@link TokenSource#forceRefresh}) and the same
- *       account is tried again with the new token. When that refresh fails, the account is cooled
- *       for {@value Exchange#OAUTH_REFUSED_COOL_MS} ms (briefly: a refused refresh token marks it
- *       needs-reauth by itself) and the next candidate is tried. A second 401 on the same account
- *       also cools it briefly and fails over.</li>
+ *       account is tried again with the new token. When that refresh fails, or the account answers
+ *       401 again, it counts as the account's failure: it is cooled for 10 s (briefly, since a
+ *       refused refresh token marks it needs-reauth by itself) and the next candidate is tried.
+ *       With no candidate left, a second 401 is passed through, and a failed refresh ends in a 503
+ *       (a 502 when other attempts failed upstream) naming the reason.</li>
  *   <li>API-key account: our key is bad, not the client's request. With another candidate left the
- *       account is cooled for {@value Exchange#API_KEY_REFUSED_COOL_MS} ms and the request fails
- *       over; with none left the 401 is passed through (and the account not cooled: the upstream's
- *       own answer says more than a made-up rate limit would).</li>
+ *       account is cooled for 5 minutes and the request fails over; with none left the 401 is
+ *       passed through and the account is not cooled (a made-up rate limit would hide the
+ *       upstream's own explanation from the next requests).</li>
  *   <li>Pass-through (no account for the route): the client's own credentials were refused; the 401
  *       is passed through.</li>
  * </ul>
- * A 401 after the first byte cannot happen (the status is the first byte). 403 is passed through
- * like any other client error.
+ * 403 is passed through like any other client error.
  *
  * <p>The hot path never blocks: the body is read and the response written with Jetty's
  * asynchronous APIs, and the request log is only offered records. The token source is called on
  * the request's thread only when that cannot block: for an API key, and for an OAuth token that
- * stays valid for more than {@value Exchange#REFRESH_HOP_MS} ms. Otherwise (a refresh is likely)
- * and for every forced refresh, the call runs on its own virtual thread named
- * {@code ccflare-credentials-N}, and the exchange continues from there.
+ * stays valid for more than 60 s (twice the refresh window). Otherwise (a refresh is likely), and
+ * for every forced refresh, the call runs on a virtual thread of its own named
+ * {@code ccflare-credentials-N}, no lock held, and the exchange continues from there.
  */
 public final class Proxy {
 

@@ -110,6 +110,9 @@ class ProxyCredentialsTest {
         String oldToken = accessToken(max);
         // Slow enough that most requests arrive while the one refresh is in flight.
         fake.behaveTokenEndpoint(Behaviour.delayed(Duration.ofMillis(200), Behaviour.ok()));
+        // The new token is outside the source's 30 s refresh window but inside the proxy's 60 s hop
+        // window, so even a request arriving after the refresh asks off the request thread.
+        fake.tokenExpiresIn(Duration.ofSeconds(45));
 
         List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
@@ -131,7 +134,7 @@ class ProxyCredentialsTest {
         assertThat(sent).hasSize(50);
         assertThat(sent).allSatisfy(r -> assertThat(r.header("anthropic-beta")).contains("oauth-2025-04-20"));
         assertThat(fake.requestsWithCredential(oldToken)).isEmpty();
-        // Every call that could refresh ran off the request threads.
+        // Every call that could refresh (or wait for the refresh) ran off the request threads.
         assertThat(tokens.threads).hasSize(50).allSatisfy(t -> assertThat(onCredentialThread(t)).as(t).isTrue());
         assertThat(h.log.all).hasSize(50)
                 .allSatisfy(rec -> assertThat(rec.outcome()).isEqualTo(Outcome.OK))
