@@ -132,6 +132,8 @@ final class Exchange {
 
     void begin() {
         if (LOG.isDebugEnabled()) LOG.debug("{} C2P {} {}", id, request.getMethod(), request.getHttpURI());
+        // Live views show the request now; the record follows when it ends.
+        proxy.log.started(id, receivedAtMs, request.getMethod(), path);
         if (route instanceof Route.UnknownPrefix unknown) {
             reject(404, ErrorBodies.NOT_FOUND, "unknown provider prefix '" + unknown.name()
                     + "' (expected: anthropic, openai, claude-code, codex)", 0);
