@@ -9,7 +9,6 @@ import ccflare.core.ProviderKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -245,15 +244,12 @@ class ConfigLoaderTest {
 
     @Test
     void unreadableConfigFileStopsStartUp() throws IOException {
-        Path file = writeConfig("{}");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
-        try {
-            if (Files.isReadable(file)) return; // running as root: permissions do not apply
-            assertThat(failure(Map.of(), env()).getMessage())
-                    .startsWith("ccflare: config file " + file + " cannot be read: AccessDeniedException");
-        } finally {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        }
+        // A directory in the file's place cannot be read by anyone, root included (tests may run as root).
+        Path dir = Files.createDirectories(home.resolve("dir.json"));
+
+        assertThat(failure(Map.of(), env("CCFLARE_CONFIG_PATH", dir.toString())).getMessage())
+                .startsWith("ccflare: config file " + dir + " cannot be read: IOException")
+                .endsWith("(expected: a readable JSON file)");
     }
 
     @Test
