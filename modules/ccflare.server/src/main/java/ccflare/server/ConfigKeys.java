@@ -32,8 +32,11 @@ final class ConfigKeys {
 
     /** Resolved before the others: it says which file the file keys come from. */
     static final ConfigKey<Path> CONFIG_PATH = new ConfigKey<>("CCFLARE_CONFIG_PATH", List.of("ccflare_CONFIG_PATH"), "",
-            "--config", "`$XDG_CONFIG_HOME/ccflare/ccflare.json`, else `~/.config/ccflare/ccflare.json`",
-            (env, r) -> firstDir(env, "XDG_CONFIG_HOME").orElse(home(env) + "/.config") + "/ccflare/ccflare.json",
+            "--config", "`$STATE_DIRECTORY/ccflare.json` under systemd, else `$XDG_CONFIG_HOME/ccflare/ccflare.json`, else `~/.config/ccflare/ccflare.json`",
+            // Under systemd the state directory is the one place the hardened unit can write, and
+            // runtime settings changes are saved into this file.
+            (env, r) -> firstDir(env, "STATE_DIRECTORY").map(d -> d + "/ccflare.json")
+                    .orElseGet(() -> firstDir(env, "XDG_CONFIG_HOME").orElse(home(env) + "/.config") + "/ccflare/ccflare.json"),
             path(), "The JSON config file. A missing default file is fine; a missing file named explicitly is an error.",
             false, false);
 

@@ -109,6 +109,8 @@ class ConfigLoaderTest {
 
         assertThat(c.storage().dbPath()).isEqualTo(Path.of("/var/lib/ccflare/ccflare.db"));
         assertThat(c.server().socketPath()).isEqualTo(Path.of("/run/ccflare/ccflare.sock"));
+        assertThat(ConfigLoader.load(Map.of(), env("STATE_DIRECTORY", home.toString(), "XDG_CONFIG_HOME", "/xdg/cfg"))
+                .configFile()).isEqualTo(home.resolve("ccflare.json"));
     }
 
     @Test
