@@ -1,0 +1,718 @@
+package ccflare.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A real HTTP/1.1 server on {@code 127.0.0.1} (ephemeral port) that answers like the Anthropic Messages
+ * API, the OpenAI Chat Completions and Responses APIs (including Codex at {@code /backend-api/codex}) and
+ * the Claude and Codex OAuth token endpoints. Tests script failures per credential with
+ * {@link #behave(String, Behaviour)} and inspect what arrived with {@link #requests()}.
+ *
+ * <p>Routes: {@code POST /v1/messages}, {@code POST /v1/messages/count_tokens}, {@code GET /v1/models},
+ * {@code GET /models}, {@code POST /v1/chat/completions}, {@code POST /chat/completions},
+ * {@code POST /v1/responses}, {@code POST /responses}, {@code POST /backend-api/codex/responses},
+ * {@code POST /v1/oauth/token} (JSON), {@code POST /oauth/token} (form). Query strings are accepted and
+ * ignored. Anything else answers 404 with an Anthropic error body.
+ *
+ * <p>Thread-safe. Every request is served on its own virtual thread, so hanging or slow scripts do not
+ * starve each other.
+ */
+public final class FakeUpstream implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FakeUpstream.class);
+
+    /**
+     * A token pair the OAuth endpoint issued.
+     *
+     * @param expiresInSeconds the {@code expires_in} it was issued with
+     */
+    public record Tokens(String accessToken, String refreshToken, long expiresInSeconds) {
+        public Tokens {
+            Objects.requireNonNull(accessToken, "accessToken");
+            Objects.requireNonNull(refreshToken, "refreshToken");
+        }
+
+        /** Omits the token values. */
+        @Override public String toString() { return "Tokens[expiresInSeconds=" + expiresInSeconds + "]"; }
+    }
+
+    private enum Api { ANTHROPIC, OPENAI, CODEX }
+
+    private enum Endpoint { MESSAGES, COUNT_TOKENS, MODELS, CHAT, RESPONSES }
+
+    /** A behaviour plus the cursors of its sequences. */
+    private static final class Program {
+        private final Behaviour root;
+        private final Map<Behaviour.Sequence, Integer> cursors = new IdentityHashMap<>();
+
+        Program(Behaviour root) { this.root = Objects.requireNonNull(root, "behaviour"); }
+
+        /** Follows sequences down to one concrete step, advancing their cursors. */
+        synchronized Behaviour step(Behaviour b) {
+            while (b instanceof Behaviour.Sequence s) {
+                int i = cursors.getOrDefault(s, 0);
+                cursors.put(s, i + 1);
+                b = s.steps().get(Math.min(i, s.steps().size() - 1));
+            }
+            return b;
+        }
+    }
+
+    private final InstantSource clock;
+    private final Server server;
+    private final URI baseUri;
+    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private final TokenIssuer tokens = new TokenIssuer();
+    private final Map<String, Program> behaviours = new ConcurrentHashMap<>();
+    private volatile Program fallback = new Program(Behaviour.ok());
+    private volatile Settings settings = Settings.DEFAULTS;
+
+    private final Object monitor = new Object();
+    private final List<Received> received = new ArrayList<>();   // guarded by monitor
+    private final List<Long> abortTimes = new ArrayList<>();     // guarded by monitor
+    private final Set<Exchange> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger peak = new AtomicInteger();
+    private final AtomicInteger tokenRequests = new AtomicInteger();
+    private final AtomicLong ids = new AtomicLong();
+    private volatile boolean closing;
+
+    private FakeUpstream(InstantSource clock) {
+        this.clock = clock;
+        QueuedThreadPool pool = new QueuedThreadPool(16, 2);
+        pool.setName("fake-upstream");
+        pool.setDaemon(true);
+        server = new Server(pool);
+        HttpConfiguration config = new HttpConfiguration();
+        config.setSendServerVersion(false);
+        config.setSendDateHeader(true);
+        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(config));
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        // Long enough for any test; hang() must outlast the proxy's own timeouts.
+        connector.setIdleTimeout(Duration.ofMinutes(5).toMillis());
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                workers.execute(() -> serve(request, response, callback));
+                return true;
+            }
+        });
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("fake upstream did not start", e);
+        }
+        baseUri = URI.create("http://127.0.0.1:" + connector.getLocalPort());
+    }
+
+    /** Starts a server on {@code 127.0.0.1} and an ephemeral port; reset headers use the system clock. */
+    public static FakeUpstream start() { return new FakeUpstream(InstantSource.system()); }
+
+    /** Starts a server whose rate-limit reset headers and {@code created} fields are computed from {@code clock}. */
+    public static FakeUpstream start(InstantSource clock) { return new FakeUpstream(Objects.requireNonNull(clock, "clock")); }
+
+    /** {@code http://127.0.0.1:PORT}, without a trailing slash. */
+    public URI baseUri() { return baseUri; }
+
+    /** {@link #baseUri()} followed by {@code pathAndQuery}, e.g. {@code uri("/v1/messages?beta=true")}. */
+    public URI uri(String pathAndQuery) {
+        if (!pathAndQuery.startsWith("/")) throw new IllegalArgumentException("pathAndQuery: must start with '/'");
+        return URI.create(baseUri + pathAndQuery);
+    }
+
+    /** Stops the server; held requests ({@link Behaviour#hang()}) are released without counting as aborts. */
+    @Override
+    public void close() {
+        closing = true;
+        open.forEach(Exchange::release);
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("fake upstream did not stop cleanly", e);
+        }
+        workers.shutdownNow();
+    }
+
+    // ------------------------------------------------------------------ scripting
+
+    /**
+     * Scripts what requests carrying {@code credential} (the {@code x-api-key} value or the bearer token
+     * of {@code authorization}) get. Replaces an earlier script for the same credential and restarts its
+     * sequences.
+     */
+    public void behave(String credential, Behaviour behaviour) {
+        behaviours.put(Objects.requireNonNull(credential, "credential"), new Program(behaviour));
+    }
+
+    /** Scripts what requests get whose credential has no script of its own (initially {@link Behaviour#ok()}). */
+    public void behaveByDefault(Behaviour behaviour) { fallback = new Program(behaviour); }
+
+    /** Token counts in successful answers (default 25 input, 12 output, 0 cache read, 0 cache creation). */
+    public FakeUpstream usage(long inputTokens, long outputTokens, long cacheReadTokens, long cacheCreationTokens) {
+        settings = settings.withUsage(inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens);
+        return this;
+    }
+
+    /** Reasoning tokens reported by OpenAI-style usage (default 0). */
+    public FakeUpstream reasoningTokens(long reasoningTokens) {
+        settings = settings.withReasoning(reasoningTokens);
+        return this;
+    }
+
+    /** Number of text deltas in streamed answers (default 3) and the pause before each (default none). */
+    public FakeUpstream deltas(int count, Duration between) {
+        settings = settings.withDeltas(count, between);
+        return this;
+    }
+
+    /**
+     * The 5-hour and 7-day windows reported in Anthropic unified headers and Codex headers. Utilisations
+     * are fractions 0..1 (Codex gets them as percentages); a reset of 0 means "5 h / 7 d from now".
+     * Defaults: 0.12 and 0.34, resets from now.
+     */
+    public FakeUpstream windows(double fiveHourUtilisation, long fiveHourResetEpochSeconds,
+                                double sevenDayUtilisation, long sevenDayResetEpochSeconds) {
+        settings = settings.withWindows(fiveHourUtilisation, fiveHourResetEpochSeconds, sevenDayUtilisation, sevenDayResetEpochSeconds);
+        return this;
+    }
+
+    /** The {@code expires_in} of tokens the OAuth endpoint issues from now on (default 1 h). */
+    public FakeUpstream tokenExpiresIn(Duration expiresIn) {
+        settings = settings.withTokenExpiresIn(expiresIn.toSeconds());
+        return this;
+    }
+
+    // ------------------------------------------------------------------ OAuth
+
+    /**
+     * Registers an authorization code the token endpoint accepts once. With a non-null
+     * {@code codeChallenge} the exchange must carry a {@code code_verifier} whose S256 challenge matches.
+     * Once any code is registered, unregistered codes are refused with {@code invalid_grant}; before
+     * that, any non-blank code is accepted.
+     */
+    public void expectAuthorization(String code, String codeChallenge) {
+        tokens.expect(Objects.requireNonNull(code, "code"), codeChallenge);
+    }
+
+    /** The PKCE S256 challenge of {@code verifier} (base64url without padding of its SHA-256). */
+    public static String pkceChallenge(String verifier) { return TokenIssuer.s256(verifier); }
+
+    /** Issues a fresh token pair without a request, e.g. to seed an OAuth account; its refresh token is live. */
+    public Tokens issueTokens() { return tokens.issue(settings.tokenExpiresInSeconds()); }
+
+    /** Every token pair issued so far, oldest first (including {@link #issueTokens()}). */
+    public List<Tokens> issuedTokens() { return tokens.issued(); }
+
+    /** How many requests reached either token endpoint, successful or not. */
+    public int tokenRequests() { return tokenRequests.get(); }
+
+    // ------------------------------------------------------------------ observations
+
+    /** Every request received so far, in arrival order (all routes, including token requests and 404s). */
+    public List<Received> requests() {
+        synchronized (monitor) {
+            return List.copyOf(received);
+        }
+    }
+
+    /** The received requests whose path (without query) equals {@code path}. */
+    public List<Received> requests(String path) {
+        return requests().stream().filter(r -> r.path().equals(path)).toList();
+    }
+
+    /**
+     * The received requests that carried {@code credential}, as {@code x-api-key} or as the bearer token
+     * of {@code authorization} (the per-account view of the traffic).
+     */
+    public List<Received> requestsWithCredential(String credential) {
+        return requests().stream().filter(r -> credential.equals(r.header("x-api-key")) || credential.equals(r.credential()))
+                .toList();
+    }
+
+    /**
+     * Waits until request number {@code index} (0-based, arrival order) has arrived.
+     *
+     * @throws AssertionError when it has not arrived within {@code timeout}
+     */
+    public Received awaitRequest(int index, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (monitor) {
+            while (received.size() <= index) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) throw new AssertionError("request #" + index + " did not arrive within " + timeout
+                        + " (" + received.size() + " received)");
+                waitOn(left);
+            }
+            return received.get(index);
+        }
+    }
+
+    /**
+     * Responses that could not be completed because the peer closed or reset the connection first,
+     * including held ({@link Behaviour#hang()}) and delayed requests whose client went away.
+     */
+    public int abortedResponses() {
+        synchronized (monitor) {
+            return abortTimes.size();
+        }
+    }
+
+    /** {@link System#nanoTime()} at which each abort was noticed, in order. */
+    public List<Long> abortedAtNanos() {
+        synchronized (monitor) {
+            return List.copyOf(abortTimes);
+        }
+    }
+
+    /** Waits until at least {@code n} aborts were seen; false on timeout. */
+    public boolean awaitAborts(int n, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (monitor) {
+            while (abortTimes.size() < n) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                waitOn(left);
+            }
+            return true;
+        }
+    }
+
+    /** Requests being served right now. */
+    public int inFlight() { return inFlight.get(); }
+
+    /** The largest number of requests served at the same time since start or {@link #reset()}. */
+    public int peakConcurrentRequests() { return peak.get(); }
+
+    /**
+     * Forgets recorded requests, aborts, counters, scripts (back to {@link Behaviour#ok()}), settings,
+     * registered authorization codes and issued tokens. The port stays the same.
+     */
+    public void reset() {
+        synchronized (monitor) {
+            received.clear();
+            abortTimes.clear();
+        }
+        behaviours.clear();
+        fallback = new Program(Behaviour.ok());
+        settings = Settings.DEFAULTS;
+        tokens.reset();
+        tokenRequests.set(0);
+        peak.set(inFlight.get());
+    }
+
+    private void waitOn(long nanos) {
+        try {
+            monitor.wait(Math.max(1, nanos / 1_000_000), 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting", e);
+        }
+    }
+
+    private void onAbort() {
+        synchronized (monitor) {
+            abortTimes.add(System.nanoTime());
+            monitor.notifyAll();
+        }
+    }
+
+    // ------------------------------------------------------------------ serving
+
+    private void serve(Request request, Response response, Callback callback) {
+        long at = System.nanoTime();
+        peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        Exchange ex = new Exchange(request, response, callback, this::onAbort, inFlight::decrementAndGet);
+        open.add(ex);
+        if (closing) ex.release();
+        request.addFailureListener(ex::peerGone);
+        try {
+            byte[] body = Content.Source.asInputStream(request).readAllBytes();
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            for (HttpField f : request.getHeaders()) {
+                headers.computeIfAbsent(f.getLowerCaseName(), k -> new ArrayList<>()).add(f.getValue());
+            }
+            Received r = new Received(request.getMethod(), request.getHttpURI().getPathQuery(), headers, body, at);
+            synchronized (monitor) {
+                received.add(r);
+                monitor.notifyAll();
+            }
+            route(ex, r);
+        } catch (Exchange.PeerGone gone) {
+            // Closing: drop the connection; failing the callback would make Jetty answer 500 instead.
+            if (closing) ex.kill(false);
+            else ex.fail(new IOException("peer gone"));
+        } catch (IOException e) {
+            ex.peerGone(e);
+            ex.fail(e);
+        } catch (RuntimeException | Error e) {
+            LOG.warn("fake upstream failed to serve {} {}", request.getMethod(), request.getHttpURI().getPath(), e);
+            ex.fail(e);
+        } finally {
+            open.remove(ex);
+            ex.done();
+        }
+    }
+
+    private void route(Exchange ex, Received r) {
+        String path = r.path();
+        String method = r.method();
+        boolean post = method.equals("POST");
+        switch (path) {
+            case "/v1/messages" -> { if (post) { model(ex, r, Api.ANTHROPIC, Endpoint.MESSAGES); return; } }
+            case "/v1/messages/count_tokens" -> { if (post) { model(ex, r, Api.ANTHROPIC, Endpoint.COUNT_TOKENS); return; } }
+            case "/v1/models" -> {
+                if (method.equals("GET")) {
+                    boolean anthropic = r.header("x-api-key") != null || r.header("anthropic-version") != null;
+                    model(ex, r, anthropic ? Api.ANTHROPIC : Api.OPENAI, Endpoint.MODELS);
+                    return;
+                }
+            }
+            case "/models" -> { if (method.equals("GET")) { model(ex, r, Api.OPENAI, Endpoint.MODELS); return; } }
+            case "/v1/chat/completions", "/chat/completions" -> { if (post) { model(ex, r, Api.OPENAI, Endpoint.CHAT); return; } }
+            case "/v1/responses" -> { if (post) { model(ex, r, Api.OPENAI, Endpoint.RESPONSES); return; } }
+            case "/responses", "/backend-api/codex/responses" -> { if (post) { model(ex, r, Api.CODEX, Endpoint.RESPONSES); return; } }
+            case "/v1/oauth/token" -> { if (post) { token(ex, r, false); return; } }
+            case "/oauth/token" -> { if (post) { token(ex, r, true); return; } }
+            default -> { }
+        }
+        HttpFields.Mutable h = ex.response.getHeaders();
+        ex.response.setStatus(404);
+        h.put("content-type", "application/json");
+        h.put("request-id", "req_fake" + ids.incrementAndGet());
+        ex.finish(Transcripts.anthropicError("not_found_error", "Not found: " + method + " " + path));
+    }
+
+    private void token(Exchange ex, Received r, boolean codex) {
+        tokenRequests.incrementAndGet();
+        Map<String, String> params = new LinkedHashMap<>();
+        String contentType = r.header("content-type");
+        if (contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).contains("json")) {
+            try {
+                JsonNode node = Transcripts.JSON.readTree(r.body());
+                if (node != null && node.isObject()) node.properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
+            } catch (IOException e) {
+                answer(ex, 400, "application/json", "{\"error\":\"invalid_request\",\"error_description\":\"body is not JSON\"}");
+                return;
+            }
+        } else {
+            for (String pair : r.bodyText().split("&")) {
+                if (pair.isEmpty()) continue;
+                int eq = pair.indexOf('=');
+                String k = eq < 0 ? pair : pair.substring(0, eq);
+                String v = eq < 0 ? "" : pair.substring(eq + 1);
+                params.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+            }
+        }
+        TokenIssuer.Answer a = tokens.grant(params, settings.tokenExpiresInSeconds(), codex);
+        answer(ex, a.status(), "application/json", a.json());
+    }
+
+    private static void answer(Exchange ex, int status, String contentType, String body) {
+        ex.response.setStatus(status);
+        ex.response.getHeaders().put("content-type", contentType);
+        ex.finish(body);
+    }
+
+    private Program programFor(Received r) {
+        String apiKey = r.header("x-api-key");
+        if (apiKey != null && behaviours.containsKey(apiKey)) return behaviours.get(apiKey);
+        String bearer = r.credential();
+        if (bearer != null && behaviours.containsKey(bearer)) return behaviours.get(bearer);
+        return fallback;
+    }
+
+    private void model(Exchange ex, Received r, Api api, Endpoint endpoint) {
+        Program program = programFor(r);
+        Behaviour b = program.step(program.root);
+        Settings s = settings;
+        while (true) {
+            switch (b) {
+                case Behaviour.Delayed d -> {
+                    ex.pause(d.delay());
+                    b = program.step(d.then());
+                }
+                case Behaviour.Hang h -> ex.awaitGone();
+                case Behaviour.Drop d -> {
+                    ex.kill(d.reset());
+                    return;
+                }
+                case Behaviour.Fail f -> {
+                    fail(ex, api, f);
+                    return;
+                }
+                case Behaviour.Raw raw -> {
+                    ex.response.setStatus(raw.status());
+                    raw.headers().forEach(ex.response.getHeaders()::put);
+                    ex.write(""); // commits the headers even when there are no chunks
+                    for (int i = 0; i < raw.chunks().size(); i++) {
+                        if (i > 0) ex.pause(raw.between());
+                        ex.write(raw.chunks().get(i));
+                    }
+                    ex.finish("");
+                    return;
+                }
+                case Behaviour.Sequence seq -> b = program.step(seq);
+                case Behaviour.Ok ok -> {
+                    succeed(ex, r, api, endpoint, s, Plan.NORMAL);
+                    return;
+                }
+                case Behaviour.HardLimited hl -> {
+                    succeed(ex, r, api, endpoint, s, new Plan(hl.unifiedStatus(), null, null, null));
+                    return;
+                }
+                case Behaviour.SlowDeltas sd -> {
+                    succeed(ex, r, api, endpoint, s, new Plan(null, sd.between(), null, null));
+                    return;
+                }
+                case Behaviour.Interrupt in -> {
+                    succeed(ex, r, api, endpoint, s, new Plan(null, null, in, null));
+                    return;
+                }
+                case Behaviour.InBandError ib -> {
+                    succeed(ex, r, api, endpoint, s, new Plan(null, null, null, ib));
+                    return;
+                }
+            }
+        }
+    }
+
+    /** How a successful answer deviates from normal. */
+    private record Plan(String hardStatus, Duration deltaDelay, Behaviour.Interrupt interrupt, Behaviour.InBandError inBand) {
+        static final Plan NORMAL = new Plan(null, null, null, null);
+    }
+
+    private void succeed(Exchange ex, Received r, Api api, Endpoint endpoint, Settings s, Plan plan) {
+        long n = ids.incrementAndGet();
+        long nowSec = clock.millis() / 1000;
+        HttpFields.Mutable h = ex.response.getHeaders();
+        rateLimitHeaders(h, api, s, nowSec, n, plan.hardStatus());
+
+        JsonNode req = null;
+        if (endpoint != Endpoint.MODELS) {
+            try {
+                req = Transcripts.JSON.readTree(r.body());
+            } catch (IOException e) {
+                req = null;
+            }
+            if (req == null || !req.isObject()) {
+                fail(ex, api, new Behaviour.Fail(400, "invalid_request_error", -1, 0));
+                return;
+            }
+        }
+        String json;
+        List<Transcripts.Frame> frames = null;
+        switch (endpoint) {
+            case MODELS -> json = api == Api.ANTHROPIC ? Transcripts.anthropicModels() : Transcripts.openAiModels();
+            case COUNT_TOKENS -> json = "{\"input_tokens\":" + s.inputTokens() + "}";
+            case MESSAGES -> {
+                String model = req.path("model").asText("claude-sonnet-4-5");
+                JsonNode tools = req.path("tools");
+                String toolName = tools.isArray() && !tools.isEmpty() ? tools.get(0).path("name").asText("tool") : null;
+                String id = "msg_fake" + n;
+                json = Transcripts.anthropicMessage(id, model, s, toolName);
+                if (req.path("stream").asBoolean(false)) frames = Transcripts.anthropicEvents(id, model, s, toolName);
+            }
+            case CHAT -> {
+                String model = req.path("model").asText("gpt-5");
+                String id = "chatcmpl-fake" + n;
+                json = Transcripts.chatCompletion(id, model, nowSec, s);
+                if (req.path("stream").asBoolean(false)) {
+                    boolean usage = req.path("stream_options").path("include_usage").asBoolean(false);
+                    frames = Transcripts.chatChunks(id, model, nowSec, s, usage);
+                }
+            }
+            case RESPONSES -> {
+                String model = req.path("model").asText("gpt-5");
+                String id = "resp_fake" + n;
+                json = Transcripts.response(id, model, nowSec, s);
+                if (req.path("stream").asBoolean(false)) frames = Transcripts.responseEvents(id, model, nowSec, s);
+            }
+            default -> throw new IllegalStateException("unexpected endpoint " + endpoint);
+        }
+        ex.response.setStatus(200);
+        if (frames == null) {
+            h.put("content-type", "application/json");
+            if (plan.interrupt() != null) {
+                ex.write(json.substring(0, json.length() / 2));
+                ex.kill(plan.interrupt().reset());
+            } else if (plan.inBand() != null) {
+                ex.finish(Transcripts.anthropicError(plan.inBand().errorType(), message(plan.inBand().errorType())));
+            } else {
+                ex.finish(json);
+            }
+            return;
+        }
+        h.put("content-type", "text/event-stream; charset=utf-8");
+        h.put("cache-control", "no-cache");
+        Duration delay = plan.deltaDelay() != null ? plan.deltaDelay() : s.deltaDelay();
+        ex.write(""); // headers go out before the first event, like the real APIs
+        for (int i = 0; i < frames.size(); i++) {
+            if (plan.interrupt() != null && i == plan.interrupt().afterEvents()) {
+                ex.kill(plan.interrupt().reset());
+                return;
+            }
+            if (plan.inBand() != null && i == plan.inBand().afterEvents()) {
+                String type = plan.inBand().errorType();
+                ex.finish(new Transcripts.Frame("error", Transcripts.anthropicError(type, message(type)), false).wire());
+                return;
+            }
+            Transcripts.Frame f = frames.get(i);
+            if (f.delta()) ex.pause(delay);
+            ex.write(f.wire());
+        }
+        if (plan.interrupt() != null) {
+            ex.kill(plan.interrupt().reset());
+            return;
+        }
+        if (plan.inBand() != null) {
+            String type = plan.inBand().errorType();
+            ex.finish(new Transcripts.Frame("error", Transcripts.anthropicError(type, message(type)), false).wire());
+            return;
+        }
+        ex.finish("");
+    }
+
+    private void rateLimitHeaders(HttpFields.Mutable h, Api api, Settings s, long nowSec, long n, String hardStatus) {
+        long fiveReset = s.fiveHourResetEpochSeconds() > 0 ? s.fiveHourResetEpochSeconds() : nowSec + 5 * 3600;
+        long sevenReset = s.sevenDayResetEpochSeconds() > 0 ? s.sevenDayResetEpochSeconds() : nowSec + 7 * 86400;
+        switch (api) {
+            case ANTHROPIC -> {
+                h.put("request-id", "req_fake" + n);
+                h.put("anthropic-ratelimit-unified-status", hardStatus != null ? hardStatus : "allowed");
+                h.put("anthropic-ratelimit-unified-reset", Long.toString(fiveReset));
+                h.put("anthropic-ratelimit-unified-representative-claim", "five_hour");
+                h.put("anthropic-ratelimit-unified-5h-status", hardStatus != null ? hardStatus : "allowed");
+                h.put("anthropic-ratelimit-unified-5h-reset", Long.toString(fiveReset));
+                h.put("anthropic-ratelimit-unified-5h-utilization", Double.toString(s.fiveHourUtilisation()));
+                h.put("anthropic-ratelimit-unified-7d-status", "allowed");
+                h.put("anthropic-ratelimit-unified-7d-reset", Long.toString(sevenReset));
+                h.put("anthropic-ratelimit-unified-7d-utilization", Double.toString(s.sevenDayUtilisation()));
+            }
+            case OPENAI -> {
+                h.put("x-request-id", "req_fake" + n);
+                h.put("x-ratelimit-limit-requests", "10000");
+                h.put("x-ratelimit-remaining-requests", hardStatus != null ? "0" : "9999");
+                h.put("x-ratelimit-reset-requests", "6ms");
+                h.put("x-ratelimit-limit-tokens", "2000000");
+                h.put("x-ratelimit-remaining-tokens", hardStatus != null ? "0" : "1999000");
+                h.put("x-ratelimit-reset-tokens", "1m30s");
+            }
+            case CODEX -> {
+                h.put("x-request-id", "req_fake" + n);
+                h.put("x-codex-primary-used-percent", hardStatus != null ? "100" : percent(s.fiveHourUtilisation()));
+                h.put("x-codex-secondary-used-percent", percent(s.sevenDayUtilisation()));
+                h.put("x-codex-primary-window-minutes", "300");
+                h.put("x-codex-secondary-window-minutes", "10080");
+                h.put("x-codex-primary-reset-at", Long.toString(fiveReset));
+                h.put("x-codex-secondary-reset-at", Long.toString(sevenReset));
+                h.put("x-codex-primary-reset-after-seconds", Long.toString(Math.max(0, fiveReset - nowSec)));
+                h.put("x-codex-secondary-reset-after-seconds", Long.toString(Math.max(0, sevenReset - nowSec)));
+            }
+        }
+    }
+
+    private static String percent(double fraction) {
+        double p = Math.round(fraction * 1000) / 10.0;
+        return p == Math.rint(p) ? Long.toString((long) p) : Double.toString(p);
+    }
+
+    private static String message(String errorType) {
+        return switch (errorType) {
+            case "rate_limit_error" -> "This request would exceed your account's rate limit. Please try again later.";
+            case "overloaded_error" -> "Overloaded";
+            case "api_error" -> "Internal server error";
+            case "authentication_error" -> "invalid x-api-key";
+            case "permission_error" -> "Your credentials do not permit this request.";
+            case "not_found_error" -> "Not found";
+            default -> "Fake upstream scripted " + errorType;
+        };
+    }
+
+    private void fail(Exchange ex, Api api, Behaviour.Fail f) {
+        long n = ids.incrementAndGet();
+        long nowSec = clock.millis() / 1000;
+        HttpFields.Mutable h = ex.response.getHeaders();
+        ex.response.setStatus(f.status());
+        h.put("content-type", "application/json");
+        if (f.retryAfterSeconds() >= 0) h.put("retry-after", Long.toString(f.retryAfterSeconds()));
+        boolean limited = f.status() == 429;
+        long reset = f.resetEpochSeconds() > 0 ? f.resetEpochSeconds()
+                : nowSec + Math.max(60, f.retryAfterSeconds());
+        String body;
+        switch (api) {
+            case ANTHROPIC -> {
+                h.put("request-id", "req_fake" + n);
+                if (limited) {
+                    h.put("anthropic-ratelimit-unified-status", "rate_limited");
+                    if (f.resetEpochSeconds() > 0) h.put("anthropic-ratelimit-unified-reset", Long.toString(f.resetEpochSeconds()));
+                }
+                if (f.status() == 529 || f.status() >= 500) h.put("x-should-retry", "true");
+                body = Transcripts.anthropicError(f.errorType(), message(f.errorType()));
+            }
+            case OPENAI -> {
+                h.put("x-request-id", "req_fake" + n);
+                if (limited) {
+                    h.put("x-ratelimit-limit-requests", "10000");
+                    h.put("x-ratelimit-remaining-requests", "0");
+                    h.put("x-ratelimit-reset-requests", Math.max(0, reset - nowSec) + "s");
+                    body = Transcripts.openAiError("requests", "rate_limit_exceeded", "Rate limit reached for requests");
+                } else {
+                    body = Transcripts.openAiError(f.status() >= 500 ? "server_error" : "invalid_request_error",
+                            f.errorType(), message(f.errorType()));
+                }
+            }
+            case CODEX -> {
+                h.put("x-request-id", "req_fake" + n);
+                if (limited) {
+                    h.put("x-codex-primary-used-percent", "100");
+                    h.put("x-codex-primary-window-minutes", "300");
+                    h.put("x-codex-primary-reset-at", Long.toString(reset));
+                    h.put("x-codex-primary-reset-after-seconds", Long.toString(Math.max(0, reset - nowSec)));
+                    body = Transcripts.write(Transcripts.JSON.createObjectNode().set("error",
+                            Transcripts.JSON.createObjectNode().put("type", "usage_limit_reached")
+                                    .put("message", "The usage limit has been reached").put("plan_type", "pro")
+                                    .put("resets_at", reset).put("resets_in_seconds", Math.max(0, reset - nowSec))));
+                } else {
+                    body = Transcripts.openAiError(f.status() >= 500 ? "server_error" : "invalid_request_error",
+                            f.errorType(), message(f.errorType()));
+                }
+            }
+            default -> throw new IllegalStateException();
+        }
+        ex.finish(body);
+    }
+}
