@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * any other source, written into the config file atomically (other keys in the file are kept), and
  * then applied: the log level and the retention windows at once, the rest at the next start.
  */
-final class LiveSettings {
+final class LiveSettings implements ccflare.api.RuntimeSettings {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveSettings.class);
 
@@ -56,6 +56,7 @@ final class LiveSettings {
     /** Request-row retention in force now. */
     int requestRetentionDays() { return values.get(ConfigKeys.REQUEST_RETENTION_DAYS); }
 
+    @Override
     public Map<String, Object> view() {
         ResolvedValues now = values;
         Map<String, Object> view = new LinkedHashMap<>();
@@ -66,6 +67,7 @@ final class LiveSettings {
         return view;
     }
 
+    @Override
     public synchronized Map<String, Object> update(Map<String, Object> changes) {
         requireNonNull(changes, "changes");
         if (changes.isEmpty()) throw new IllegalArgumentException("no settings given (expected: one or more of " + liveNames() + ")");
