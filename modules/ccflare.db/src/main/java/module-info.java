@@ -7,7 +7,8 @@ module ccflare.db {
     requires transitive ccflare.core;
     requires java.sql;
     requires org.slf4j;
-    // Named explicitly (not only found through ServiceLoader) so jlink and --limit-modules keep the driver.
+    // The driver: SQLiteConfig/SQLiteDataSource set the per-connection pragmas and the IMMEDIATE
+    // transaction mode, and SQLiteException carries the result code (constraint vs busy/full).
     requires org.xerial.sqlitejdbc;
     // Automatic module: flyway-core has no module-info and no Automatic-Module-Name, so its name
     // comes from the jar's file name. Migrations are read through a module-aware ResourceProvider.

@@ -5,9 +5,11 @@
 module ccflare.proxy {
     // Its public types take ccflare.core records and ports.
     requires transitive ccflare.core;
-    requires ccflare.providers;
+    // Proxy's constructor takes Pricing and ProviderAdapter.
+    requires transitive ccflare.providers;
     requires org.slf4j;
-    requires org.eclipse.jetty.server;
+    // Proxy.handler() returns a Jetty Handler.
+    requires transitive org.eclipse.jetty.server;
     requires org.eclipse.jetty.client;
     requires com.fasterxml.jackson.core;
     exports ccflare.proxy;

@@ -99,6 +99,7 @@ public final class AccountRegistry {
 
     /**
      * Changes an account's settings (name, priority, paused, base URL) and writes them through.
+     * {@code change} is applied once; only those four fields of its result are kept.
      *
      * @throws AccountStore.DuplicateNameException when a rename takes a name in use
      */
@@ -115,8 +116,11 @@ public final class AccountRegistry {
                 }
             }
             store.updateSettings(changed);
-            Account result = entries.compute(accountId, (k, cur) -> cur == null ? null
-                    : new Entry(change.apply(cur.account()), cur.credentials())).account();
+            // Traffic may have changed the live state meanwhile: keep it, take only the new settings.
+            Account result = entries.compute(accountId, (k, cur) -> new Entry(
+                    cur.account().withName(changed.name()).withPriority(changed.priority())
+                            .withPaused(changed.paused()).withBaseUrl(changed.baseUrl()),
+                    cur.credentials())).account();
             return Optional.of(result);
         }
     }

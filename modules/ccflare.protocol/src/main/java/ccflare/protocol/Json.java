@@ -63,6 +63,15 @@ public final class Json {
         }
     }
 
+    /** Binds a tree already read to a type (for example a PATCH body to a {@code Map}). @throws BadJsonException when it does not fit */
+    public static <T> T convert(JsonNode tree, Class<T> type) {
+        try {
+            return MAPPER.treeToValue(tree, type);
+        } catch (JsonProcessingException e) {
+            throw new BadJsonException(describe(e), e);
+        }
+    }
+
     private static String describe(IOException e) {
         if (e instanceof JsonProcessingException jpe) {
             String msg = jpe.getOriginalMessage();

@@ -78,6 +78,15 @@ public sealed interface Behaviour {
     /** Normal success whose streamed deltas are {@code between} apart (overrides {@link FakeUpstream#deltas}). */
     static Behaviour slowDeltas(Duration between) { return new SlowDeltas(between); }
 
+    /**
+     * A large 200 stream for back-pressure tests: the normal transcript of the endpoint, but its text delta
+     * is {@code bytesPerEvent} ASCII characters and is sent {@code events} times, {@code between} apart.
+     * Memory stays flat on the fake's side. A non-streaming request is answered normally.
+     */
+    static Behaviour bulkStream(int events, int bytesPerEvent, Duration between) {
+        return new Bulk(events, bytesPerEvent, between);
+    }
+
     /** Never answers; the request is held until the client goes away or the server is closed. */
     static Behaviour hang() { return Hang.INSTANCE; }
 
@@ -91,6 +100,12 @@ public sealed interface Behaviour {
 
     /** Successive requests take successive steps; the last step repeats forever. */
     static Behaviour sequence(Behaviour... steps) { return new Sequence(List.of(steps)); }
+
+    /**
+     * Each request takes one of {@code choices} at random, reproducibly for a given {@code seed}
+     * (one random stream per {@link FakeUpstream#behave} registration). For chaos runs.
+     */
+    static Behaviour random(long seed, Behaviour... choices) { return new RandomChoice(seed, List.of(choices)); }
 
     /** The first {@code n} requests get {@code failure}, every later one {@code then}. */
     static Behaviour failTimes(int n, Behaviour failure, Behaviour then) {
@@ -170,6 +185,15 @@ public sealed interface Behaviour {
         }
     }
 
+    /** See {@link #bulkStream}. */
+    record Bulk(int events, int bytesPerEvent, Duration between) implements Behaviour {
+        public Bulk {
+            if (events < 1) throw new IllegalArgumentException("events: " + events + " (expected: >= 1)");
+            if (bytesPerEvent < 1) throw new IllegalArgumentException("bytesPerEvent: " + bytesPerEvent + " (expected: >= 1)");
+            if (between.isNegative()) throw new IllegalArgumentException("between: " + between + " (expected: >= 0)");
+        }
+    }
+
     /** See {@link #hang()}. */
     record Hang() implements Behaviour {
         static final Hang INSTANCE = new Hang();
@@ -182,6 +206,14 @@ public sealed interface Behaviour {
             headers = Map.copyOf(headers);
             chunks = List.copyOf(chunks);
             if (between.isNegative()) throw new IllegalArgumentException("between: " + between + " (expected: >= 0)");
+        }
+    }
+
+    /** See {@link #random}. */
+    record RandomChoice(long seed, List<Behaviour> choices) implements Behaviour {
+        public RandomChoice {
+            choices = List.copyOf(choices);
+            if (choices.isEmpty()) throw new IllegalArgumentException("choices: [] (expected: at least one)");
         }
     }
 

@@ -40,19 +40,24 @@ final class Exchange {
     private final Callback callback;
     private final Runnable onAbort;
     private final Runnable onDone;
+    private final java.util.function.LongConsumer writeNanos;
     private final AtomicBoolean done = new AtomicBoolean();
     private final CountDownLatch gone = new CountDownLatch(1);
     private final AtomicBoolean settled = new AtomicBoolean();
     private final AtomicBoolean aborted = new AtomicBoolean();
     private volatile boolean released;
+    private volatile long writeStartedAt; // 0 while no write is pending
 
     /**
      * @param onAbort runs once when the peer abandons the response
      * @param onDone  runs once when the response stops being in flight: just before its last bytes are
      *                written, when it is killed or failed, or when the peer went away (before {@code onAbort},
      *                so a test woken by the abort already sees the in-flight count drop)
+     * @param writeNanos receives the time each write waited for completion
      */
-    Exchange(Request request, Response response, Callback callback, Runnable onAbort, Runnable onDone) {
+    Exchange(Request request, Response response, Callback callback, Runnable onAbort, Runnable onDone,
+             java.util.function.LongConsumer writeNanos) {
+        this.writeNanos = writeNanos;
         this.request = request;
         this.response = response;
         this.callback = callback;
@@ -78,6 +83,12 @@ final class Exchange {
     void release() {
         released = true;
         gone.countDown();
+    }
+
+    /** How long the write in progress has been waiting, 0 when none is. */
+    long pendingWriteNanos(long now) {
+        long started = writeStartedAt;
+        return started == 0 ? 0 : Math.max(0, now - started);
     }
 
     boolean isGone() { return gone.getCount() == 0; }
@@ -133,9 +144,13 @@ final class Exchange {
     /** Writes and flushes; commits the headers on the first call. */
     void write(boolean last, ByteBuffer buffer) {
         if (isGone()) throw new PeerGone();
+        long t0 = System.nanoTime();
+        writeStartedAt = t0;
         try (Blocker.Callback blocker = Blocker.callback()) {
             response.write(last, buffer, blocker);
             blocker.block();
+            writeNanos.accept(System.nanoTime() - t0);
+            writeStartedAt = 0;
         } catch (IOException | RuntimeException e) {
             peerGone(e);
             throw new PeerGone();

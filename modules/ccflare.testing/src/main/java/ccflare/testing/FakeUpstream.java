@@ -68,7 +68,7 @@ public final class FakeUpstream implements AutoCloseable {
         @Override public String toString() { return "Tokens[expiresInSeconds=" + expiresInSeconds + "]"; }
     }
 
-    private enum Api { ANTHROPIC, OPENAI, CODEX }
+    private enum Api { ANTHROPIC, OPENAI, CODEX, OAUTH }
 
     private enum Endpoint { MESSAGES, COUNT_TOKENS, MODELS, CHAT, RESPONSES }
 
@@ -76,17 +76,24 @@ public final class FakeUpstream implements AutoCloseable {
     private static final class Program {
         private final Behaviour root;
         private final Map<Behaviour.Sequence, Integer> cursors = new IdentityHashMap<>();
+        private final Map<Behaviour.RandomChoice, java.util.Random> randoms = new IdentityHashMap<>();
 
         Program(Behaviour root) { this.root = Objects.requireNonNull(root, "behaviour"); }
 
-        /** Follows sequences down to one concrete step, advancing their cursors. */
+        /** Follows sequences and random choices down to one concrete step, advancing their state. */
         synchronized Behaviour step(Behaviour b) {
-            while (b instanceof Behaviour.Sequence s) {
-                int i = cursors.getOrDefault(s, 0);
-                cursors.put(s, i + 1);
-                b = s.steps().get(Math.min(i, s.steps().size() - 1));
+            while (true) {
+                if (b instanceof Behaviour.Sequence s) {
+                    int i = cursors.getOrDefault(s, 0);
+                    cursors.put(s, i + 1);
+                    b = s.steps().get(Math.min(i, s.steps().size() - 1));
+                } else if (b instanceof Behaviour.RandomChoice rc) {
+                    java.util.Random random = randoms.computeIfAbsent(rc, k -> new java.util.Random(k.seed()));
+                    b = rc.choices().get(random.nextInt(rc.choices().size()));
+                } else {
+                    return b;
+                }
             }
-            return b;
         }
     }
 
@@ -97,6 +104,7 @@ public final class FakeUpstream implements AutoCloseable {
     private final TokenIssuer tokens = new TokenIssuer();
     private final Map<String, Program> behaviours = new ConcurrentHashMap<>();
     private volatile Program fallback = new Program(Behaviour.ok());
+    private volatile Program tokenProgram = new Program(Behaviour.ok());
     private volatile Settings settings = Settings.DEFAULTS;
 
     private final Object monitor = new Object();
@@ -107,6 +115,7 @@ public final class FakeUpstream implements AutoCloseable {
     private final AtomicInteger peak = new AtomicInteger();
     private final AtomicInteger tokenRequests = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong writeNanos = new AtomicLong();
     private volatile boolean closing;
 
     private FakeUpstream(InstantSource clock) {
@@ -172,7 +181,7 @@ public final class FakeUpstream implements AutoCloseable {
     /**
      * Scripts what requests carrying {@code credential} (the {@code x-api-key} value or the bearer token
      * of {@code authorization}) get. Replaces an earlier script for the same credential and restarts its
-     * sequences.
+     * sequences. When a request carries both headers and both are scripted, {@code x-api-key} wins.
      */
     public void behave(String credential, Behaviour behaviour) {
         behaviours.put(Objects.requireNonNull(credential, "credential"), new Program(behaviour));
@@ -227,6 +236,14 @@ public final class FakeUpstream implements AutoCloseable {
     public void expectAuthorization(String code, String codeChallenge) {
         tokens.expect(Objects.requireNonNull(code, "code"), codeChallenge);
     }
+
+    /**
+     * Scripts the token endpoints (initially {@link Behaviour#ok()}): e.g. {@code delayed(500ms, ok())} for a
+     * slow refresh, {@code serverError(503)}, {@code hang()}, {@code dropConnection(true)}. A failed or
+     * dropped request consumes no refresh token or code. Streaming variations (slow deltas, mid-stream
+     * cuts, hard-limit headers) answer normally here.
+     */
+    public void behaveTokenEndpoint(Behaviour behaviour) { tokenProgram = new Program(behaviour); }
 
     /** The PKCE S256 challenge of {@code verifier} (base64url without padding of its SHA-256). */
     public static String pkceChallenge(String verifier) { return TokenIssuer.s256(verifier); }
@@ -311,6 +328,16 @@ public final class FakeUpstream implements AutoCloseable {
         }
     }
 
+    /**
+     * Total time response writes spent waiting to complete, including writes still waiting, over all
+     * requests since start or {@link #reset()}. Grows while the peer does not read (back-pressure).
+     */
+    public Duration writeBlockedTime() {
+        long now = System.nanoTime();
+        long pending = open.stream().mapToLong(ex -> ex.pendingWriteNanos(now)).sum();
+        return Duration.ofNanos(writeNanos.get() + pending);
+    }
+
     /** Requests being served right now. */
     public int inFlight() { return inFlight.get(); }
 
@@ -330,7 +357,9 @@ public final class FakeUpstream implements AutoCloseable {
         fallback = new Program(Behaviour.ok());
         settings = Settings.DEFAULTS;
         tokens.reset();
+        tokenProgram = new Program(Behaviour.ok());
         tokenRequests.set(0);
+        writeNanos.set(0);
         peak.set(inFlight.get());
     }
 
@@ -355,7 +384,8 @@ public final class FakeUpstream implements AutoCloseable {
     private void serve(Request request, Response response, Callback callback) {
         long at = System.nanoTime();
         peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-        Exchange ex = new Exchange(request, response, callback, this::onAbort, inFlight::decrementAndGet);
+        Exchange ex = new Exchange(request, response, callback, this::onAbort, inFlight::decrementAndGet,
+                writeNanos::addAndGet);
         open.add(ex);
         if (closing) ex.release();
         request.addFailureListener(ex::peerGone);
@@ -418,6 +448,7 @@ public final class FakeUpstream implements AutoCloseable {
 
     private void token(Exchange ex, Received r, boolean codex) {
         tokenRequests.incrementAndGet();
+        if (runScript(ex, tokenProgram, Api.OAUTH) == null) return;
         Map<String, String> params = new LinkedHashMap<>();
         String contentType = r.header("content-type");
         if (contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).contains("json")) {
@@ -456,9 +487,17 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     private void model(Exchange ex, Received r, Api api, Endpoint endpoint) {
-        Program program = programFor(r);
-        Behaviour b = program.step(program.root);
         Settings s = settings;
+        Plan plan = runScript(ex, programFor(r), api);
+        if (plan != null) succeed(ex, r, api, endpoint, s, plan);
+    }
+
+    /**
+     * Plays the scripted behaviour up to the point where a successful answer is due and returns how that
+     * answer deviates from normal; null when the script already answered (failure, raw, drop).
+     */
+    private Plan runScript(Exchange ex, Program program, Api api) {
+        Behaviour b = program.step(program.root);
         while (true) {
             switch (b) {
                 case Behaviour.Delayed d -> {
@@ -468,11 +507,11 @@ public final class FakeUpstream implements AutoCloseable {
                 case Behaviour.Hang h -> ex.awaitGone();
                 case Behaviour.Drop d -> {
                     ex.kill(d.reset());
-                    return;
+                    return null;
                 }
                 case Behaviour.Fail f -> {
                     fail(ex, api, f);
-                    return;
+                    return null;
                 }
                 case Behaviour.Raw raw -> {
                     ex.response.setStatus(raw.status());
@@ -483,39 +522,40 @@ public final class FakeUpstream implements AutoCloseable {
                         ex.write(raw.chunks().get(i));
                     }
                     ex.finish("");
-                    return;
+                    return null;
                 }
                 case Behaviour.Sequence seq -> b = program.step(seq);
+                case Behaviour.RandomChoice rc -> b = program.step(rc);
                 case Behaviour.Ok ok -> {
-                    succeed(ex, r, api, endpoint, s, Plan.NORMAL);
-                    return;
+                    return Plan.NORMAL;
                 }
                 case Behaviour.HardLimited hl -> {
-                    succeed(ex, r, api, endpoint, s, new Plan(hl.unifiedStatus(), null, null, null));
-                    return;
+                    return new Plan(hl.unifiedStatus(), null, null, null, null);
                 }
                 case Behaviour.SlowDeltas sd -> {
-                    succeed(ex, r, api, endpoint, s, new Plan(null, sd.between(), null, null));
-                    return;
+                    return new Plan(null, sd.between(), null, null, null);
                 }
                 case Behaviour.Interrupt in -> {
-                    succeed(ex, r, api, endpoint, s, new Plan(null, null, in, null));
-                    return;
+                    return new Plan(null, null, in, null, null);
                 }
                 case Behaviour.InBandError ib -> {
-                    succeed(ex, r, api, endpoint, s, new Plan(null, null, null, ib));
-                    return;
+                    return new Plan(null, null, null, ib, null);
+                }
+                case Behaviour.Bulk bulk -> {
+                    return new Plan(null, bulk.between(), null, null, bulk);
                 }
             }
         }
     }
 
     /** How a successful answer deviates from normal. */
-    private record Plan(String hardStatus, Duration deltaDelay, Behaviour.Interrupt interrupt, Behaviour.InBandError inBand) {
-        static final Plan NORMAL = new Plan(null, null, null, null);
+    private record Plan(String hardStatus, Duration deltaDelay, Behaviour.Interrupt interrupt, Behaviour.InBandError inBand,
+                        Behaviour.Bulk bulk) {
+        static final Plan NORMAL = new Plan(null, null, null, null, null);
     }
 
-    private void succeed(Exchange ex, Received r, Api api, Endpoint endpoint, Settings s, Plan plan) {
+    private void succeed(Exchange ex, Received r, Api api, Endpoint endpoint, Settings settings, Plan plan) {
+        Settings s = plan.bulk() == null ? settings : settings.withFixedPiece("x".repeat(plan.bulk().bytesPerEvent()));
         long n = ids.incrementAndGet();
         long nowSec = clock.millis() / 1000;
         HttpFields.Mutable h = ex.response.getHeaders();
@@ -591,8 +631,12 @@ public final class FakeUpstream implements AutoCloseable {
                 return;
             }
             Transcripts.Frame f = frames.get(i);
-            if (f.delta()) ex.pause(delay);
-            ex.write(f.wire());
+            int repeat = f.delta() && plan.bulk() != null ? plan.bulk().events() : 1;
+            byte[] wire = f.wire().getBytes(StandardCharsets.UTF_8);
+            for (int k = 0; k < repeat; k++) {
+                if (f.delta()) ex.pause(delay);
+                ex.write(false, java.nio.ByteBuffer.wrap(wire));
+            }
         }
         if (plan.interrupt() != null) {
             ex.kill(plan.interrupt().reset());
@@ -631,6 +675,7 @@ public final class FakeUpstream implements AutoCloseable {
                 h.put("x-ratelimit-remaining-tokens", hardStatus != null ? "0" : "1999000");
                 h.put("x-ratelimit-reset-tokens", "1m30s");
             }
+            case OAUTH -> { }
             case CODEX -> {
                 h.put("x-request-id", "req_fake" + n);
                 h.put("x-codex-primary-used-percent", hardStatus != null ? "100" : percent(s.fiveHourUtilisation()));
@@ -711,7 +756,17 @@ public final class FakeUpstream implements AutoCloseable {
                             f.errorType(), message(f.errorType()));
                 }
             }
-            default -> throw new IllegalStateException();
+            case OAUTH -> {
+                String error = switch (f.status()) {
+                    case 400 -> "invalid_grant";
+                    case 401 -> "invalid_client";
+                    case 429 -> "rate_limit_exceeded";
+                    default -> f.status() >= 500 ? "server_error" : "invalid_request";
+                };
+                body = Transcripts.write(Transcripts.JSON.createObjectNode().put("error", error)
+                        .put("error_description", message(f.errorType())));
+            }
+            default -> throw new IllegalStateException("unknown api " + api);
         }
         ex.finish(body);
     }

@@ -79,7 +79,7 @@ final class Transcripts {
         frames.add(new Frame("ping", "{\"type\": \"ping\"}", false));
         for (int i = 0; i < s.deltas(); i++) {
             ObjectNode d = JSON.createObjectNode().put("type", "content_block_delta").put("index", 0);
-            d.putObject("delta").put("type", "text_delta").put("text", Settings.piece(i));
+            d.putObject("delta").put("type", "text_delta").put("text", s.piece(i));
             frames.add(new Frame("content_block_delta", write(d), true));
         }
         frames.add(new Frame("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}", false));
@@ -158,7 +158,7 @@ final class Transcripts {
             ObjectNode choice = c.putArray("choices").addObject().put("index", 0);
             ObjectNode delta = choice.putObject("delta");
             if (i == -1) delta.put("role", "assistant").put("content", "");
-            else if (i < s.deltas()) delta.put("content", Settings.piece(i));
+            else if (i < s.deltas()) delta.put("content", s.piece(i));
             if (i == s.deltas()) choice.put("finish_reason", "stop");
             else choice.putNull("finish_reason");
             if (includeUsage) c.putNull("usage");
@@ -244,7 +244,7 @@ final class Transcripts {
         add.accept("response.content_part.added", partAdded);
         for (int i = 0; i < s.deltas(); i++) {
             add.accept("response.output_text.delta", JSON.createObjectNode().put("item_id", itemId).put("output_index", 0)
-                    .put("content_index", 0).put("delta", Settings.piece(i)));
+                    .put("content_index", 0).put("delta", s.piece(i)));
         }
         add.accept("response.output_text.done", JSON.createObjectNode().put("item_id", itemId).put("output_index", 0)
                 .put("content_index", 0).put("text", s.fullText()));

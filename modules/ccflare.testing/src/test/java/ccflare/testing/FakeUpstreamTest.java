@@ -247,6 +247,21 @@ class FakeUpstreamTest {
     }
 
     @Test
+    void randomChoicesAreReproducibleForASeed() {
+        Behaviour chaos = Behaviour.random(42, Behaviour.ok(), Behaviour.serverError(500), Behaviour.overloaded529());
+        upstream.behave("a", chaos);
+        List<Integer> first = List.of(1, 2, 3, 4, 5, 6, 7, 8).stream()
+                .map(i -> TestHttp.postJson(uri("/v1/messages"), ANTHROPIC_JSON, "x-api-key", "a").status()).toList();
+        upstream.behave("a", chaos);
+        List<Integer> second = List.of(1, 2, 3, 4, 5, 6, 7, 8).stream()
+                .map(i -> TestHttp.postJson(uri("/v1/messages"), ANTHROPIC_JSON, "x-api-key", "a").status()).toList();
+
+        assertThat(second).isEqualTo(first);
+        assertThat(first).containsAnyOf(200, 500, 529).allMatch(st -> st == 200 || st == 500 || st == 529);
+        assertThat(first.stream().distinct().count()).isGreaterThan(1);
+    }
+
+    @Test
     void rendersRateLimitsInTheOpenAiAndCodexDialects() {
         upstream.behaveByDefault(Behaviour.rateLimited429(20, 0));
 
@@ -304,6 +319,20 @@ class FakeUpstreamTest {
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(Duration.ofMillis(250).toNanos());
+    }
+
+    @Test
+    void bulkStreamRepeatsALargeDeltaAndMeasuresBackPressure() throws Exception {
+        upstream.behave("k", Behaviour.bulkStream(640, 16 * 1024, Duration.ZERO));
+
+        try (TestHttp.OpenStream stream = TestHttp.openStream(uri("/v1/messages"), ANTHROPIC_STREAM, "x-api-key", "k")) {
+            stream.readEvents(3);
+            Thread.sleep(300); // the client stops reading; the fake's writes must block
+            assertThat(upstream.writeBlockedTime()).isGreaterThanOrEqualTo(Duration.ofMillis(100));
+            List<Sse.Event> rest = Sse.parse(stream.readEvents(2000));
+            assertThat(rest).filteredOn(e -> e.event().equals("content_block_delta")).hasSize(640);
+            assertThat(rest.getLast().event()).isEqualTo("message_stop");
+        }
     }
 
     @Test

@@ -91,6 +91,23 @@ class OAuthTokenEndpointTest {
     }
 
     @Test
+    void scriptedTokenEndpointFailuresConsumeNoRefreshToken() {
+        FakeUpstream.Tokens seeded = upstream.issueTokens();
+        upstream.behaveTokenEndpoint(Behaviour.sequence(Behaviour.serverError(503),
+                Behaviour.delayed(Duration.ofMillis(200), Behaviour.ok())));
+
+        TestHttp.Reply failed = refreshClaude(seeded.refreshToken());
+        long t0 = System.nanoTime();
+        TestHttp.Reply slow = refreshClaude(seeded.refreshToken());
+
+        assertThat(failed.status()).isEqualTo(503);
+        assertThat(json(failed.body()).path("error").asText()).isEqualTo("server_error");
+        assertThat(slow.status()).isEqualTo(200);
+        assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(Duration.ofMillis(200).toNanos());
+        assertThat(upstream.tokenRequests()).isEqualTo(2);
+    }
+
+    @Test
     void rejectsUnknownGrantTypes() {
         TestHttp.Reply reply = TestHttp.postJson(uri("/v1/oauth/token"), "{\"grant_type\":\"password\"}");
 

@@ -1,0 +1,46 @@
+package ccflare.api;
+
+import static java.util.Objects.requireNonNull;
+
+import ccflare.core.AccountRegistry;
+import ccflare.core.OAuthFlows;
+import ccflare.core.RequestQueries;
+import java.time.InstantSource;
+
+/**
+ * What the API reads and changes. {@link #toString()} never prints the admin token.
+ *
+ * @param adminToken the bearer token every {@code /api/**} request over TCP must present; the
+ *                   daemon resolves it (configured, or read/generated beside the database) before
+ *                   building the API, so it is never empty here
+ * @param clock      the daemon's clock: uptime, "now" of rate-limit countdowns and analytics ranges
+ * @param oauth      the OAuth sign-in of {@code claude-code} and {@code codex} accounts behind
+ *                   {@code /api/auth/**}
+ */
+public record ApiContext(AccountRegistry accounts, RequestQueries queries, RuntimeSettings settings,
+                         DaemonStatus status, String adminToken, InstantSource clock, OAuthFlows oauth) {
+
+    public ApiContext {
+        requireNonNull(accounts, "accounts");
+        requireNonNull(queries, "queries");
+        requireNonNull(settings, "settings");
+        requireNonNull(status, "status");
+        requireNonNull(adminToken, "adminToken");
+        requireNonNull(clock, "clock");
+        requireNonNull(oauth, "oauth");
+        if (adminToken.isBlank()) {
+            throw new IllegalArgumentException("adminToken: empty (expected: the resolved admin token, never empty)");
+        }
+    }
+
+    /** Without OAuth sign-in: every {@code /api/auth/**} call answers 503 "OAuth sign-in is not configured". */
+    public ApiContext(AccountRegistry accounts, RequestQueries queries, RuntimeSettings settings,
+                      DaemonStatus status, String adminToken, InstantSource clock) {
+        this(accounts, queries, settings, status, adminToken, clock, new UnconfiguredSignIn());
+    }
+
+    @Override
+    public String toString() {
+        return "ApiContext[accounts=" + accounts.size() + ", adminToken=redacted]";
+    }
+}

@@ -1,0 +1,56 @@
+package ccflare.api;
+
+import ccflare.core.Account;
+import ccflare.protocol.HealthView;
+import ccflare.protocol.Json;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The daemon itself: {@code /health}, {@code /api/config}, {@code /api/maintenance/*}. */
+final class DaemonEndpoints {
+
+    private final ApiContext context;
+
+    DaemonEndpoints(ApiContext context) { this.context = context; }
+
+    void register(Routes routes) {
+        routes.add("GET", "/health", this::health)
+              .add("GET", "/api/config", call -> Reply.ok(context.settings().view()))
+              .add("PATCH", "/api/config", this::updateConfig);
+        for (String action : List.of("cleanup", "compact", "analyze")) {
+            routes.add("POST", "/api/maintenance/" + action, call -> maintenance(call, action));
+        }
+    }
+
+    private Reply health(ApiCall call) {
+        long now = context.clock().millis();
+        List<Account> all = context.accounts().accounts();
+        List<String> needsReauth = all.stream().filter(Account::needsReauth).map(Account::name).toList();
+        String database = context.status().databaseState();
+        boolean ok = "ok".equals(database) && needsReauth.isEmpty();
+        return Reply.ok(new HealthView(ok ? "ok" : "degraded", context.status().version(),
+                Math.max(0, now - context.status().startedAtMs()), all.size(), database, Views.iso(now), needsReauth));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Reply updateConfig(ApiCall call) throws Exception {
+        JsonBody body = call.jsonObject();
+        if (body.isEmpty()) throw ApiException.badRequest("body: no settings (expected: an object of setting names to new values)");
+        Map<String, Object> changes = new LinkedHashMap<>(Json.convert(body.tree(), Map.class));
+        try {
+            return Reply.ok(context.settings().update(changes));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    private Reply maintenance(ApiCall call, String action) throws Exception {
+        call.optionalJsonObject();
+        try {
+            return Reply.ok(context.status().maintenance(action));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+}

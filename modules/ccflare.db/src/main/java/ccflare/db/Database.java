@@ -1,0 +1,371 @@
+package ccflare.db;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+import ccflare.core.AccountStore;
+import ccflare.core.RequestLog;
+import ccflare.core.RequestQueries;
+
+/**
+ * The SQLite database of one ccflare daemon: accounts, recorded requests and their payloads.
+ *
+ * <p>Every write goes through one writer thread (from the factory given to {@link #open}) in
+ * {@code BEGIN IMMEDIATE} transactions; reads use their own connections. The file is in WAL mode
+ * with {@code synchronous=NORMAL} (a power cut may lose the last recorded requests, never
+ * consistency), except credential writes, which are synced before they return. The file and its
+ * {@code -wal}/{@code -shm} companions are readable by the owner only (0600), the directory 0700.
+ *
+ * <p>Nothing here schedules work: the owner calls {@link RequestQueries#purge} and
+ * {@link #checkpoint()} periodically and {@link #close()} at shutdown.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    /** Written into the header of a new file, so tools can tell a ccflare database ("ccfl"). */
+    private static final int APPLICATION_ID = 0x6363666c;
+    private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
+    private static final List<String> TABLES = List.of("accounts", "requests", "request_payloads", "oauth_sessions");
+
+    /**
+     * The state of request recording.
+     *
+     * @param ok      false while writes fail (the reason says why) or after close
+     * @param reason  empty when ok
+     * @param queued  records waiting for the writer
+     * @param written request rows committed since open
+     * @param dropped records lost since open: queue full, failed batches, closed
+     */
+    public record Health(boolean ok, String reason, long queued, long written, long dropped) {
+        public Health {
+            reason = reason == null ? "" : reason;
+        }
+    }
+
+    /**
+     * What {@link #analyze()} found.
+     *
+     * @param dbBytes   size of the main file
+     * @param walBytes  size of the {@code -wal} file, 0 when absent
+     * @param rowCounts rows per table
+     * @param integrity the result of {@code PRAGMA integrity_check}: "ok" or the problems, one per line
+     */
+    public record Report(long dbBytes, long walBytes, Map<String, Long> rowCounts, String integrity) {
+        public Report {
+            rowCounts = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(rowCounts, "rowCounts")));
+            requireNonNull(integrity, "integrity");
+        }
+    }
+
+    /** Limits and timings; tests shrink them. */
+    record Tuning(int queueCapacity, int batchSize, int busyTimeoutMs, List<Duration> retryBackoff, int purgeBatch,
+                  Duration closeTimeout, Duration callTimeout) {
+
+        static final Tuning DEFAULT = new Tuning(8192, 256, 5000,
+                List.of(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(2)), 500,
+                Duration.ofSeconds(10), Duration.ofSeconds(30));
+
+        Tuning {
+            if (queueCapacity < 1) throw new IllegalArgumentException("queueCapacity: " + queueCapacity + " (expected: >= 1)");
+            if (batchSize < 1) throw new IllegalArgumentException("batchSize: " + batchSize + " (expected: >= 1)");
+            if (busyTimeoutMs < 0) throw new IllegalArgumentException("busyTimeoutMs: " + busyTimeoutMs + " (expected: >= 0)");
+            if (purgeBatch < 1) throw new IllegalArgumentException("purgeBatch: " + purgeBatch + " (expected: >= 1)");
+            retryBackoff = List.copyOf(retryBackoff);
+            requireNonNull(closeTimeout, "closeTimeout");
+            requireNonNull(callTimeout, "callTimeout");
+        }
+
+        Tuning withQueueCapacity(int n) {
+            return new Tuning(n, batchSize, busyTimeoutMs, retryBackoff, purgeBatch, closeTimeout, callTimeout);
+        }
+
+        Tuning withBusyTimeout(int ms, List<Duration> backoff) {
+            return new Tuning(queueCapacity, batchSize, ms, backoff, purgeBatch, closeTimeout, callTimeout);
+        }
+
+        Tuning withPurgeBatch(int n) {
+            return new Tuning(queueCapacity, batchSize, busyTimeoutMs, retryBackoff, n, closeTimeout, callTimeout);
+        }
+    }
+
+    private final Path file;
+    private final Tuning tuning;
+    private final SingleWriter writer;
+    private final Readers readers;
+    private final SqliteAccountStore accounts;
+    private final SqliteRequestQueries queries;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Database(Path file, Tuning tuning, SingleWriter writer, Readers readers) {
+        this.file = file;
+        this.tuning = tuning;
+        this.writer = writer;
+        this.readers = readers;
+        this.accounts = new SqliteAccountStore(file, writer, readers);
+        this.queries = new SqliteRequestQueries(writer, readers, tuning.purgeBatch());
+    }
+
+    /**
+     * Opens (creating when missing) the database at {@code dbFile}, brings its schema up to date
+     * and starts the writer thread.
+     *
+     * @param clock         stamps the health reason
+     * @param writerThreads makes the one writer thread (name it; make it a daemon or not, as the owner prefers)
+     * @throws StorageException naming the file and the problem: it cannot be created, is not a database,
+     *                          is corrupt, or its schema is newer than this version
+     */
+    public static Database open(Path dbFile, InstantSource clock, ThreadFactory writerThreads) {
+        return open(dbFile, clock, writerThreads, Tuning.DEFAULT);
+    }
+
+    static Database open(Path dbFile, InstantSource clock, ThreadFactory writerThreads, Tuning tuning) {
+        requireNonNull(dbFile, "dbFile");
+        requireNonNull(clock, "clock");
+        requireNonNull(writerThreads, "writerThreads");
+        requireNonNull(tuning, "tuning");
+        Path file = dbFile.toAbsolutePath().normalize();
+        boolean fresh = prepareFile(file);
+        if (fresh) initialise(file, tuning);
+        migrate(file, dataSource(file, tuning, SQLiteConfig.TransactionMode.IMMEDIATE));
+
+        Connection connection;
+        try {
+            connection = dataSource(file, tuning, SQLiteConfig.TransactionMode.IMMEDIATE).getConnection();
+            SqlWork.execute(connection, "SELECT count(*) FROM sqlite_schema"); // opens the -wal and -shm files
+        } catch (SQLException e) {
+            throw new StorageException(file + ": cannot open the database: " + e.getMessage(), e);
+        }
+        restrictCompanions(file);
+        SingleWriter writer;
+        try {
+            writer = new SingleWriter(file, connection, clock, tuning, writerThreads);
+        } catch (RuntimeException e) {
+            try { connection.close(); } catch (SQLException ignored) { /* already failing */ }
+            throw e;
+        }
+        Readers readers = new Readers(file, dataSource(file, tuning, SQLiteConfig.TransactionMode.DEFERRED));
+        writer.start();
+        LOG.info("Opened database {}", file);
+        return new Database(file, tuning, writer, readers);
+    }
+
+    /** Durable storage of accounts and credentials. */
+    public AccountStore accounts() { return accounts; }
+
+    /** Where finished requests are recorded; {@link RequestLog#append} never blocks. */
+    public RequestLog requestLog() { return writer; }
+
+    /** Reads for the API, plus the reset and retention purge. */
+    public RequestQueries queries() { return queries; }
+
+    public Health health() { return writer.health(); }
+
+    /**
+     * Waits until every record and account state queued before this call is committed.
+     *
+     * @return false when the timeout elapsed first, recording is failing (see {@link #health()}) or the database is closed
+     */
+    public boolean flush(Duration timeout) {
+        requireNonNull(timeout, "timeout");
+        return writer.flush(timeout);
+    }
+
+    /**
+     * Copies the WAL into the main file and truncates it ({@code wal_checkpoint(TRUNCATE)}), on the
+     * writer thread. Call periodically: readers can keep the automatic checkpoints from finishing.
+     */
+    public void checkpoint() {
+        writer.call("checkpoint", c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+                if (rs.next() && rs.getInt(1) != 0) LOG.debug("Checkpoint of {} was blocked by a reader; will retry", file);
+            }
+            return null;
+        });
+    }
+
+    /** File sizes, row counts and a full integrity check. Slow on a large database: run it on demand only. */
+    public Report analyze() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        String integrity = readers.read("analysing", c -> {
+            for (String table : TABLES) counts.put(table, SqliteRequestQueries.singleLong(c, "SELECT count(*) FROM " + table));
+            List<String> problems = new ArrayList<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
+                while (rs.next()) problems.add(rs.getString(1));
+            }
+            return String.join("\n", problems);
+        });
+        return new Report(sizeOf(file), sizeOf(companion(file, "-wal")), counts, integrity);
+    }
+
+    /** The database file (absolute). */
+    public Path file() { return file; }
+
+    /**
+     * Stops accepting records, lets the writer commit what is queued (for at most about 10 s),
+     * checkpoints the WAL into the main file and closes every connection. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        readers.close();
+        writer.close(tuning.closeTimeout());
+        Health h = writer.health();
+        LOG.info("Closed database {} ({} requests written, {} dropped)", file, h.written(), h.dropped());
+    }
+
+    // ---------------------------------------------------------------- opening
+
+    /** Creates the directory (0700) and the file (0600) when missing; returns whether the file is new (empty). */
+    private static boolean prepareFile(Path file) {
+        Path dir = file.getParent();
+        boolean posix = Files.getFileAttributeView(dir == null ? file.getRoot() : dir.getRoot(),
+                PosixFileAttributeView.class) != null;
+        if (dir != null && !Files.isDirectory(dir)) {
+            try {
+                if (posix) {
+                    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_DIR));
+                    Files.setPosixFilePermissions(dir, OWNER_DIR); // the creation attribute is subject to the umask
+                } else {
+                    Files.createDirectories(dir);
+                }
+            } catch (IOException e) {
+                throw new StorageException(file + ": cannot create the directory " + dir + ": " + describe(e), e);
+            }
+        }
+        if (Files.isDirectory(file)) {
+            throw new StorageException(file + ": is a directory, not a database file", null);
+        }
+        try {
+            if (Files.notExists(file)) {
+                FileAttribute<?>[] attrs = posix
+                        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_FILE)} : new FileAttribute<?>[0];
+                Files.createFile(file, attrs);
+                if (posix) Files.setPosixFilePermissions(file, OWNER_FILE);
+                return true;
+            }
+            if (posix) restrict(file);
+            return Files.size(file) == 0;
+        } catch (IOException e) {
+            throw new StorageException(file + ": cannot create the database file: " + describe(e), e);
+        }
+    }
+
+    /**
+     * Sets incremental auto-vacuum on a new file. It only takes effect before the first table
+     * exists (Flyway's history table comes first), and without it freed pages are never returned
+     * except by a full VACUUM, which blocks the writer for minutes on a big file.
+     */
+    private static void initialise(Path file, Tuning tuning) {
+        SQLiteDataSource plain = new SQLiteDataSource();
+        plain.setUrl("jdbc:sqlite:" + file);
+        plain.setBusyTimeout(tuning.busyTimeoutMs());
+        try (Connection c = plain.getConnection()) {
+            SqlWork.execute(c, "PRAGMA auto_vacuum = INCREMENTAL");
+            // Writing the header creates the database page with the auto-vacuum flag set.
+            SqlWork.execute(c, "PRAGMA application_id = " + APPLICATION_ID);
+            SqlWork.execute(c, "PRAGMA journal_mode = WAL");
+        } catch (SQLException e) {
+            throw new StorageException(file + ": cannot initialise the database: " + e.getMessage(), e);
+        }
+    }
+
+    private static SQLiteDataSource dataSource(Path file, Tuning tuning, SQLiteConfig.TransactionMode mode) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setBusyTimeout(tuning.busyTimeoutMs());
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        config.enforceForeignKeys(true);
+        config.setTransactionMode(mode);
+        SQLiteDataSource source = new SQLiteDataSource(config);
+        source.setUrl("jdbc:sqlite:" + file);
+        return source;
+    }
+
+    private static void migrate(Path file, SQLiteDataSource source) {
+        try {
+            Flyway.configure(Flyway.class.getClassLoader())
+                    .dataSource(source)
+                    .loggers("slf4j")
+                    .failOnMissingLocations(true)
+                    // Refuse a file migrated by a newer version (Flyway ignores "future" migrations
+                    // by default): older code writing into a newer schema can corrupt its meaning.
+                    .ignoreMigrationPatterns(new String[0])
+                    .resourceProvider(new ModuleResourceProvider(ModuleResourceProvider.MIGRATIONS))
+                    .javaMigrationClassProvider(List::of)
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            throw new StorageException(file + ": cannot bring the database schema up to date: " + rootMessage(e), e);
+        }
+    }
+
+    /** The {@code -wal} and {@code -shm} files inherit the main file's mode from SQLite; make sure of it. */
+    private static void restrictCompanions(Path file) {
+        for (String suffix : List.of("-wal", "-shm")) {
+            Path p = companion(file, suffix);
+            if (Files.exists(p) && Files.getFileAttributeView(p, PosixFileAttributeView.class) != null) restrict(p);
+        }
+    }
+
+    private static void restrict(Path p) {
+        try {
+            Files.setPosixFilePermissions(p, OWNER_FILE);
+        } catch (IOException e) {
+            LOG.warn("Cannot make {} readable by its owner only: {}", p, describe(e));
+        }
+    }
+
+    private static Path companion(Path file, String suffix) {
+        return file.resolveSibling(file.getFileName() + suffix);
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.exists(p) ? Files.size(p) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof FileSystemException fse && fse.getReason() != null) return fse.getReason();
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return root == t ? msg : t.getMessage() + " (" + msg + ")";
+    }
+}

@@ -1,0 +1,686 @@
+package ccflare.proxy;
+
+import ccflare.core.Account;
+import ccflare.core.Credentials;
+import ccflare.core.Outcome;
+import ccflare.core.ProviderKind;
+import ccflare.core.RateLimitState;
+import ccflare.core.RequestRecord;
+import ccflare.core.Usage;
+import ccflare.providers.ProviderAdapter;
+import ccflare.providers.RateLimitReading;
+import ccflare.providers.UsageScanner;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client request, from its body to its record: the attempt loop before commit, the stream
+ * after it, and the single record at the end. Events arrive on Jetty server threads, upstream
+ * client threads and the scheduler; state changes are made under this object's monitor, and
+ * I/O is started outside it.
+ *
+ * <p>Log lines carry the request id and a direction: C2P client to proxy, P2S proxy to server,
+ * S2P server to proxy, P2C proxy to client.
+ */
+final class Exchange {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
+
+    /** Longest wait before retrying the same account; a longer retry-after moves on instead. */
+    static final long MAX_RETRY_SLEEP_MS = 5_000;
+    /** Cool-down when a limited response names no reset. */
+    static final long DEFAULT_LIMIT_COOL_MS = 60_000;
+    /** Cool-down after an account exhausted its retries on 529 (overloaded). */
+    static final long OVERLOADED_COOL_MS = 30_000;
+    /** Cool-down after an account exhausted its retries on 5xx, a connect failure or a timeout. */
+    static final long TRANSIENT_COOL_MS = 10_000;
+
+    final Proxy proxy;
+    final String id = UUID.randomUUID().toString();
+    final Request request;
+    final Response response;
+    private final Callback callback;
+    private final Route route;
+    private final String path;
+    private final long receivedAtMs;
+    private final PayloadCapture capture;
+
+    private byte[] body = new byte[0];
+    private int bodyLength;
+    private String requestModel = "";
+
+    // Guarded by this.
+    private List<Account> candidates = List.of();
+    private boolean passThrough;
+    private int index;
+    private int triesOnAccount;
+    private int attempts;
+    private int failovers;
+    private boolean onlyConnectFailures = true;
+    private boolean sawLimited;
+    private Attempt current;
+    private org.eclipse.jetty.util.thread.Scheduler.Task retryTask;
+    private boolean finished;
+    private String error = "";
+    private long proxyOverheadMs = -1;
+    private long upstreamFirstByteMs = -1;
+    private long clientFirstByteMs = -1;
+    private Account servedBy;
+    private ProviderKind servedKind;
+    private UsageScanner scanner;
+    private boolean sse;
+    private int status;
+
+    Exchange(Proxy proxy, Request request, Response response, Callback callback, Route route, String path) {
+        this.proxy = proxy;
+        this.request = request;
+        this.response = response;
+        this.callback = callback;
+        this.route = route;
+        this.path = path;
+        this.receivedAtMs = proxy.clock.millis();
+        this.capture = proxy.recording.capturePayloads() ? new PayloadCapture(proxy.recording.payloadMaxBytes()) : null;
+    }
+
+    // ---- C2P: admission and body ---------------------------------------------------------
+
+    void begin() {
+        if (LOG.isDebugEnabled()) LOG.debug("{} C2P {} {}", id, request.getMethod(), request.getHttpURI());
+        if (route instanceof Route.UnknownPrefix unknown) {
+            reject(404, ErrorBodies.NOT_FOUND, "unknown provider prefix '" + unknown.name()
+                    + "' (expected: anthropic, openai, claude-code, codex)", 0);
+            return;
+        }
+        if (!proxy.enter()) {
+            reject(503, ErrorBodies.OVERLOADED, "too many requests in flight (limit " + proxy.config.maxInFlight()
+                    + "); retry shortly", 1);
+            return;
+        }
+        Request.addCompletionListener(request, failure -> proxy.leave());
+        // A client that goes away while we wait for the upstream must abort it at once.
+        request.addFailureListener(this::clientGone);
+        // Waiting for the upstream is bounded by our own timers, not by the client connection's
+        // idle timeout, which would otherwise kill long silent thinking phases.
+        request.addIdleTimeoutListener(timeout -> isFinished());
+        long declared = request.getLength();
+        if (declared > proxy.config.maxBodyBytes()) {
+            tooLarge();
+            return;
+        }
+        if (declared > 0) body = new byte[(int) declared];
+        else body = new byte[8192];
+        readBody();
+    }
+
+    private void readBody() {
+        while (true) {
+            Content.Chunk chunk = request.read();
+            if (chunk == null) {
+                request.demand(this::readBody);
+                return;
+            }
+            if (Content.Chunk.isFailure(chunk)) {
+                clientGone(chunk.getFailure());
+                return;
+            }
+            ByteBuffer bytes = chunk.getByteBuffer();
+            int n = bytes.remaining();
+            if ((long) bodyLength + n > proxy.config.maxBodyBytes()) {
+                chunk.release();
+                tooLarge();
+                return;
+            }
+            if (bodyLength + n > body.length) {
+                body = Arrays.copyOf(body, (int) Math.min(proxy.config.maxBodyBytes(), Math.max(bodyLength + n, body.length * 2L)));
+            }
+            bytes.get(body, bodyLength, n);
+            bodyLength += n;
+            boolean last = chunk.isLast();
+            chunk.release();
+            if (last) {
+                if (bodyLength != body.length) body = Arrays.copyOf(body, bodyLength);
+                watchClient();
+                start();
+                return;
+            }
+        }
+    }
+
+    private void tooLarge() {
+        reject(413, ErrorBodies.TOO_LARGE, "request body exceeds the limit of " + proxy.config.maxBodyBytes() + " bytes", 0);
+    }
+
+    // ---- Client presence -----------------------------------------------------------------
+
+    /** How often a waiting HTTP/1 exchange checks that its client is still connected. */
+    static final long CLIENT_PROBE_MS = 200;
+
+    /**
+     * Jetty does not read an HTTP/1 connection while its request is being handled and the body
+     * was consumed, so a client that closes while we wait for the upstream would go unnoticed
+     * until our next write (and Jetty reports no failure). A direct non-blocking one-byte read
+     * tells: -1 on FIN, an exception on RST. It runs under this monitor and only until the
+     * exchange finishes, so it never competes with Jetty reading the next request. HTTP/2
+     * clients reset their stream in a frame Jetty does read, reported by the failure listener.
+     */
+    private void watchClient() {
+        HttpVersion version = request.getConnectionMetaData().getHttpVersion();
+        if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) return;
+        proxy.client.getScheduler().schedule(this::probeClient, CLIENT_PROBE_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void probeClient() {
+        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        Throwable gone = null;
+        synchronized (this) {
+            if (finished) return;
+            try {
+                int n = endPoint.isOpen() ? endPoint.fill(BufferUtil.allocate(1)) : -1;
+                if (n < 0) gone = new EofException("client closed the connection");
+                if (n > 0) {
+                    // A pipelined request: the byte cannot be put back, so this connection
+                    // closes after the response (RFC 9112 §9.3.2 lets the client resend it).
+                    Request.addCompletionListener(request, failure -> endPoint.close());
+                    return;
+                }
+            } catch (IOException e) {
+                gone = e;
+            }
+        }
+        if (gone != null) clientGone(gone);
+        else proxy.client.getScheduler().schedule(this::probeClient, CLIENT_PROBE_MS, TimeUnit.MILLISECONDS);
+    }
+
+    // ---- Select --------------------------------------------------------------------------
+
+    private void start() {
+        Route.Match match = (Route.Match) route;
+        requestModel = RequestModel.of(body);
+        if (capture != null) capture.request(request.getHeaders(), body);
+        List<Account> scope = scope(match);
+        long now = proxy.clock.millis();
+        synchronized (this) {
+            if (finished) return;
+            if (scope.isEmpty()) {
+                passThrough = true;
+            } else {
+                candidates = SessionStrategy.candidates(scope, now, proxy.config.sessionDuration());
+            }
+        }
+        if (!passThrough && candidates.isEmpty()) {
+            noneAvailable(scope, now);
+            return;
+        }
+        attempt();
+    }
+
+    private List<Account> scope(Route.Match match) {
+        List<Account> all = proxy.accounts.accounts();
+        List<Account> scope = new ArrayList<>(all.size());
+        for (Account a : all) if (match.kinds().contains(a.provider())) scope.add(a);
+        return scope;
+    }
+
+    /** Every account of the scope is unavailable: 429 when some cool down, else 503 saying why. */
+    private void noneAvailable(List<Account> scope, long now) {
+        long earliest = Long.MAX_VALUE;
+        int paused = 0;
+        int reauth = 0;
+        for (Account a : scope) {
+            Account fresh = proxy.accounts.byId(a.id()).orElse(a);
+            if (fresh.paused()) paused++;
+            else if (fresh.needsReauth()) reauth++;
+            else if (fresh.rateLimit().limitedAt(now)) earliest = Math.min(earliest, fresh.rateLimit().limitedUntilMs());
+        }
+        if (earliest != Long.MAX_VALUE) {
+            long seconds = Math.max(1, (earliest - now + 999) / 1000);
+            respond(429, Outcome.RATE_LIMITED, ErrorBodies.RATE_LIMIT,
+                    "all " + scope.size() + " accounts are rate limited; earliest reset in " + seconds + "s", seconds);
+        } else {
+            respond(503, Outcome.PROXY_ERROR, ErrorBodies.OVERLOADED, "no account available: " + paused
+                    + " paused, " + reauth + " need re-authentication (of " + scope.size() + ")", 0);
+        }
+    }
+
+    // ---- P2S: attempts -------------------------------------------------------------------
+
+    private void attempt() {
+        Account account;
+        Attempt attempt;
+        synchronized (this) {
+            if (finished) return;
+            retryTask = null;
+            account = passThrough ? null : candidates.get(index);
+        }
+        ProviderKind kind = account == null ? ((Route.Match) route).primary() : account.provider();
+        ProviderAdapter adapter = proxy.adapters.apply(kind);
+        Map.Entry<String, String> credential = null;
+        if (account != null) {
+            Optional<Credentials> credentials = proxy.accounts.credentials(account.id());
+            if (credentials.isEmpty()) {
+                synchronized (this) { error = "account " + account.name() + " has no usable credentials"; }
+                LOG.warn("{} account {} has no usable credentials; skipped", id, account.name());
+                moveOn(nextCandidate());
+                return;
+            }
+            credential = adapter.credentialHeader(credentials.get());
+        }
+        String base = account != null && !account.baseUrl().isEmpty() ? account.baseUrl() : proxy.config.baseUrl(kind);
+        String query = request.getHttpURI().getQuery();
+        String target = stripTrailingSlash(base) + ((Route.Match) route).upstreamPath() + (query == null ? "" : "?" + query);
+        HttpFields.Mutable headers = HeaderRewrite.upstreamRequest(request.getHeaders(), credential,
+                account == null ? List.of() : adapter.requiredBetas());
+        synchronized (this) {
+            if (finished) return;
+            attempts++;
+            triesOnAccount++;
+            attempt = new Attempt(this, account, adapter, attempts);
+            current = attempt;
+            if (proxyOverheadMs < 0) proxyOverheadMs = proxy.clock.millis() - receivedAtMs;
+        }
+        if (LOG.isDebugEnabled()) LOG.debug("{} P2S attempt {} {} {} account={}", id, attempt.number, request.getMethod(),
+                target, account == null ? "-" : account.name());
+        attempt.send(URI.create(target), request.getMethod(), headers, body,
+                request.getHeaders().get(HttpHeader.CONTENT_TYPE));
+    }
+
+    private static String stripTrailingSlash(String base) {
+        return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    }
+
+    /** What happens after a failed attempt. */
+    private sealed interface Next {
+        record SameAccount(long delayMs) implements Next {}
+        record OtherAccount(int index) implements Next {}
+        record Nothing() implements Next {}
+    }
+
+    private synchronized Next nextCandidate() {
+        if (attempts >= proxy.config.maxAttempts() || passThrough) return new Next.Nothing();
+        long now = proxy.clock.millis();
+        for (int j = index + 1; j < candidates.size(); j++) {
+            Optional<Account> fresh = proxy.accounts.byId(candidates.get(j).id());
+            if (fresh.isPresent() && fresh.get().availableAt(now)) return new Next.OtherAccount(j);
+        }
+        return new Next.Nothing();
+    }
+
+    private synchronized Next nextAfterTransient(long retryAfterMs) {
+        if (attempts >= proxy.config.maxAttempts()) return new Next.Nothing();
+        if (triesOnAccount < proxy.config.retryAttempts() && retryAfterMs <= MAX_RETRY_SLEEP_MS) {
+            double backoff = proxy.config.retryDelay().toMillis() * Math.pow(proxy.config.retryBackoff(), triesOnAccount - 1);
+            long delay = retryAfterMs > 0 ? retryAfterMs : (long) Math.min(backoff, MAX_RETRY_SLEEP_MS);
+            return new Next.SameAccount(delay);
+        }
+        return nextCandidate();
+    }
+
+    private void moveOn(Next next) {
+        switch (next) {
+            case Next.SameAccount same -> {
+                synchronized (this) {
+                    if (finished) return;
+                    retryTask = proxy.client.getScheduler().schedule(this::attemptOnExecutor, same.delayMs(), TimeUnit.MILLISECONDS);
+                }
+            }
+            case Next.OtherAccount other -> {
+                synchronized (this) {
+                    if (finished) return;
+                    index = other.index();
+                    triesOnAccount = 0;
+                    failovers++;
+                }
+                attemptOnExecutor();
+            }
+            case Next.Nothing nothing -> giveUp();
+        }
+    }
+
+    /** Attempts run off the thread that reported the previous one, so listeners never nest. */
+    private void attemptOnExecutor() {
+        proxy.client.getExecutor().execute(this::attempt);
+    }
+
+    /** Nothing left to try and no upstream response to pass on. */
+    private void giveUp() {
+        Route.Match match = (Route.Match) route;
+        long now = proxy.clock.millis();
+        boolean limitedSeen;
+        synchronized (this) { limitedSeen = sawLimited; }
+        // Only limits answer 429; accounts cooling after errors of this request are a 502/503.
+        if (!passThrough && limitedSeen) {
+            List<Account> scope = scope(match);
+            boolean anyAvailable = false;
+            boolean anyLimited = false;
+            for (Account a : scope) {
+                if (a.availableAt(now)) anyAvailable = true;
+                else if (a.rateLimit().limitedAt(now)) anyLimited = true;
+            }
+            if (!anyAvailable && anyLimited) {
+                noneAvailable(scope, now);
+                return;
+            }
+        }
+        String reason;
+        boolean unreachable;
+        synchronized (this) {
+            reason = error;
+            unreachable = onlyConnectFailures;
+        }
+        if (unreachable) {
+            respond(503, Outcome.PROXY_ERROR, ErrorBodies.OVERLOADED, "no upstream reachable: " + reason, 0);
+        } else {
+            respond(502, Outcome.PROXY_ERROR, ErrorBodies.API_ERROR, "upstream failed: " + reason, 0);
+        }
+    }
+
+    // ---- S2P: decide on the response head -----------------------------------------------
+
+    /** The upstream answered an attempt with a status and headers. Called on the client's thread. */
+    void onHead(Attempt attempt, org.eclipse.jetty.client.Response head) {
+        long now = proxy.clock.millis();
+        synchronized (this) {
+            if (finished || attempt != current) {
+                attempt.discard(new IllegalStateException("superseded"));
+                return;
+            }
+            upstreamFirstByteMs = now - receivedAtMs;
+        }
+        int code = head.getStatus();
+        HttpFields headers = head.getHeaders();
+        if (LOG.isDebugEnabled()) LOG.debug("{} S2P attempt {} status {}", id, attempt.number, code);
+        Account account = attempt.account;
+        boolean limited = false;
+        if (account != null) {
+            Account latest = proxy.accounts.byId(account.id()).orElse(account);
+            RateLimitReading reading = attempt.adapter.readRateLimit(code, headers::get, now, latest.rateLimit());
+            limited = reading.limited() || code == 429;
+            RateLimitState state = reading.state();
+            if (limited) state = state.withLimitedUntil(limitedUntil(reading, now));
+            RateLimitState newState = state;
+            proxy.accounts.changeState(account.id(), a -> a.withRateLimit(newState));
+        }
+        if (limited) {
+            noteFailure(account.name() + ": " + code + " rate limited", false);
+            synchronized (this) { sawLimited = true; }
+            Next next = nextCandidate();
+            if (next instanceof Next.Nothing && !allScopeLimited(now)) {
+                commit(attempt, head);
+            } else {
+                attempt.discard(new IllegalStateException("rate limited; failing over"));
+                moveOn(next);
+            }
+            return;
+        }
+        if (code == 529 || code >= 500) {
+            noteFailure((account == null ? "upstream" : account.name()) + ": " + code, false);
+            Next next = nextAfterTransient(retryAfterMs(headers.get(HttpHeader.RETRY_AFTER)));
+            if (account != null && !(next instanceof Next.SameAccount)) {
+                coolAfterTransient(account, code == 529 ? OVERLOADED_COOL_MS : TRANSIENT_COOL_MS, now);
+            }
+            if (next instanceof Next.Nothing) {
+                // The real upstream answer says more than one we would invent, and SDKs retry it.
+                commit(attempt, head);
+            } else {
+                attempt.discard(new IllegalStateException("retryable status " + code));
+                moveOn(next);
+            }
+            return;
+        }
+        commit(attempt, head);
+    }
+
+    /** The attempt failed before any response head: connect failure, reset, first-byte timeout. */
+    void onAttemptFailed(Attempt attempt, Throwable failure) {
+        synchronized (this) {
+            if (finished || attempt != current) return;
+        }
+        boolean connect = hasCause(failure, ConnectException.class);
+        String what = failure instanceof Attempt.FirstByteTimeout ? "no response within "
+                + proxy.config.firstByteTimeout().toMillis() + " ms" : String.valueOf(failure.getMessage());
+        Account account = attempt.account;
+        noteFailure((account == null ? "upstream" : account.name()) + ": " + what, connect);
+        if (LOG.isDebugEnabled()) LOG.debug("{} P2S attempt {} failed: {}", id, attempt.number, what);
+        Next next = nextAfterTransient(0);
+        if (account != null && !(next instanceof Next.SameAccount)) {
+            coolAfterTransient(account, TRANSIENT_COOL_MS, proxy.clock.millis());
+        }
+        moveOn(next);
+    }
+
+    private synchronized void noteFailure(String reason, boolean connect) {
+        error = reason;
+        if (!connect) onlyConnectFailures = false;
+    }
+
+    private long limitedUntil(RateLimitReading reading, long now) {
+        if (reading.coolUntilMs() > now) return reading.coolUntilMs();
+        if (reading.state().limitedUntilMs() > now) return reading.state().limitedUntilMs();
+        return now + DEFAULT_LIMIT_COOL_MS;
+    }
+
+    private void coolAfterTransient(Account account, long coolMs, long now) {
+        long until = now + coolMs;
+        proxy.accounts.changeState(account.id(), a -> a.rateLimit().limitedUntilMs() >= until ? a
+                : a.withRateLimit(a.rateLimit().withLimitedUntil(until)));
+    }
+
+    private boolean allScopeLimited(long now) {
+        if (passThrough) return false;
+        for (Account a : scope((Route.Match) route)) if (a.availableAt(now)) return false;
+        return true;
+    }
+
+    /** A short {@code retry-after} in seconds, as ms; 0 when absent or not a number. */
+    static long retryAfterMs(String value) {
+        if (value == null) return 0;
+        try {
+            long seconds = Long.parseLong(value.trim());
+            return seconds <= 0 ? 0 : seconds >= Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : seconds * 1000;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) if (type.isInstance(c)) return true;
+        return false;
+    }
+
+    // ---- P2C: commit and stream ----------------------------------------------------------
+
+    private void commit(Attempt attempt, org.eclipse.jetty.client.Response head) {
+        long now = proxy.clock.millis();
+        String contentType = head.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        synchronized (this) {
+            if (finished) {
+                attempt.discard(new IllegalStateException("finished"));
+                return;
+            }
+            status = head.getStatus();
+            servedBy = attempt.account;
+            servedKind = attempt.adapter.kind();
+            sse = contentType != null && contentType.contains("text/event-stream");
+            scanner = attempt.adapter.newUsageScanner(contentType == null ? "" : contentType, proxy.clock);
+            if (capture != null) capture.responseHeaders(head.getHeaders());
+        }
+        response.setStatus(head.getStatus());
+        HeaderRewrite.copyResponse(head.getHeaders(), response.getHeaders());
+        if (attempt.account != null && status >= 200 && status < 300) {
+            // Once per served request: this is the only place that counts it.
+            long sessionMs = proxy.config.sessionDuration().toMillis();
+            proxy.accounts.changeState(attempt.account.id(), a -> a.usedAt(now, sessionMs));
+        }
+        if (LOG.isDebugEnabled()) LOG.debug("{} P2C commit status {} sse={}", id, status, sse);
+        attempt.commit();
+    }
+
+    synchronized boolean isSse() { return sse; }
+
+    synchronized boolean isFinished() { return finished; }
+
+    synchronized void markClientFirstByte() {
+        if (clientFirstByteMs < 0) clientFirstByteMs = proxy.clock.millis() - receivedAtMs;
+    }
+
+    /** Response bytes on their way to the client: usage and capture see them, unconsumed. */
+    synchronized void observe(ByteBuffer bytes) {
+        if (finished) return;
+        if (scanner != null && bytes.hasRemaining()) {
+            if (bytes.hasArray()) {
+                scanner.accept(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+            } else {
+                byte[] copy = new byte[bytes.remaining()];
+                bytes.duplicate().get(copy);
+                scanner.accept(copy, 0, copy.length);
+            }
+        }
+        if (capture != null) capture.response(bytes);
+    }
+
+    /**
+     * The stream to the client ended: whole ({@code upstreamFailure == null}) or cut by the
+     * upstream, in which case an SSE client has already been sent an {@code error} event.
+     */
+    void streamEnded(Throwable upstreamFailure) {
+        if (upstreamFailure == null) {
+            if (!finish(status, status < 400 ? Outcome.OK : Outcome.UPSTREAM_ERROR, null)) return;
+            callback.succeeded();
+            return;
+        }
+        boolean idle = upstreamFailure instanceof Attempt.StreamIdleTimeout;
+        String message = idle ? "upstream stream idle for " + proxy.config.streamIdleTimeout().toMillis() + " ms"
+                : "upstream connection reset: " + upstreamFailure.getMessage();
+        if (!finish(status, idle ? Outcome.STREAM_IDLE_TIMEOUT : Outcome.MID_STREAM_RESET, message)) return;
+        if (isSse()) callback.succeeded();
+        // Without an in-band way to say so, a cut body must reach the client as a broken response, not a whole one.
+        else callback.failed(upstreamFailure);
+    }
+
+    String streamErrorMessage(Throwable upstreamFailure) {
+        return upstreamFailure instanceof Attempt.StreamIdleTimeout ? "upstream stream idle timeout" : "upstream connection reset";
+    }
+
+    /** The client went away (or its connection failed): abort the upstream now; the account is not penalised. */
+    void clientGone(Throwable cause) {
+        Attempt attempt;
+        org.eclipse.jetty.util.thread.Scheduler.Task retry;
+        synchronized (this) {
+            if (finished) return;
+            attempt = current;
+            retry = retryTask;
+        }
+        if (retry != null) retry.cancel();
+        if (attempt != null) attempt.discard(new ClientGone(cause));
+        if (LOG.isDebugEnabled()) LOG.debug("{} C2P client gone: {}", id, String.valueOf(cause));
+        if (!finish(499, Outcome.CLIENT_CANCELLED, "client disconnected")) return;
+        callback.failed(cause);
+    }
+
+    /** The upstream abort cause when the client left first. */
+    static final class ClientGone extends Exception {
+        private static final long serialVersionUID = 1L;
+        ClientGone(Throwable cause) { super("client disconnected", cause, false, false); }
+    }
+
+    /** A bug in the proxy or an adapter: answer 502 (or cut the stream) rather than hang the client. */
+    void internalError(Throwable t) {
+        LOG.warn("{} proxy failure: {}", id, t.toString(), t);
+        boolean committed;
+        Attempt attempt;
+        synchronized (this) {
+            if (finished) return;
+            committed = scanner != null;
+            attempt = current;
+        }
+        if (attempt != null) attempt.discard(t);
+        if (committed) {
+            if (finish(status, Outcome.PROXY_ERROR, "proxy failure: " + t)) callback.failed(t);
+        } else {
+            respond(502, Outcome.PROXY_ERROR, ErrorBodies.API_ERROR, "proxy failure: " + t.getClass().getSimpleName(), 0);
+        }
+    }
+
+    // ---- Responses of our own ------------------------------------------------------------
+
+    /** A refusal before the body was read; no upstream was involved. */
+    private void reject(int code, String type, String message, long retryAfterSeconds) {
+        respond(code, Outcome.REJECTED, type, message, retryAfterSeconds);
+    }
+
+    private void respond(int code, Outcome outcome, String type, String message, long retryAfterSeconds) {
+        byte[] bytes = ErrorBodies.json(type, message);
+        synchronized (this) {
+            if (finished) return;
+            status = code;
+            if (capture != null) {
+                HttpFields.Mutable h = HttpFields.build();
+                h.put(HttpHeader.CONTENT_TYPE, "application/json");
+                if (retryAfterSeconds > 0) h.put(HttpHeader.RETRY_AFTER, Long.toString(retryAfterSeconds));
+                capture.responseHeaders(h);
+                capture.response(bytes);
+            }
+        }
+        if (!finish(code, outcome, message)) return;
+        if (LOG.isDebugEnabled()) LOG.debug("{} P2C {} {}", id, code, message);
+        response.setStatus(code);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        if (retryAfterSeconds > 0) response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(retryAfterSeconds));
+        response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+
+    // ---- Record --------------------------------------------------------------------------
+
+    /** Ends the exchange once; returns false when it had already ended. */
+    private boolean finish(int code, Outcome outcome, String message) {
+        RequestRecord record;
+        synchronized (this) {
+            if (finished) return false;
+            finished = true;
+            long now = proxy.clock.millis();
+            if (clientFirstByteMs < 0 && code != 499) clientFirstByteMs = now - receivedAtMs;
+            Usage usage = Usage.NONE;
+            String model = requestModel;
+            double tokensPerSecond = -1;
+            if (scanner != null) {
+                scanner.finish();
+                usage = scanner.usage();
+                if (!scanner.model().isEmpty()) model = scanner.model();
+                tokensPerSecond = scanner.tokensPerSecond();
+            }
+            String provider = servedKind != null ? servedKind.id()
+                    : route instanceof Route.Match m ? (servedBy != null ? servedBy.provider().id() : m.primary().id()) : "";
+            String errorMessage = message != null ? message : outcome == Outcome.OK ? "" : error;
+            record = new RequestRecord(id, receivedAtMs, request.getMethod(), path, provider,
+                    servedBy == null ? "" : servedBy.id(), model, code, outcome, attempts, failovers,
+                    upstreamFirstByteMs, clientFirstByteMs, now - receivedAtMs, proxyOverheadMs, usage,
+                    usage.isEmpty() ? 0 : proxy.pricing.costUsd(model, usage), tokensPerSecond,
+                    request.getHeaders().get(HttpHeader.USER_AGENT), request.getHeaders().get("x-claude-code-session-id"),
+                    errorMessage, capture == null ? null : capture.toPayload(sse));
+        }
+        if (LOG.isDebugEnabled()) LOG.debug("{} done status {} outcome {} attempts {}", id, code, outcome.wireName(), record.attempts());
+        if (!proxy.log.append(record)) LOG.debug("{} request log dropped the record", id);
+        return true;
+    }
+}

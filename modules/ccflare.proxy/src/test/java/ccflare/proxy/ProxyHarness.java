@@ -1,0 +1,98 @@
+package ccflare.proxy;
+
+import ccflare.core.AccountRegistry;
+import ccflare.core.Config;
+import ccflare.core.Credentials;
+import ccflare.core.ProviderKind;
+import ccflare.providers.Pricing;
+import ccflare.testing.ManualClock;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/** A real Jetty server on 127.0.0.1:0 hosting the proxy handler, pointed at an {@link Upstream}. */
+final class ProxyHarness implements AutoCloseable {
+
+    static final long T0 = 1_800_000_000_000L;
+
+    final ManualClock clock = new ManualClock(T0);
+    final InMemoryAccountStore store = new InMemoryAccountStore();
+    final AccountRegistry accounts = new AccountRegistry(store, clock);
+    final CapturingLog log = new CapturingLog();
+    final Proxy proxy;
+    final Server server = new Server();
+    private final ServerConnector connector = new ServerConnector(server);
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    /** USD: one micro-dollar per input token, two per output token. */
+    static final Pricing PRICING = (model, usage) -> (usage.inputTokens() + 2.0 * usage.outputTokens()) / 1_000_000;
+
+    ProxyHarness(Config.Proxy config, boolean capture) throws Exception {
+        this.proxy = new Proxy(config, new Config.Recording(capture, 64, 7, 365, null), accounts, log, PRICING,
+                FakeAdapter::of, clock);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        server.setHandler(proxy.handler());
+        server.start();
+    }
+
+    ProxyHarness(String upstreamUrl) throws Exception { this(config(upstreamUrl).build(), false); }
+
+    static ConfigBuilder config(String upstreamUrl) { return new ConfigBuilder(upstreamUrl); }
+
+    /** Config.Proxy with test-sized values; change what a test needs. */
+    static final class ConfigBuilder {
+        final Map<ProviderKind, String> baseUrls = new EnumMap<>(ProviderKind.class);
+        int retryAttempts = 2;
+        int maxAttempts = 6;
+        long maxBody = 1 << 20;
+        int maxInFlight = 100;
+        Duration firstByte = Duration.ofSeconds(3);
+        Duration streamIdle = Duration.ofSeconds(3);
+        Duration retryDelay = Duration.ofMillis(10);
+
+        ConfigBuilder(String url) {
+            baseUrls.put(ProviderKind.ANTHROPIC, url);
+            baseUrls.put(ProviderKind.CLAUDE_CODE, url);
+            baseUrls.put(ProviderKind.OPENAI, url + "/v1");
+            baseUrls.put(ProviderKind.CODEX, url + "/backend-api/codex");
+        }
+
+        Config.Proxy build() {
+            return new Config.Proxy(baseUrls, Duration.ofHours(5), retryAttempts, retryDelay, 2.0, maxAttempts, maxBody,
+                    8192, maxInFlight, Duration.ofSeconds(1), firstByte, streamIdle);
+        }
+    }
+
+    String url(String pathAndQuery) { return "http://127.0.0.1:" + connector.getLocalPort() + pathAndQuery; }
+
+    int port() { return connector.getLocalPort(); }
+
+    String apiKeyAccount(String name, int priority) {
+        return accounts.add(name, name, ProviderKind.ANTHROPIC, priority, "", new Credentials.ApiKey("key-" + name)).id();
+    }
+
+    String oauthAccount(String name, int priority) {
+        return accounts.add(name, name, ProviderKind.CLAUDE_CODE, priority, "",
+                new Credentials.OAuthTokens("tok-" + name, "refresh-" + name, T0 + 3_600_000)).id();
+    }
+
+    HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).POST(HttpRequest.BodyPublishers.ofString(body))
+                .timeout(Duration.ofSeconds(10));
+        if (headers.length > 0) b.headers(headers);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override public void close() throws Exception {
+        server.stop();
+        http.close();
+    }
+}
