@@ -9,6 +9,7 @@ import ccflare.core.CcflareException;
 import ccflare.core.Config;
 import ccflare.core.Version;
 import ccflare.db.Database;
+import ccflare.providers.OAuth;
 import ccflare.providers.Pricing;
 import ccflare.providers.Providers;
 import ccflare.proxy.Proxy;
@@ -95,7 +96,8 @@ final class Daemon {
                     Providers::adapter, clock);
             LiveSettings settings = new LiveSettings(loaded, env, LogOutput::setLevel);
             DaemonState state = new DaemonState(db, settings, proxy::inFlight, clock);
-            Api api = new Api(new ApiContext(accounts, db.queries(), settings, state, token.value(), clock));
+            Api api = new Api(new ApiContext(accounts, db.queries(), settings, state, token.value(), clock,
+                    OAuth.flows(config.oauth(), accounts, clock, OAuth.httpClient())));
 
             server = new Server(Threads.http());
             ServerConnector connector = connector(server, config);
