@@ -9,6 +9,16 @@ public interface RequestLog {
     /** Records one finished request; returns false when it had to be dropped. */
     boolean append(RequestRecord record);
 
-    /** Listeners see each record as it is appended (live streams); they must not block. */
-    interface Listener { void onRecord(RequestRecord record); }
+    /**
+     * Announces a request the proxy has just accepted, before any upstream attempt, for live
+     * views. Nothing is stored; the default does nothing. Must not block.
+     */
+    default void started(String requestId, long receivedAtMs, String method, String path) {}
+
+    /** Live views see each request as it starts and as it is recorded; they must not block. */
+    interface Listener {
+        void onStart(String requestId, long receivedAtMs, String method, String path);
+
+        void onRecord(RequestRecord record);
+    }
 }

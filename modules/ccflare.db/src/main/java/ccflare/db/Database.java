@@ -35,6 +35,7 @@ import org.sqlite.SQLiteDataSource;
 import ccflare.core.AccountStore;
 import ccflare.core.RequestLog;
 import ccflare.core.RequestQueries;
+import ccflare.core.SecretBox;
 
 /**
  * The SQLite database of one ccflare daemon: accounts, recorded requests and their payloads.
@@ -44,6 +45,13 @@ import ccflare.core.RequestQueries;
  * with {@code synchronous=NORMAL} (a power cut may lose the last recorded requests, never
  * consistency), except credential writes, which are synced before they return. The file and its
  * {@code -wal}/{@code -shm} companions are readable by the owner only (0600), the directory 0700.
+ *
+ * <p>API keys and OAuth tokens are stored sealed with a {@link SecretBox} (AES-256-GCM, bound to
+ * the account id), never in plain text; expiry times stay plain. The writer connection runs with
+ * {@code secure_delete=ON}, so replaced or deleted secret cells are zeroed in the main file, and
+ * the WAL is truncated after every credential replacement, account deletion and key rotation.
+ * An account whose secrets cannot be opened with the key loads without credentials, is listed by
+ * {@link #undecryptableAccounts()}, and keeps its stored values untouched.
  *
  * <p>Nothing here schedules work: the owner calls {@link RequestQueries#purge} and
  * {@link #checkpoint()} periodically and {@link #close()} at shutdown.
@@ -87,6 +95,22 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * What {@link #rotateKey} did.
+     *
+     * @param rotated accounts whose secrets are now sealed with the new key
+     * @param skipped names of the accounts whose secrets the old key could not open; left as they were
+     */
+    public record KeyRotation(int rotated, List<String> skipped) {
+        public KeyRotation {
+            if (rotated < 0) throw new IllegalArgumentException("rotated: " + rotated + " (expected: >= 0)");
+            skipped = List.copyOf(requireNonNull(skipped, "skipped"));
+        }
+    }
+
+    /** The key file {@link #open(Path, InstantSource, ThreadFactory)} uses, beside the database file. */
+    public static final String KEY_FILE_NAME = "ccflare.key";
+
     /** Limits and timings; tests shrink them. */
     record Tuning(int queueCapacity, int batchSize, int busyTimeoutMs, List<Duration> retryBackoff, int purgeBatch,
                   Duration closeTimeout, Duration callTimeout) {
@@ -126,43 +150,73 @@ public final class Database implements AutoCloseable {
     private final SqliteRequestQueries queries;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Database(Path file, Tuning tuning, SingleWriter writer, Readers readers) {
+    private Database(Path file, Tuning tuning, SingleWriter writer, Readers readers, SqliteAccountStore accounts) {
         this.file = file;
         this.tuning = tuning;
         this.writer = writer;
         this.readers = readers;
-        this.accounts = new SqliteAccountStore(file, writer, readers);
+        this.accounts = accounts;
         this.queries = new SqliteRequestQueries(writer, readers, tuning.purgeBatch());
     }
 
     /**
-     * Opens (creating when missing) the database at {@code dbFile}, brings its schema up to date
-     * and starts the writer thread.
+     * Opens (creating when missing) the database at {@code dbFile} with the key in
+     * {@value #KEY_FILE_NAME} beside it, created (0600) when missing: credentials are encrypted
+     * whichever way the database is opened. Otherwise as {@link #open(Path, InstantSource, ThreadFactory, SecretBox)}.
+     *
+     * @throws SecretBox.KeyFileException when the key file is unsafe (readable by others), malformed or cannot be created
+     */
+    public static Database open(Path dbFile, InstantSource clock, ThreadFactory writerThreads) {
+        return open(dbFile, clock, writerThreads, null, Tuning.DEFAULT);
+    }
+
+    /**
+     * Opens (creating when missing) the database at {@code dbFile}, brings its schema up to date,
+     * seals any credentials an older build stored in plain text (one transaction, then the free
+     * pages and the WAL are scrubbed of them), and starts the writer thread.
+     *
+     * <p>Accounts whose secrets {@code secrets} cannot open (another key, altered values) are
+     * logged once by name and listed by {@link #undecryptableAccounts()}; they load without
+     * credentials and nothing of theirs is lost.
      *
      * @param clock         stamps the health reason
      * @param writerThreads makes the one writer thread (name it; make it a daemon or not, as the owner prefers)
+     * @param secrets       seals and opens the stored API keys and tokens
      * @throws StorageException naming the file and the problem: it cannot be created, is not a database,
      *                          is corrupt, or its schema is newer than this version
      */
-    public static Database open(Path dbFile, InstantSource clock, ThreadFactory writerThreads) {
-        return open(dbFile, clock, writerThreads, Tuning.DEFAULT);
+    public static Database open(Path dbFile, InstantSource clock, ThreadFactory writerThreads, SecretBox secrets) {
+        return open(dbFile, clock, writerThreads, requireNonNull(secrets, "secrets"), Tuning.DEFAULT);
     }
 
     static Database open(Path dbFile, InstantSource clock, ThreadFactory writerThreads, Tuning tuning) {
+        return open(dbFile, clock, writerThreads, null, tuning);
+    }
+
+    /** @param secrets null: the key file beside the database, created when missing */
+    static Database open(Path dbFile, InstantSource clock, ThreadFactory writerThreads, SecretBox secrets, Tuning tuning) {
         requireNonNull(dbFile, "dbFile");
         requireNonNull(clock, "clock");
         requireNonNull(writerThreads, "writerThreads");
         requireNonNull(tuning, "tuning");
         Path file = dbFile.toAbsolutePath().normalize();
         boolean fresh = prepareFile(file);
+        SecretBox box = secrets != null ? secrets : SecretBox.loadOrCreate(file.resolveSibling(KEY_FILE_NAME));
         if (fresh) initialise(file, tuning);
         migrate(file, dataSource(file, tuning, SQLiteConfig.TransactionMode.IMMEDIATE));
 
         Connection connection;
+        Map<String, String> undecryptable;
         try {
             connection = dataSource(file, tuning, SQLiteConfig.TransactionMode.IMMEDIATE).getConnection();
-            SqlWork.execute(connection, "SELECT count(*) FROM sqlite_schema"); // opens the -wal and -shm files
         } catch (SQLException e) {
+            throw new StorageException(file + ": cannot open the database: " + e.getMessage(), e);
+        }
+        try {
+            SqlWork.execute(connection, "SELECT count(*) FROM sqlite_schema"); // opens the -wal and -shm files
+            undecryptable = SqliteAccountStore.sealPlaintext(connection, file, box);
+        } catch (SQLException e) {
+            try { connection.close(); } catch (SQLException ignored) { /* already failing */ }
             throw new StorageException(file + ": cannot open the database: " + e.getMessage(), e);
         }
         restrictCompanions(file);
@@ -174,9 +228,10 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         Readers readers = new Readers(file, dataSource(file, tuning, SQLiteConfig.TransactionMode.DEFERRED));
+        SqliteAccountStore accounts = new SqliteAccountStore(file, writer, readers, box, undecryptable);
         writer.start();
-        LOG.info("Opened database {}", file);
-        return new Database(file, tuning, writer, readers);
+        LOG.info("Opened database {} (credential key {})", file, box.keyId());
+        return new Database(file, tuning, writer, readers, accounts);
     }
 
     /** Durable storage of accounts and credentials. */
@@ -189,6 +244,27 @@ public final class Database implements AutoCloseable {
     public RequestQueries queries() { return queries; }
 
     public Health health() { return writer.health(); }
+
+    /**
+     * Names of the accounts whose stored secrets cannot be decrypted with the current key (wrong or
+     * missing key file, altered values), in load order; empty when all are readable. Set at open and
+     * by every {@link AccountStore#loadAll()} and {@link #rotateKey} (the accounts it skipped stay
+     * listed); an account leaves it when it gets new credentials or is deleted.
+     */
+    public List<String> undecryptableAccounts() { return accounts.undecryptableAccounts(); }
+
+    /**
+     * Re-encrypts every stored secret with {@code newBox} in one {@code BEGIN IMMEDIATE}
+     * transaction, synced before it returns, then makes {@code newBox} the key for later writes and
+     * loads and truncates the WAL. Accounts whose secrets the current key cannot open are left
+     * untouched and named in the result. Writing the new key file is the caller's job; keep the old
+     * key until this returns (a failure here leaves everything sealed with the old key).
+     *
+     * @throws StorageException when the transaction fails; nothing changed then
+     */
+    public KeyRotation rotateKey(SecretBox newBox) {
+        return accounts.rotateKey(newBox);
+    }
 
     /**
      * Waits until every record and account state queued before this call is committed.
@@ -206,9 +282,7 @@ public final class Database implements AutoCloseable {
      */
     public void checkpoint() {
         writer.call("checkpoint", c -> {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
-                if (rs.next() && rs.getInt(1) != 0) LOG.debug("Checkpoint of {} was blocked by a reader; will retry", file);
-            }
+            if (!SqlWork.truncateWal(c)) LOG.debug("Checkpoint of {} was blocked by a reader; will retry", file);
             return null;
         });
     }
@@ -305,6 +379,9 @@ public final class Database implements AutoCloseable {
         config.setBusyTimeout(tuning.busyTimeoutMs());
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.enforceForeignKeys(true);
+        // Zeroes deleted and overwritten cells and freed pages, so a replaced token's old sealed
+        // value does not stay readable in the main file (the WAL is truncated after such writes).
+        config.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
         config.setTransactionMode(mode);
         SQLiteDataSource source = new SQLiteDataSource(config);
         source.setUrl("jdbc:sqlite:" + file);

@@ -1,6 +1,7 @@
 package ccflare.db;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -41,6 +42,17 @@ interface SqlWork<T> {
             return result;
         } finally {
             if (!ended) rollbackQuietly(connection);
+        }
+    }
+
+    /**
+     * {@code PRAGMA wal_checkpoint(TRUNCATE)}: copies the WAL into the main file and truncates it to
+     * zero bytes, so old page images (overwritten secrets among them) no longer sit in the {@code -wal}
+     * file. Returns false when a reader kept it from finishing within the busy timeout.
+     */
+    static boolean truncateWal(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+            return !rs.next() || rs.getInt(1) == 0;
         }
     }
 

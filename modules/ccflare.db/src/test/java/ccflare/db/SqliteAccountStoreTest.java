@@ -25,6 +25,7 @@ import ccflare.core.AccountStore;
 import ccflare.core.Credentials;
 import ccflare.core.ProviderKind;
 import ccflare.core.RateLimitState;
+import ccflare.core.SecretBox;
 
 class SqliteAccountStoreTest {
 
@@ -116,9 +117,10 @@ class SqliteAccountStoreTest {
         db.accounts().insert(Account.create("a1", "alice", ProviderKind.CLAUDE_CODE, 0, "", 1000),
                 new Credentials.OAuthTokens("at-1", "rt-1", 10));
         db.accounts().replaceCredentials("a1", new Credentials.OAuthTokens("at-2", "rt-2", 20));
+        SecretBox box = SecretBox.load(dir.resolve(Database.KEY_FILE_NAME));
         try (Connection c = raw(file)) {
-            assertThat(queryString(c, "SELECT refresh_token FROM accounts WHERE id = 'a1'")).isEqualTo("rt-2");
-            assertThat(queryString(c, "SELECT access_token FROM accounts WHERE id = 'a1'")).isEqualTo("at-2");
+            assertThat(box.open("a1", queryString(c, "SELECT refresh_token FROM accounts WHERE id = 'a1'"))).isEqualTo("rt-2");
+            assertThat(box.open("a1", queryString(c, "SELECT access_token FROM accounts WHERE id = 'a1'"))).isEqualTo("at-2");
             assertThat(queryLong(c, "SELECT expires_at FROM accounts WHERE id = 'a1'")).isEqualTo(20);
         }
         long sync = writer(db).call("reading synchronous", c -> SqliteRequestQueries.singleLong(c, "PRAGMA synchronous"));

@@ -1,6 +1,7 @@
 package ccflare.proxy;
 
 import ccflare.core.Account;
+import ccflare.core.Credentials;
 import ccflare.providers.ProviderAdapter;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,8 @@ final class Attempt implements org.eclipse.jetty.client.Response.Listener {
 
     private final Exchange exchange;
     final Account account;
+    /** What this attempt sent; null for pass-through. A 401 refuses exactly these. */
+    final Credentials credentials;
     final ProviderAdapter adapter;
     final int number;
     private volatile org.eclipse.jetty.client.Request upstream;
@@ -42,9 +45,10 @@ final class Attempt implements org.eclipse.jetty.client.Response.Listener {
     /** Nanos of the last sign of life while we wait on the upstream; 0 while we wait on the client instead. */
     private volatile long waitingSinceNanos;
 
-    Attempt(Exchange exchange, Account account, ProviderAdapter adapter, int number) {
+    Attempt(Exchange exchange, Account account, Credentials credentials, ProviderAdapter adapter, int number) {
         this.exchange = exchange;
         this.account = account;
+        this.credentials = credentials;
         this.adapter = adapter;
         this.number = number;
     }

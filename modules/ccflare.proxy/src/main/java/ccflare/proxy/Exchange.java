@@ -2,6 +2,7 @@ package ccflare.proxy;
 
 import ccflare.core.Account;
 import ccflare.core.Credentials;
+import ccflare.core.CredentialsUnavailableException;
 import ccflare.core.Outcome;
 import ccflare.core.ProviderKind;
 import ccflare.core.RateLimitState;
@@ -16,9 +17,11 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpFields;
@@ -37,8 +40,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One client request, from its body to its record: the attempt loop before commit, the stream
  * after it, and the single record at the end. Events arrive on Jetty server threads, upstream
- * client threads and the scheduler; state changes are made under this object's monitor, and
- * I/O is started outside it.
+ * client threads, the scheduler and (for token-source calls that may block) a virtual thread of
+ * {@link Proxy#credentialThreads}; state changes are made under this object's monitor, and I/O
+ * and token-source calls are started outside it.
  *
  * <p>Log lines carry the request id and a direction: C2P client to proxy, P2S proxy to server,
  * S2P server to proxy, P2C proxy to client.
@@ -55,6 +59,20 @@ final class Exchange {
     static final long OVERLOADED_COOL_MS = 30_000;
     /** Cool-down after an account exhausted its retries on 5xx, a connect failure or a timeout. */
     static final long TRANSIENT_COOL_MS = 10_000;
+    /** Cool-down of an API-key account whose key the upstream refused (401), when another account takes over. */
+    static final long API_KEY_REFUSED_COOL_MS = 300_000;
+    /**
+     * Cool-down of an OAuth account refused (401) again after a forced refresh, or whose forced
+     * refresh failed. Short: a refused refresh token marks the account needs-reauth by itself, and a
+     * transient refresh failure backs off inside the token source.
+     */
+    static final long OAUTH_REFUSED_COOL_MS = 10_000;
+    /**
+     * An OAuth token expiring within this is fetched off the request thread, since the token source
+     * will (or may soon) refresh it over the network. Twice the source's 30 s refresh window, so the
+     * clock moving on between this check and the call cannot start a refresh on a selector thread.
+     */
+    static final long REFRESH_HOP_MS = 60_000;
 
     final Proxy proxy;
     final String id = UUID.randomUUID().toString();
@@ -78,6 +96,13 @@ final class Exchange {
     private int attempts;
     private int failovers;
     private boolean onlyConnectFailures = true;
+    private boolean attemptFailed;
+    /** Why accounts were skipped for want of credentials, in order; for the final error message. */
+    private final List<String> unusable = new ArrayList<>(2);
+    /** Earliest time a skipped account's token source will try again; MAX_VALUE when none said. */
+    private long unusableRetryAtMs = Long.MAX_VALUE;
+    /** Accounts whose token was refreshed after a 401 in this request: once each. */
+    private final Set<String> refreshedAfter401 = new HashSet<>(2);
     private boolean sawLimited;
     private Attempt current;
     private org.eclipse.jetty.util.thread.Scheduler.Task retryTask;
@@ -107,6 +132,8 @@ final class Exchange {
 
     void begin() {
         if (LOG.isDebugEnabled()) LOG.debug("{} C2P {} {}", id, request.getMethod(), request.getHttpURI());
+        // Live views show the request now; the record follows when it ends.
+        proxy.log.started(id, receivedAtMs, request.getMethod(), path);
         if (route instanceof Route.UnknownPrefix unknown) {
             reject(404, ErrorBodies.NOT_FOUND, "unknown provider prefix '" + unknown.name()
                     + "' (expected: anthropic, openai, claude-code, codex)", 0);
@@ -247,10 +274,14 @@ final class Exchange {
         long earliest = Long.MAX_VALUE;
         int paused = 0;
         int reauth = 0;
+        StringBuilder named = new StringBuilder();
         for (Account a : scope) {
             Account fresh = proxy.accounts.byId(a.id()).orElse(a);
             if (fresh.paused()) paused++;
-            else if (fresh.needsReauth()) reauth++;
+            else if (fresh.needsReauth()) {
+                reauth++;
+                named.append("; ").append(needsReauth(fresh));
+            }
             else if (fresh.rateLimit().limitedAt(now)) earliest = Math.min(earliest, fresh.rateLimit().limitedUntilMs());
         }
         if (earliest != Long.MAX_VALUE) {
@@ -259,7 +290,7 @@ final class Exchange {
                     "all " + scope.size() + " accounts are rate limited; earliest reset in " + seconds + "s", seconds);
         } else {
             respond(503, Outcome.PROXY_ERROR, ErrorBodies.OVERLOADED, "no account available: " + paused
-                    + " paused, " + reauth + " need re-authentication (of " + scope.size() + ")", 0);
+                    + " paused, " + reauth + " need re-authentication (of " + scope.size() + ")" + named, 0);
         }
     }
 
@@ -267,24 +298,106 @@ final class Exchange {
 
     private void attempt() {
         Account account;
-        Attempt attempt;
         synchronized (this) {
             if (finished) return;
             retryTask = null;
             account = passThrough ? null : candidates.get(index);
         }
+        if (account == null) {
+            send(null, null);
+        } else if (refreshLikely(account)) {
+            offThread(() -> obtainThenSend(account));
+        } else {
+            // API keys and fresh tokens: the token source answers from memory, so no thread hop.
+            obtainThenSend(account);
+        }
+    }
+
+    /** Whether asking the token source for this account's credentials may mean a network call. */
+    private boolean refreshLikely(Account account) {
+        return proxy.accounts.credentials(account.id()).orElse(null) instanceof Credentials.OAuthTokens t
+                && (t.accessToken().isEmpty() || t.expiresAtMs() <= 0
+                        || t.expiresAtMs() - proxy.clock.millis() <= REFRESH_HOP_MS);
+    }
+
+    /** Runs a step that may block on a token endpoint on its own virtual thread; a bug there still ends the exchange. */
+    private void offThread(Runnable step) {
+        proxy.credentialThreads.execute(() -> {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                internalError(e);
+            }
+        });
+    }
+
+    private void obtainThenSend(Account account) {
+        Credentials credentials;
+        try {
+            credentials = proxy.tokens.usable(account);
+        } catch (CredentialsUnavailableException e) {
+            if (e.reason() == CredentialsUnavailableException.Reason.MISSING) {
+                LOG.warn("{} account {} has no usable credentials; skipped", id, account.name());
+            }
+            skip(account, unusableReason(account, e), e.retryAtMs());
+            return;
+        }
+        send(account, credentials);
+    }
+
+    /**
+     * The account cannot be used for want of credentials: not a failure of the account (no
+     * cool-down, no attempt counted), just the next candidate.
+     */
+    private void skip(Account account, String why, long retryAtMs) {
+        if (LOG.isDebugEnabled()) LOG.debug("{} account {} skipped: {}", id, account.name(), why);
+        Next next;
+        synchronized (this) {
+            if (finished) return;
+            unusable.add(why);
+            if (retryAtMs > 0) unusableRetryAtMs = Math.min(unusableRetryAtMs, retryAtMs);
+            next = nextCandidate();
+            if (next instanceof Next.OtherAccount other) {
+                index = other.index();
+                triesOnAccount = 0;
+            }
+        }
+        if (next instanceof Next.OtherAccount) attemptOnExecutor();
+        else giveUp();
+    }
+
+    /** Words for the client and the record; never a secret (the exception's message carries none either). */
+    static String unusableReason(Account account, CredentialsUnavailableException e) {
+        String name = "account '" + account.name() + "'";
+        String detail = e.getMessage() == null || e.getMessage().isBlank() ? null : e.getMessage();
+        return switch (e.reason()) {
+            case NEEDS_REAUTH -> needsReauth(account);
+            case MISSING -> name + " holds no usable credentials (add it again)";
+            case NOT_REFRESHABLE -> name + ": its credentials were refused and cannot be refreshed";
+            case BACKOFF, REFRESH_FAILED -> detail != null ? detail : name + " could not refresh its token";
+        };
+    }
+
+    private static String needsReauth(Account account) {
+        return "account '" + account.name() + "' needs re-authentication (sign in again)";
+    }
+
+    /** Sends one attempt: to the account with {@code credentials}, or (both null) through with the client's own. */
+    private void send(Account account, Credentials credentials) {
+        Attempt attempt;
         ProviderKind kind = account == null ? ((Route.Match) route).primary() : account.provider();
         ProviderAdapter adapter = proxy.adapters.apply(kind);
         Map.Entry<String, String> credential = null;
         if (account != null) {
-            Optional<Credentials> credentials = proxy.accounts.credentials(account.id());
-            if (credentials.isEmpty()) {
-                synchronized (this) { error = "account " + account.name() + " has no usable credentials"; }
-                LOG.warn("{} account {} has no usable credentials; skipped", id, account.name());
-                moveOn(nextCandidate());
+            try {
+                credential = adapter.credentialHeader(credentials);
+            } catch (IllegalArgumentException e) {
+                // Credentials of the wrong sort for the kind, or an empty token: unusable, not an upstream failure.
+                LOG.warn("{} account {} holds credentials its provider cannot send ({}); skipped", id, account.name(),
+                        e.getMessage());
+                skip(account, "account '" + account.name() + "' holds credentials its provider cannot use", 0);
                 return;
             }
-            credential = adapter.credentialHeader(credentials.get());
         }
         String base = account != null && !account.baseUrl().isEmpty() ? account.baseUrl() : proxy.config.baseUrl(kind);
         String query = request.getHttpURI().getQuery();
@@ -295,7 +408,7 @@ final class Exchange {
             if (finished) return;
             attempts++;
             triesOnAccount++;
-            attempt = new Attempt(this, account, adapter, attempts);
+            attempt = new Attempt(this, account, credentials, adapter, attempts);
             current = attempt;
             if (proxyOverheadMs < 0) proxyOverheadMs = proxy.clock.millis() - receivedAtMs;
         }
@@ -384,10 +497,23 @@ final class Exchange {
         }
         String reason;
         boolean unreachable;
+        boolean anyAttemptFailed;
+        String skipped;
+        long retryAtMs;
         synchronized (this) {
             reason = error;
             unreachable = onlyConnectFailures;
+            anyAttemptFailed = attemptFailed;
+            skipped = String.join("; ", unusable);
+            retryAtMs = unusableRetryAtMs;
         }
+        if (!anyAttemptFailed && !skipped.isEmpty()) {
+            // No upstream said anything: the accounts' credentials are the whole story.
+            long seconds = retryAtMs == Long.MAX_VALUE ? 0 : Math.max(1, (retryAtMs - now + 999) / 1000);
+            respond(503, Outcome.PROXY_ERROR, ErrorBodies.OVERLOADED, "no account usable: " + skipped, seconds);
+            return;
+        }
+        if (!skipped.isEmpty()) reason = reason + "; " + skipped;
         if (unreachable) {
             respond(503, Outcome.PROXY_ERROR, ErrorBodies.OVERLOADED, "no upstream reachable: " + reason, 0);
         } else {
@@ -433,6 +559,10 @@ final class Exchange {
             }
             return;
         }
+        if (code == 401 && account != null) {
+            refused(attempt, head, now);
+            return;
+        }
         if (code == 529 || code >= 500) {
             noteFailure((account == null ? "upstream" : account.name()) + ": " + code, false);
             Next next = nextAfterTransient(retryAfterMs(headers.get(HttpHeader.RETRY_AFTER)));
@@ -449,6 +579,62 @@ final class Exchange {
             return;
         }
         commit(attempt, head);
+    }
+
+    /**
+     * The upstream refused the credentials an account's attempt sent (401). An OAuth token is
+     * refreshed once per request and account, then the same account is tried again; otherwise the
+     * account fails over (cooled: briefly for OAuth, long for a bad API key), or, with nothing left,
+     * the 401 goes to the client. The policy is stated in the {@link Proxy} Javadoc.
+     */
+    private void refused(Attempt attempt, org.eclipse.jetty.client.Response head, long now) {
+        Account account = attempt.account;
+        boolean oauth = attempt.credentials instanceof Credentials.OAuthTokens;
+        if (oauth) {
+            boolean refreshFirst;
+            synchronized (this) {
+                refreshFirst = attempts < proxy.config.maxAttempts() && refreshedAfter401.add(account.id());
+            }
+            if (refreshFirst) {
+                attempt.discard(new IllegalStateException("401; refreshing the token"));
+                if (LOG.isDebugEnabled()) LOG.debug("{} S2P attempt {} 401 on account {}; forcing a token refresh", id,
+                        attempt.number, account.name());
+                Credentials rejected = attempt.credentials;
+                offThread(() -> refreshThenRetry(account, rejected));
+                return;
+            }
+        }
+        noteFailure(account.name() + ": 401 " + (oauth ? "token refused" : "API key refused"), false);
+        Next next = nextCandidate();
+        if (next instanceof Next.Nothing) {
+            // Not cooled: a made-up rate limit would then hide the upstream's own explanation.
+            commit(attempt, head);
+            return;
+        }
+        coolAfterTransient(account, oauth ? OAUTH_REFUSED_COOL_MS : API_KEY_REFUSED_COOL_MS, now);
+        attempt.discard(new IllegalStateException("401; failing over"));
+        moveOn(next);
+    }
+
+    /** On a credentials thread: a forced refresh after a 401, then the same account again, or the next one. */
+    private void refreshThenRetry(Account account, Credentials rejected) {
+        Credentials fresh;
+        try {
+            fresh = proxy.tokens.forceRefresh(account, rejected);
+        } catch (CredentialsUnavailableException e) {
+            String why = "the upstream refused the token of account '" + account.name() + "' (401); "
+                    + unusableReason(account, e);
+            if (LOG.isDebugEnabled()) LOG.debug("{} forced refresh of account {} failed: {}", id, account.name(), e.reason());
+            coolAfterTransient(account, OAUTH_REFUSED_COOL_MS, proxy.clock.millis());
+            synchronized (this) {
+                if (finished) return;
+                unusable.add(why);
+                if (e.retryAtMs() > 0) unusableRetryAtMs = Math.min(unusableRetryAtMs, e.retryAtMs());
+            }
+            moveOn(nextCandidate());
+            return;
+        }
+        send(account, fresh);
     }
 
     /** The attempt failed before any response head: connect failure, reset, first-byte timeout. */
@@ -471,6 +657,7 @@ final class Exchange {
 
     private synchronized void noteFailure(String reason, boolean connect) {
         error = reason;
+        attemptFailed = true;
         if (!connect) onlyConnectFailures = false;
     }
 

@@ -6,9 +6,12 @@ import ccflare.core.AccountRegistry;
 import ccflare.core.Config;
 import ccflare.core.ProviderKind;
 import ccflare.core.RequestLog;
+import ccflare.core.TokenSource;
 import ccflare.providers.Pricing;
 import ccflare.providers.ProviderAdapter;
 import java.time.InstantSource;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.eclipse.jetty.client.HttpClient;
@@ -34,26 +37,64 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * <p>Responses the proxy writes itself, all in the Anthropic error shape: 404 unknown provider
  * prefix, 413 body over {@code maxBodyBytes}, 503 + {@code retry-after: 1} over
  * {@code maxInFlight}, 429 + {@code retry-after} when every account is cooling down, 503 when
- * every account is paused or needs re-authentication or no upstream could be reached, 502 when
- * attempts failed without an upstream response to pass on.
+ * every account is paused or needs re-authentication, no account's credentials could be had, or
+ * no upstream could be reached, 502 when attempts failed without an upstream response to pass on.
+ *
+ * <p>Credentials come from a {@link TokenSource}, asked before every attempt on an account. An
+ * account whose credentials cannot be had ({@link ccflare.core.CredentialsUnavailableException}:
+ * it needs a new sign-in, its refresh backs off or failed, it holds none) is skipped for this
+ * request: not cooled down, not counted as an attempt, its reason kept; when no account is left
+ * and no upstream answered, the answer is 503 naming those reasons.
+ *
+ * <p>Upstream 401, before the first byte reached the client (a 401 always is: the status is the
+ * first byte):
+ * <ul>
+ *   <li>OAuth account ({@code claude-code}, {@code codex}): the token we sent was refused, so it is
+ *       refreshed once per request and account ({@link TokenSource#forceRefresh}) and the same
+ *       account is tried again with the new token. When that refresh fails, or the account answers
+ *       401 again, it counts as the account's failure: it is cooled for 10 s (briefly, since a
+ *       refused refresh token marks it needs-reauth by itself) and the next candidate is tried.
+ *       With no candidate left, a second 401 is passed through, and a failed refresh ends in a 503
+ *       (a 502 when other attempts failed upstream) naming the reason.</li>
+ *   <li>API-key account: our key is bad, not the client's request. With another candidate left the
+ *       account is cooled for 5 minutes and the request fails over; with none left the 401 is
+ *       passed through and the account is not cooled (a made-up rate limit would hide the
+ *       upstream's own explanation from the next requests).</li>
+ *   <li>Pass-through (no account for the route): the client's own credentials were refused; the 401
+ *       is passed through.</li>
+ * </ul>
+ * 403 is passed through like any other client error.
  *
  * <p>The hot path never blocks: the body is read and the response written with Jetty's
- * asynchronous APIs, and the request log is only offered records.
+ * asynchronous APIs, and the request log is only offered records. The token source is called on
+ * the request's thread only when that cannot block: for an API key, and for an OAuth token that
+ * stays valid for more than 60 s (twice the refresh window). Otherwise (a refresh is likely), and
+ * for every forced refresh, the call runs on a virtual thread of its own named
+ * {@code ccflare-credentials-N}, no lock held, and the exchange continues from there.
  */
 public final class Proxy {
 
     final Config.Proxy config;
     final Config.Recording recording;
     final AccountRegistry accounts;
+    final TokenSource tokens;
     final RequestLog log;
     final Pricing pricing;
     final Function<ProviderKind, ProviderAdapter> adapters;
     final InstantSource clock;
     final HttpClient client;
+    /** Runs token-source calls that may block on a token endpoint; a new virtual thread each, so nothing queues. */
+    final Executor credentialThreads = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("ccflare-credentials-", 0).factory());
     private final AtomicInteger inFlight = new AtomicInteger();
     private final V1Handler handler;
 
     /**
+     * A proxy whose credentials come straight from {@code accounts}: OAuth tokens are not
+     * refreshed (an expired one is sent as it is and a 401 on it fails the account over). Same as
+     * the 8-argument constructor with a token source that returns {@link AccountRegistry#credentials}
+     * or throws {@link ccflare.core.CredentialsUnavailableException.Reason#MISSING MISSING}.
+     *
      * @param config    limits, timeouts, retry policy, per-provider base URLs
      * @param recording whether and how much of each payload is captured
      * @param accounts  the live accounts; the proxy changes their state (cool-downs, sessions)
@@ -64,9 +105,27 @@ public final class Proxy {
      */
     public Proxy(Config.Proxy config, Config.Recording recording, AccountRegistry accounts, RequestLog log,
                  Pricing pricing, Function<ProviderKind, ProviderAdapter> adapters, InstantSource clock) {
+        this(config, recording, accounts, new StoredCredentials(accounts), log, pricing, adapters, clock);
+    }
+
+    /**
+     * @param config    limits, timeouts, retry policy, per-provider base URLs
+     * @param recording whether and how much of each payload is captured
+     * @param accounts  the live accounts; the proxy changes their state (cool-downs, sessions)
+     * @param tokens    the credentials of each attempt (normally {@code OAuth.tokens(…)}); it may
+     *                  block while it refreshes, but must answer at once for an API key and for an
+     *                  OAuth token that is not within its refresh window
+     * @param log       receives one record per request; must not block
+     * @param pricing   turns usage into USD
+     * @param adapters  the adapter of each provider kind
+     * @param clock     the time of every record, cool-down and session
+     */
+    public Proxy(Config.Proxy config, Config.Recording recording, AccountRegistry accounts, TokenSource tokens,
+                 RequestLog log, Pricing pricing, Function<ProviderKind, ProviderAdapter> adapters, InstantSource clock) {
         this.config = requireNonNull(config, "config");
         this.recording = requireNonNull(recording, "recording");
         this.accounts = requireNonNull(accounts, "accounts");
+        this.tokens = requireNonNull(tokens, "tokens");
         this.log = requireNonNull(log, "log");
         this.pricing = requireNonNull(pricing, "pricing");
         this.adapters = requireNonNull(adapters, "adapters");

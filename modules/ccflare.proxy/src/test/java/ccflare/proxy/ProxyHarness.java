@@ -4,7 +4,9 @@ import ccflare.core.AccountRegistry;
 import ccflare.core.Config;
 import ccflare.core.Credentials;
 import ccflare.core.ProviderKind;
+import ccflare.core.TokenSource;
 import ccflare.providers.Pricing;
+import ccflare.providers.ProviderAdapter;
 import ccflare.testing.ManualClock;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -33,9 +36,18 @@ final class ProxyHarness implements AutoCloseable {
     /** USD: one micro-dollar per input token, two per output token. */
     static final Pricing PRICING = (model, usage) -> (usage.inputTokens() + 2.0 * usage.outputTokens()) / 1_000_000;
 
-    ProxyHarness(Config.Proxy config, boolean capture) throws Exception {
-        this.proxy = new Proxy(config, new Config.Recording(capture, 64, 7, 365, null), accounts, log, PRICING,
-                FakeAdapter::of, clock);
+    ProxyHarness(Config.Proxy config, boolean capture) throws Exception { this(config, capture, null, FakeAdapter::of); }
+
+    /**
+     * @param tokens   makes the proxy's token source from this harness (its registry and clock);
+     *                 null for the 7-argument constructor (stored credentials)
+     * @param adapters the provider adapters
+     */
+    ProxyHarness(Config.Proxy config, boolean capture, Function<ProxyHarness, TokenSource> tokens,
+                 Function<ProviderKind, ProviderAdapter> adapters) throws Exception {
+        Config.Recording recording = new Config.Recording(capture, 64, 7, 365, null);
+        this.proxy = tokens == null ? new Proxy(config, recording, accounts, log, PRICING, adapters, clock)
+                : new Proxy(config, recording, accounts, tokens.apply(this), log, PRICING, adapters, clock);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);

@@ -1,0 +1,124 @@
+package ccflare.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code ccflarectl} command: the global options and the list of subcommands. It has a no-arg
+ * constructor so the build's code generators (completion script, man pages) can instantiate it;
+ * {@link Main} hands it the {@link Io} before running.
+ */
+@Command(name = "ccflarectl",
+        scope = ScopeType.INHERIT,
+        mixinStandardHelpOptions = true,
+        versionProvider = CtlCommand.Version.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        header = "Administer a running ccflare daemon over its Unix socket.",
+        description = {
+                "ccflarectl talks HTTP to the ccflare daemon's admin socket. The socket's directory permissions"
+                        + " decide who may use it; no token is needed.",
+                "",
+                "The original ccflare's flags (--list, --add-account NAME, --remove NAME, --pause NAME,"
+                        + " --resume NAME, --stats, --logs [N], --reset-stats, --clear-history, --analyze)"
+                        + " are accepted as aliases of the subcommands."},
+        footerHeading = "%nExit status:%n",
+        footer = {
+                "  0  success",
+                "  1  the operation failed (the daemon's error message is printed)",
+                "  2  usage error (bad arguments, or a confirmation that cannot be asked)",
+                "  3  no daemon answers at the socket",
+                "",
+                "Environment:",
+                "  CCFLARE_SOCKET_PATH  the socket when --socket is not given; else"
+                        + " $XDG_RUNTIME_DIR/ccflare/ccflare.sock, else ~/.local/share/ccflare/run/ccflare.sock",
+                "  NO_COLOR             no colours even on a terminal"},
+        subcommands = {
+                DaemonCommands.Status.class,
+                AccountCommands.ListAccounts.class,
+                AccountCommands.Add.class,
+                AccountCommands.Remove.class,
+                AccountCommands.Pause.class,
+                AccountCommands.Resume.class,
+                AccountCommands.Rename.class,
+                AccountCommands.Priority.class,
+                TrafficCommands.Stats.class,
+                TrafficCommands.Requests.class,
+                TrafficCommands.Logs.class,
+                TrafficCommands.ResetStats.class,
+                TrafficCommands.ClearHistory.class,
+                DaemonCommands.Analyze.class,
+                DaemonCommands.Config.class,
+                DaemonCommands.Dashboard.class,
+                CommandLine.HelpCommand.class})
+final class CtlCommand implements Callable<Integer> {
+
+    @Option(names = "--socket", paramLabel = "PATH", scope = ScopeType.INHERIT,
+            description = "The daemon's admin socket (default: $CCFLARE_SOCKET_PATH, else"
+                    + " $XDG_RUNTIME_DIR/ccflare/ccflare.sock, else ~/.local/share/ccflare/run/ccflare.sock).")
+    Path socket;
+
+    @Option(names = "--json", scope = ScopeType.INHERIT,
+            description = "Print the API's JSON as it is, for scripts (jq).")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private Io io;
+    private DaemonClient client;
+
+    void attach(Io io) { this.io = io; }
+
+    Io io() {
+        if (io == null) throw new IllegalStateException("io: not attached (Main.run attaches it before executing)");
+        return io;
+    }
+
+    Path socketPath() {
+        return socket != null ? socket : SocketLocation.resolve(io().env(), io().home());
+    }
+
+    DaemonClient daemon() {
+        if (client == null) client = new DaemonClient(socketPath());
+        return client;
+    }
+
+    void close() {
+        if (client != null) client.close();
+    }
+
+    /** Without a subcommand there is nothing to do: show the usage and report a usage error. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(io().err());
+        return ExitCode.USAGE.code;
+    }
+
+    /** The version from the build ({@code version.properties}, filtered by Maven). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"ccflarectl " + version()};
+        }
+
+        static String version() {
+            try (InputStream in = CtlCommand.class.getResourceAsStream("version.properties")) {
+                if (in == null) return "unknown";
+                Properties p = new Properties();
+                p.load(in);
+                String v = p.getProperty("version", "unknown");
+                return v.contains("${") ? "unknown" : v;
+            } catch (IOException e) {
+                return "unknown";
+            }
+        }
+    }
+}

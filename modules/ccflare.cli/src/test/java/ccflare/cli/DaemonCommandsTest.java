@@ -1,0 +1,128 @@
+package ccflare.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ccflare.protocol.Json;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DaemonCommandsTest {
+
+    FakeDaemon daemon;
+    Cli cli;
+
+    @BeforeEach
+    void start() throws Exception {
+        daemon = new FakeDaemon();
+        cli = new Cli(daemon.socket);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        daemon.close();
+    }
+
+    @Test
+    void statusShowsHealthUptimeAndAccountCounts() {
+        daemon.on("GET /health", 200, Samples.HEALTH).on("GET /api/accounts", 200, Samples.ACCOUNTS);
+        var r = cli.run("status");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("ccflare 0.1.0, ok", "2h 5m", daemon.socket.toString(),
+                "3 (1 paused, 1 rate limited, 0 need re-auth)");
+    }
+
+    @Test
+    void statusJsonIsTheHealthAnswer() {
+        daemon.on("GET /health", 200, Samples.HEALTH);
+        var r = cli.run("--json", "status");
+        assertThat(r.code()).isZero();
+        assertThat(Json.tree(r.out().getBytes(StandardCharsets.UTF_8)).path("status").asText()).isEqualTo("ok");
+    }
+
+    @Test
+    void analyzeRunsTheMaintenanceActionAndPrintsSizesAndCounts() {
+        daemon.on("POST /api/maintenance/analyze", 200, Samples.ANALYZE);
+        var r = cli.run("analyze");
+        assertThat(r.code()).isZero();
+        assertThat(daemon.lines()).containsExactly("POST /api/maintenance/analyze");
+        assertThat(r.out()).contains("12.0 MiB (12,582,912 bytes)", "4.0 KiB", "integrity", "rows.requests", "1,234");
+    }
+
+    @Test
+    void configGetPrintsAllSettingsSortedOrOneValue() {
+        daemon.on("GET /api/config", 200, Samples.CONFIG);
+        var all = cli.run("config", "get");
+        assertThat(all.code()).isZero();
+        assertThat(all.out().lines().toList()).first().asString().startsWith("data_retention_days");
+        assertThat(all.out()).containsPattern("(?m)^log_level +INFO$");
+        var one = cli.run("config", "get", "data_retention_days");
+        assertThat(one.out()).isEqualTo("7\n");
+        var json = cli.run("config", "get", "log_level", "--json");
+        assertThat(Json.tree(json.out().getBytes(StandardCharsets.UTF_8)).path("log_level").asText()).isEqualTo("INFO");
+    }
+
+    @Test
+    void configGetOfAnUnknownKeyFailsNamingTheKnownOnes() {
+        daemon.on("GET /api/config", 200, Samples.CONFIG);
+        var r = cli.run("config", "get", "nope");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("no setting named 'nope'", "data_retention_days");
+    }
+
+    @Test
+    void configSetSendsNumbersAsNumbersAndWordsAsStrings() {
+        daemon.on("PATCH /api/config", 200, "{\"data_retention_days\":14,\"log_level\":\"DEBUG\"}");
+        var r = cli.run("config", "set", "data_retention_days", "14");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).isEqualTo("data_retention_days = 14\n");
+        var body = Json.tree(daemon.last().body().getBytes(StandardCharsets.UTF_8));
+        assertThat(body.path("data_retention_days").isInt()).isTrue();
+        cli.run("config", "set", "log_level", "DEBUG");
+        assertThat(Json.tree(daemon.last().body().getBytes(StandardCharsets.UTF_8)).path("log_level").isTextual()).isTrue();
+    }
+
+    @Test
+    void configSetRejectedByTheDaemonExitsOneWithItsReason() {
+        daemon.on("PATCH /api/config", 400, "{\"error\":\"data_retention_days: 900 (expected: 1..365)\"}");
+        var r = cli.run("config", "set", "data_retention_days", "900");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("ccflarectl: data_retention_days: 900 (expected: 1..365)\n");
+    }
+
+    @Test
+    void configWithoutASubcommandIsAUsageError() {
+        assertThat(cli.run("config").code()).isEqualTo(2);
+    }
+
+    @Test
+    void dashboardUsesTheTokenTheDaemonHandsOut() {
+        daemon.on("GET /api/config", 200, Samples.CONFIG).on("GET /api/admin/token", 200, "{\"token\":\"t0k\"}");
+        var r = cli.run("dashboard");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).isEqualTo("http://127.0.0.1:8181/?token=t0k\n");
+    }
+
+    @Test
+    void dashboardReadsTheTokenFileBesideTheDatabaseWhenTheDaemonHasNoTokenEndpoint(@TempDir Path tmp) throws Exception {
+        Files.writeString(tmp.resolve("admin.token"), "filetoken\n");
+        daemon.on("GET /api/config", 200, "{\"port\":9000,\"host\":\"0.0.0.0\"}");
+        var r = cli.env(Map.of("CCFLARE_DB_PATH", tmp.resolve("ccflare.db").toString())).run("dashboard");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).isEqualTo("http://127.0.0.1:9000/?token=filetoken\n");
+    }
+
+    @Test
+    void dashboardWithoutAReadableTokenPrintsTheUrlAndWhereTheTokenIs(@TempDir Path tmp) {
+        daemon.on("GET /api/config", 200, "{}");
+        var r = cli.env(Map.of("CCFLARE_DB_PATH", tmp.resolve("ccflare.db").toString())).run("dashboard");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).isEqualTo("http://127.0.0.1:8080/\n");
+        assertThat(r.err()).contains(tmp.resolve("admin.token").toString());
+    }
+}
