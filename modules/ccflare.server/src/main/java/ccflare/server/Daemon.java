@@ -92,12 +92,15 @@ final class Daemon {
         Server server = null;
         try {
             AccountRegistry accounts = new AccountRegistry(db.accounts(), clock);
-            Proxy proxy = new Proxy(config.proxy(), config.recording(), accounts, db.requestLog(), pricing,
+            // One JDK client for the OAuth token endpoints: sign-in and refresh share its connections.
+            java.net.http.HttpClient oauthHttp = OAuth.httpClient();
+            Proxy proxy = new Proxy(config.proxy(), config.recording(), accounts,
+                    OAuth.tokens(config.oauth(), accounts, clock, oauthHttp), db.requestLog(), pricing,
                     Providers::adapter, clock);
             LiveSettings settings = new LiveSettings(loaded, env, LogOutput::setLevel);
             DaemonState state = new DaemonState(db, settings, proxy::inFlight, clock);
             Api api = new Api(new ApiContext(accounts, db.queries(), settings, state, token.value(), clock,
-                    OAuth.flows(config.oauth(), accounts, clock, OAuth.httpClient())));
+                    OAuth.flows(config.oauth(), accounts, clock, oauthHttp)));
 
             server = new Server(Threads.http());
             ServerConnector connector = connector(server, config);
