@@ -55,6 +55,13 @@ final class ConfigKeys {
             path(), "The admin Unix socket used by `ccflarectl` (served by a later release; the path is resolved and validated now).",
             false, false);
 
+    static final ConfigKey<Path> KEY_FILE = new ConfigKey<>("CCFLARE_KEY_FILE", List.of(), "key_file", "",
+            "`$CREDENTIALS_DIRECTORY/ccflare.key` under systemd's `LoadCredential=`, else `ccflare.key` beside the database (generated, mode 0600, on first start)",
+            (env, r) -> firstDir(env, "CREDENTIALS_DIRECTORY").map(d -> d + "/ccflare.key")
+                    .orElseGet(() -> ((Path) r.apply(DB_PATH)).resolveSibling("ccflare.key").toString()),
+            path(), "The AES-256 key that encrypts API keys and OAuth tokens in the database. Keep it out of backups of the database.",
+            false, false);
+
     static final ConfigKey<Path> PRICING_FILE = new ConfigKey<>("CCFLARE_PRICING_FILE", List.of(), "pricing_file", "",
             "none (the bundled price table)", (env, r) -> null,
             path(), "A models.dev-shaped JSON file whose prices replace the bundled table.", false, false);
@@ -175,7 +182,7 @@ final class ConfigKeys {
 
     /** Every key, in resolution order (a key's default may read keys above it). */
     static final List<ConfigKey<?>> ALL = List.of(
-            CONFIG_PATH, DB_PATH, SOCKET_PATH, PRICING_FILE,
+            CONFIG_PATH, DB_PATH, SOCKET_PATH, KEY_FILE, PRICING_FILE,
             PORT, HOST, ADMIN_TOKEN, MAX_HEADER_BYTES, MAX_BODY_BYTES, MAX_IN_FLIGHT, DRAIN_TIMEOUT_MS,
             LB_STRATEGY, SESSION_DURATION_MS, RETRY_ATTEMPTS, RETRY_DELAY_MS, RETRY_BACKOFF, MAX_ATTEMPTS,
             CONNECT_TIMEOUT_MS, FIRST_BYTE_TIMEOUT_MS, STREAM_IDLE_TIMEOUT_MS,

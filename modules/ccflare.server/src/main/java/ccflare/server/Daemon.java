@@ -82,9 +82,10 @@ final class Daemon {
         AdminToken token = AdminToken.resolve(config.server().adminToken(), dir, new SecureRandom());
         Pricing pricing = pricing(config.recording().pricingFile());
 
+        CredentialKey key = CredentialKey.open(loaded.get(ConfigKeys.KEY_FILE), env);
         Database db;
         try {
-            db = Database.open(dbFile, clock, Threads.databaseWriter());
+            db = Database.open(dbFile, clock, Threads.databaseWriter(), key.box());
         } catch (CcflareException e) {
             throw new StartupException(1, "ccflare: cannot open the database: " + flat(e.getMessage()), e);
         }
@@ -98,7 +99,7 @@ final class Daemon {
                     OAuth.tokens(config.oauth(), accounts, clock, oauthHttp), db.requestLog(), pricing,
                     Providers::adapter, clock);
             LiveSettings settings = new LiveSettings(loaded, env, LogOutput::setLevel);
-            DaemonState state = new DaemonState(db, settings, proxy::inFlight, clock);
+            DaemonState state = new DaemonState(db, settings, key, proxy::inFlight, clock);
             Api api = new Api(new ApiContext(accounts, db.queries(), settings, state, token.value(), clock,
                     OAuth.flows(config.oauth(), accounts, clock, oauthHttp)));
 

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * What the daemon reports about itself, and the database upkeep it runs: the retention purge
  * every hour, a WAL checkpoint every five minutes, and the same actions on demand
- * ({@code POST /api/maintenance/cleanup|compact|analyze}).
+ * ({@code POST /api/maintenance/cleanup|compact|analyze|rotate-key}).
  */
 final class DaemonState implements DaemonStatus {
 
@@ -33,13 +33,15 @@ final class DaemonState implements DaemonStatus {
 
     private final Database db;
     private final LiveSettings settings;
+    private final CredentialKey key;
     private final IntSupplier inFlight;
     private final InstantSource clock;
     private final long startedAtMs;
 
-    DaemonState(Database db, LiveSettings settings, IntSupplier inFlight, InstantSource clock) {
+    DaemonState(Database db, LiveSettings settings, CredentialKey key, IntSupplier inFlight, InstantSource clock) {
         this.db = requireNonNull(db, "db");
         this.settings = requireNonNull(settings, "settings");
+        this.key = requireNonNull(key, "key");
         this.inFlight = requireNonNull(inFlight, "inFlight");
         this.clock = requireNonNull(clock, "clock");
         this.startedAtMs = clock.millis();
@@ -62,7 +64,8 @@ final class DaemonState implements DaemonStatus {
     @Override
     public String databaseState() {
         Database.Health h = db.health();
-        return h.ok() ? "ok" : h.reason();
+        if (!h.ok()) return h.reason();
+        return CredentialKey.undecryptable(db, key.box()).orElse("ok");
     }
 
     @Override
@@ -100,7 +103,8 @@ final class DaemonState implements DaemonStatus {
                 Database.Health h = db.health();
                 result.put("recording", Map.of("ok", h.ok(), "queued", h.queued(), "written", h.written(), "dropped", h.dropped()));
             }
-            default -> throw new IllegalArgumentException("action: '" + action + "' (expected: cleanup, compact or analyze)");
+            case "rotate-key" -> result.putAll(key.rotate(db));
+            default -> throw new IllegalArgumentException("action: '" + action + "' (expected: cleanup, compact, analyze or rotate-key)");
         }
         return result;
     }
