@@ -15,7 +15,9 @@ module ccflare.server {
     // The log level is set and the live log stream is fed through Logback's API.
     requires ch.qos.logback.classic;
     requires ch.qos.logback.core;
-    // The JSON config file is read with the same codec as the API.
+    // The JSON config file is read and rewritten with Jackson (duplicate keys refused).
     requires com.fasterxml.jackson.databind;
+    // sun.misc.Signal: SIGTERM/SIGINT stop the daemon with exit status 0 instead of the JVM's 143.
+    requires jdk.unsupported;
     exports ccflare.server;
 }

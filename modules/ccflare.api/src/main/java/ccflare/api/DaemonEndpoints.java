@@ -18,7 +18,7 @@ final class DaemonEndpoints {
         routes.add("GET", "/health", this::health)
               .add("GET", "/api/config", call -> Reply.ok(context.settings().view()))
               .add("PATCH", "/api/config", this::updateConfig);
-        for (String action : List.of("cleanup", "compact", "analyze")) {
+        for (String action : List.of("cleanup", "compact", "analyze", "rotate-key")) {
             routes.add("POST", "/api/maintenance/" + action, call -> maintenance(call, action));
         }
     }
@@ -51,6 +51,9 @@ final class DaemonEndpoints {
             return Reply.ok(context.status().maintenance(action));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
+        } catch (IllegalStateException e) {
+            // The action cannot run in this set-up (e.g. the key belongs to systemd).
+            throw new ApiException(409, e.getMessage());
         }
     }
 }

@@ -54,7 +54,7 @@ class RoutesTest {
                     "GET /api/analytics", "GET /api/config", "PATCH /api/config", "POST /api/maintenance/cleanup",
                     "POST /api/maintenance/compact", "POST /api/maintenance/analyze", "POST /api/auth/{provider}/init",
                     "POST /api/auth/{provider}/complete", "GET /api/auth/flows/{flowId}");
-            assertThat(f.api.routes()).hasSize(23);
+            assertThat(f.api.routes()).hasSize(24);
         }
     }
 

@@ -1,0 +1,254 @@
+package ccflare.server;
+
+import static java.util.Objects.requireNonNull;
+
+import ccflare.api.Api;
+import ccflare.api.ApiContext;
+import ccflare.core.AccountRegistry;
+import ccflare.core.CcflareException;
+import ccflare.core.Config;
+import ccflare.core.Version;
+import ccflare.db.Database;
+import ccflare.providers.OAuth;
+import ccflare.providers.Pricing;
+import ccflare.providers.Providers;
+import ccflare.proxy.Proxy;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running daemon: the composition root and its lifecycle. {@link #start} opens everything in
+ * order (directories, admin token, pricing, database, accounts, proxy, API, HTTP listener,
+ * maintenance) and undoes what it opened when a later step fails; {@link #stop} drains in-flight
+ * requests and closes in reverse order.
+ */
+final class Daemon {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final Database db;
+    private final Proxy proxy;
+    private final ScheduledExecutorService maintenance;
+    private final Duration drainTimeout;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+
+    private Daemon(Server server, ServerConnector connector, Database db, Proxy proxy, ScheduledExecutorService maintenance,
+                   Duration drainTimeout) {
+        this.server = server;
+        this.connector = connector;
+        this.db = db;
+        this.proxy = proxy;
+        this.maintenance = maintenance;
+        this.drainTimeout = drainTimeout;
+    }
+
+    /**
+     * Starts the daemon; it serves until {@link #stop()}.
+     *
+     * @throws StartupException with the one line to print and the exit code (2: configuration, such
+     *                          as a port in use; 1: anything else, such as a corrupt database)
+     */
+    static Daemon start(LoadedConfig loaded, Map<String, String> env, InstantSource clock) {
+        requireNonNull(loaded, "loaded");
+        requireNonNull(env, "env");
+        requireNonNull(clock, "clock");
+        Config config = loaded.config();
+        Path dbFile = config.storage().dbPath();
+        Path dir = dbFile.getParent();
+        createPrivateDirectory(dir);
+        nativeLibraryDirectory(dir);
+        AdminToken token = AdminToken.resolve(config.server().adminToken(), dir, new SecureRandom());
+        Pricing pricing = pricing(config.recording().pricingFile());
+
+        CredentialKey key = CredentialKey.open(loaded.get(ConfigKeys.KEY_FILE), env);
+        Database db;
+        try {
+            db = Database.open(dbFile, clock, Threads.databaseWriter(), key.box());
+        } catch (CcflareException e) {
+            throw new StartupException(1, "ccflare: cannot open the database: " + flat(e.getMessage()), e);
+        }
+        ScheduledExecutorService maintenance = null;
+        Server server = null;
+        try {
+            AccountRegistry accounts = new AccountRegistry(db.accounts(), clock);
+            // One JDK client for the OAuth token endpoints: sign-in and refresh share its connections.
+            java.net.http.HttpClient oauthHttp = OAuth.httpClient();
+            Proxy proxy = new Proxy(config.proxy(), config.recording(), accounts,
+                    OAuth.tokens(config.oauth(), accounts, clock, oauthHttp), db.requestLog(), pricing,
+                    Providers::adapter, clock);
+            LiveSettings settings = new LiveSettings(loaded, env, LogOutput::setLevel);
+            DaemonState state = new DaemonState(db, settings, key, proxy::inFlight, clock);
+            Api api = new Api(new ApiContext(accounts, db.queries(), settings, state, token.value(), clock,
+                    OAuth.flows(config.oauth(), accounts, clock, oauthHttp)));
+
+            server = new Server(Threads.http());
+            ServerConnector connector = connector(server, config);
+            server.setHandler(new GracefulHandler(new Handler.Sequence(proxy.handler(), api.handler(), new NotFoundHandler())));
+            server.setErrorHandler(errorHandler());
+            // SIGTERM lets in-flight requests finish for up to the drain timeout (GracefulHandler
+            // counts them); the connector stops accepting first.
+            server.setStopTimeout(config.server().drainTimeout().toMillis());
+            server.setStopAtShutdown(false);
+            listen(connector, config);
+            server.start();
+
+            maintenance = Threads.maintenance();
+            state.schedule(maintenance);
+            Daemon daemon = new Daemon(server, connector, db, proxy, maintenance, config.server().drainTimeout());
+            if (token.origin() == AdminToken.Origin.GENERATED) LOG.info("Generated the admin token in {}", dir.resolve(AdminToken.FILE_NAME));
+            LOG.info("ccflare {} listening on {} (database {}, {} accounts)", Version.current(), daemon.uri(), dbFile,
+                    accounts.size());
+            return daemon;
+        } catch (StartupException e) {
+            undo(server, maintenance, db);
+            throw e;
+        } catch (Exception e) {
+            undo(server, maintenance, db);
+            throw new StartupException(1, "ccflare: start-up failed: " + flat(String.valueOf(e.getMessage())), e);
+        }
+    }
+
+    /** The URL of the TCP listener, with the port actually bound. */
+    URI uri() {
+        String host = connector.getHost();
+        String shown = host.contains(":") ? "[" + host + "]" : host;
+        return URI.create("http://" + shown + ":" + connector.getLocalPort());
+    }
+
+    int port() { return connector.getLocalPort(); }
+
+    /**
+     * Stops accepting connections, lets in-flight requests finish for up to the drain timeout,
+     * then stops the maintenance thread and closes the database (which commits what is queued and
+     * checkpoints). Idempotent; safe from a signal handler thread and a shutdown hook at once.
+     */
+    void stop() {
+        if (!stopped.compareAndSet(false, true)) return;
+        LOG.info("Stopping: {} requests in flight, waiting up to {} s for them", proxy.inFlight(), drainTimeout.toSeconds());
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
+        }
+        maintenance.shutdownNow();
+        try {
+            if (!maintenance.awaitTermination(5, TimeUnit.SECONDS)) LOG.warn("Maintenance job still running at shutdown");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        db.close();
+        LOG.info("Stopped");
+    }
+
+    private static ServerConnector connector(Server server, Config config) {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(config.proxy().maxHeaderBytes());
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(config.server().host());
+        connector.setPort(config.server().port());
+        // The proxy enforces its own first-byte and stream-idle timeouts; the connection's idle
+        // timeout must not cut a client that is correctly waiting for a slow upstream.
+        long longest = Math.max(config.proxy().firstByteTimeout().toMillis(), config.proxy().streamIdleTimeout().toMillis());
+        connector.setIdleTimeout(longest + 30_000);
+        server.addConnector(connector);
+        return connector;
+    }
+
+    /** Binds before the server starts, so a port in use is reported as such, not as a failed start. */
+    private static void listen(ServerConnector connector, Config config) {
+        String where = config.server().host() + ":" + config.server().port();
+        try {
+            connector.open();
+        } catch (IOException e) {
+            Throwable cause = e instanceof BindException ? e : e.getCause();
+            if (cause instanceof BindException bind && String.valueOf(bind.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("in use")) {
+                throw new StartupException(2, "ccflare: cannot listen on " + where + ": address already in use (set PORT or --port)", e);
+            }
+            String reason = cause == null ? e.getMessage() : cause.getMessage();
+            throw new StartupException(2, "ccflare: cannot listen on " + where + ": " + flat(String.valueOf(reason))
+                    + " (set HOST or --host, PORT or --port)", e);
+        }
+    }
+
+    /** Jetty's own errors (400 bad request line, 431 head too large…) as JSON rather than an HTML page. */
+    private static ErrorHandler errorHandler() {
+        ErrorHandler errors = new ErrorHandler();
+        errors.setShowStacks(false);
+        errors.setShowCauses(false);
+        errors.setShowMessageInTitle(false);
+        errors.setDefaultResponseMimeType("application/json");
+        return errors;
+    }
+
+    private static Pricing pricing(Path file) {
+        if (file == null) return Pricing.bundled();
+        try {
+            return Pricing.load(file);
+        } catch (CcflareException e) {
+            throw new StartupException(2, "ccflare: CCFLARE_PRICING_FILE=" + file + ": " + flat(e.getMessage())
+                    + " (expected: a readable models.dev-shaped JSON file)", e);
+        }
+    }
+
+    private static void createPrivateDirectory(Path dir) {
+        if (Files.isDirectory(dir)) return;
+        try {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new StartupException(1, "ccflare: cannot create the data directory " + dir + ": "
+                    + e.getClass().getSimpleName() + " (set CCFLARE_DB_PATH or --db to a writable place)", e);
+        }
+    }
+
+    /**
+     * sqlite-jdbc extracts its native library into {@code org.sqlite.tmpdir} (default {@code /tmp},
+     * often mounted noexec, and private per service under systemd); a directory beside the
+     * database is on the same, exec-capable file system as the data. It must exist beforehand.
+     */
+    private static void nativeLibraryDirectory(Path dir) {
+        if (System.getProperty("org.sqlite.tmpdir") != null) return;
+        Path nat = dir.resolve("native");
+        createPrivateDirectory(nat);
+        System.setProperty("org.sqlite.tmpdir", nat.toString());
+    }
+
+    private static void undo(Server server, ScheduledExecutorService maintenance, Database db) {
+        if (maintenance != null) maintenance.shutdownNow();
+        if (server != null) {
+            try {
+                server.stop();
+            } catch (Exception e) {
+                LOG.debug("Stopping the half-started server failed", e);
+            }
+        }
+        db.close();
+    }
+
+    private static String flat(String s) {
+        return s == null ? "" : s.replaceAll("\\s*[\\r\\n]+\\s*", " ");
+    }
+}

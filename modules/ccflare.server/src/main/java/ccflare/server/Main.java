@@ -1,0 +1,72 @@
+package ccflare.server;
+
+import ccflare.core.Version;
+import java.io.PrintStream;
+import java.time.InstantSource;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code ccflare} daemon's entry point. Exit codes: 0 after a clean stop (SIGTERM, SIGINT) or
+ * {@code --help}/{@code --version}; 1 when start-up or the daemon fails; 2 for bad configuration
+ * or usage (the reason is one line on stderr).
+ */
+public final class Main {
+
+    private Main() {}
+
+    /** What {@link #launch} decided: exit now with a code, or a daemon that is serving. */
+    sealed interface Launch {
+        record Exit(int code) implements Launch {}
+        record Running(Daemon daemon) implements Launch {}
+    }
+
+    public static void main(String[] args) {
+        Launch launch = launch(args, System.getenv(), System.out, System.err);
+        switch (launch) {
+            case Launch.Exit(int code) -> System.exit(code);
+            case Launch.Running(Daemon daemon) -> StopSignals.install(daemon);
+        }
+        // Jetty's non-daemon threads keep the process alive until a signal stops the daemon.
+    }
+
+    /**
+     * Parses the command line, loads the configuration, sets up logging and starts the daemon.
+     * Never calls {@code System.exit}, so tests can run it.
+     */
+    static Launch launch(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        LoadedConfig loaded;
+        try {
+            switch (Invocation.parse(args)) {
+                case Invocation.Help h -> {
+                    out.print(Invocation.usageText());
+                    return new Launch.Exit(0);
+                }
+                case Invocation.ShowVersion v -> {
+                    out.println("ccflare " + Version.current());
+                    return new Launch.Exit(0);
+                }
+                case Invocation.Run run -> loaded = ConfigLoader.load(run.flags(), env);
+            }
+        } catch (StartupException e) {
+            err.println(e.getMessage());
+            return new Launch.Exit(e.exitCode());
+        }
+
+        LogOutput.prepare(loaded.config().logging().level(), loaded.config().logging().format());
+        Logger log = LoggerFactory.getLogger(Main.class);
+        for (String warning : loaded.warnings()) log.warn("{}", warning);
+        try {
+            return new Launch.Running(Daemon.start(loaded, env, InstantSource.system()));
+        } catch (StartupException e) {
+            err.println(e.getMessage());
+            log.debug("Start-up failed", e);
+            return new Launch.Exit(e.exitCode());
+        } catch (RuntimeException e) {
+            err.println("ccflare: start-up failed: " + e);
+            log.error("Start-up failed", e);
+            return new Launch.Exit(1);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package ccflare.server;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns the text of one setting (from a flag, the environment or the config file) into its typed
+ * value, or refuses it. {@link #expectation()} is the phrase printed after "expected:" when the
+ * text is refused, so every parser explains itself the same way.
+ *
+ * @param <T> the parsed type
+ */
+final class ValueParser<T> {
+
+    /** The parse step; throws {@link IllegalArgumentException} for text it refuses. */
+    @FunctionalInterface
+    interface Parse<T> {
+        T parse(String text, Map<String, String> env);
+    }
+
+    private final String expectation;
+    private final Parse<T> parse;
+
+    private ValueParser(String expectation, Parse<T> parse) {
+        this.expectation = requireNonNull(expectation, "expectation");
+        this.parse = requireNonNull(parse, "parse");
+    }
+
+    String expectation() { return expectation; }
+
+    /** The typed value. @throws IllegalArgumentException when the text is not acceptable */
+    T parse(String text, Map<String, String> env) {
+        return parse.parse(text.strip(), env);
+    }
+
+    static ValueParser<Integer> intRange(int min, int max) {
+        return new ValueParser<>("an integer " + min + ".." + max, (text, env) -> {
+            int v = Integer.parseInt(text);
+            if (v < min || v > max) throw new IllegalArgumentException("out of range");
+            return v;
+        });
+    }
+
+    static ValueParser<Long> longRange(long min, long max, String unit) {
+        return new ValueParser<>("an integer number of " + unit + " " + min + ".." + max, (text, env) -> {
+            long v = Long.parseLong(text);
+            if (v < min || v > max) throw new IllegalArgumentException("out of range");
+            return v;
+        });
+    }
+
+    static ValueParser<Double> numberRange(double min, double max) {
+        return new ValueParser<>("a number " + plain(min) + ".." + plain(max), (text, env) -> {
+            double v = Double.parseDouble(text);
+            // parseDouble accepts "NaN", "Infinity" and hex forms; only plain decimals are settings.
+            if (!text.matches("[0-9]+(\\.[0-9]+)?") || v < min || v > max) throw new IllegalArgumentException("out of range");
+            return v;
+        });
+    }
+
+    static ValueParser<Boolean> bool() {
+        return new ValueParser<>("true or false", (text, env) -> switch (text.toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new IllegalArgumentException("not a boolean");
+        });
+    }
+
+    /** One of a fixed set of words, case-insensitive; returns the canonical spelling from {@code choices}. */
+    static ValueParser<String> oneOf(List<String> choices) {
+        String expected = choices.size() == 1 ? choices.getFirst() : String.join(", ", choices.subList(0, choices.size() - 1))
+                + " or " + choices.getLast();
+        return new ValueParser<>(expected, (text, env) -> {
+            for (String c : choices) {
+                if (c.equalsIgnoreCase(text)) return c;
+            }
+            throw new IllegalArgumentException("not a choice");
+        });
+    }
+
+    /** A file system path; {@code ~/} means the home directory; relative paths are made absolute. */
+    static ValueParser<Path> path() {
+        return new ValueParser<>("a file path", (text, env) -> {
+            if (text.isEmpty() || text.indexOf('\0') >= 0) throw new IllegalArgumentException("empty path");
+            String expanded = text.equals("~") || text.startsWith("~/") ? home(env) + text.substring(1) : text;
+            return Path.of(expanded).toAbsolutePath().normalize();
+        });
+    }
+
+    /** An absolute http or https URL without query or fragment, kept without a trailing slash. */
+    static ValueParser<String> httpUrl() {
+        return new ValueParser<>("an absolute http(s) URL", (text, env) -> {
+            URI uri = URI.create(text);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
+                    || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw new IllegalArgumentException("not an http(s) URL");
+            }
+            return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+        });
+    }
+
+    /** A non-empty word without whitespace (client ids, host names). */
+    static ValueParser<String> word(String expectation) {
+        return new ValueParser<>(expectation, (text, env) -> {
+            if (text.isEmpty() || !text.codePoints().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                throw new IllegalArgumentException("not a word");
+            }
+            return text;
+        });
+    }
+
+    /** A secret token: printable ASCII without spaces, at least {@code minLength} long. */
+    static ValueParser<String> token(int minLength) {
+        return new ValueParser<>("at least " + minLength + " printable characters without spaces", (text, env) -> {
+            if (text.length() < minLength || !text.codePoints().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                throw new IllegalArgumentException("weak token");
+            }
+            return text;
+        });
+    }
+
+    static String home(Map<String, String> env) {
+        String home = env.get("HOME");
+        return home == null || home.isEmpty() ? System.getProperty("user.home") : home;
+    }
+
+    private static String plain(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+}
