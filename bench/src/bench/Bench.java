@@ -40,7 +40,7 @@ public final class Bench {
         }
 
         static Plan quick() {
-            return new Plan(true, 1, 100, 50, 1, 0, new int[] {20, 100}, 3, 100, 4, 100, 0, 0, 200,
+            return new Plan(true, 1, 50, 25, 1, 0, new int[] {20, 100}, 3, 100, 4, 100, 0, 0, 200,
                     new int[] {64});
         }
     }
@@ -203,6 +203,7 @@ public final class Bench {
                 checkRecords(t);
             }
         }
+        noteThreadProfiles();
         derive();
         report((System.nanoTime() - began) / 1e9);
     }
@@ -576,6 +577,7 @@ public final class Bench {
         String sc = "throughput_c" + c;
         long cpu0 = Proc.cpuMicros(t.pid);
         long up0 = Proc.cpuMicros(t.upstream.pid);
+        Map<String, Long> threads0 = Proc.threadCpuMicros(t.pid);
         Wrk.Result r;
         double peak;
         try (Proc.RssSampler rss = new Proc.RssSampler(t.pid)) {
@@ -585,6 +587,9 @@ public final class Bench {
         long cpu = Proc.cpuMicros(t.pid) - cpu0;
         long up = Proc.cpuMicros(t.upstream.pid) - up0;
         countWrk(t, r, c);
+        if (t.name.equals("ccflare") && r.requests() > 0) {
+            threadProfile(sc, Proc.threadCpuMicros(t.pid), threads0, r.requests());
+        }
         results.add(sc, t.name, "rps", r.rps());
         results.add(sc, t.name, "p50_ms", r.p50Ms());
         results.add(sc, t.name, "p99_ms", r.p99Ms());
@@ -595,6 +600,31 @@ public final class Bench {
         if (r.errors() + r.non2xx() > 0) {
             results.note(sc + " on " + t.name + ": " + r.errors() + " socket errors, " + r.non2xx() + " non-2xx");
         }
+    }
+
+    /** Where the daemon's CPU went, by thread group: µs per request, summed over the repeats. */
+    private final Map<String, Map<String, double[]>> threadProfiles = new LinkedHashMap<>();
+
+    private void threadProfile(String sc, Map<String, Long> after, Map<String, Long> before, long requests) {
+        Map<String, double[]> profile = threadProfiles.computeIfAbsent(sc, k -> new java.util.TreeMap<>());
+        after.forEach((name, micros) -> {
+            double[] sumAndCount = profile.computeIfAbsent(name, k -> new double[2]);
+            sumAndCount[0] += (double) (micros - before.getOrDefault(name, 0L)) / requests;
+            sumAndCount[1]++;
+        });
+    }
+
+    private void noteThreadProfiles() {
+        threadProfiles.forEach((sc, profile) -> {
+            StringBuilder sb = new StringBuilder(sc + " on ccflare, CPU us per request by thread group (mean over repeats):");
+            profile.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), e.getValue()[0] / e.getValue()[1]))
+                    .filter(e -> e.getValue() >= 1)
+                    .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+                    .limit(8)
+                    .forEach(e -> sb.append(' ').append(e.getKey()).append('=').append(Results.fmt(e.getValue())));
+            results.note(sb.toString());
+        });
     }
 
     private void streams(Target t, int n) throws Exception {

@@ -68,6 +68,31 @@ final class Proc {
         return ticks * 1_000_000L / CLK_TCK;
     }
 
+    /**
+     * CPU (utime + stime, microseconds) per thread of one process, grouped by thread name with
+     * digits replaced by {@code #} (Linux keeps the first 15 characters of a Java thread's name).
+     */
+    static java.util.Map<String, Long> threadCpuMicros(long pid) {
+        java.util.Map<String, Long> groups = new java.util.TreeMap<>();
+        try (var ds = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : ds) {
+                String stat = read(task.resolve("stat"));
+                int open = stat.indexOf('(');
+                int close = stat.lastIndexOf(')');
+                if (open < 0 || close < 0) {
+                    continue;
+                }
+                String name = stat.substring(open + 1, close).replaceAll("[0-9]+", "#");
+                String[] f = stat.substring(close + 2).split(" ");
+                long micros = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1_000_000L / CLK_TCK;
+                groups.merge(name, micros, Long::sum);
+            }
+        } catch (IOException e) {
+            // the process is gone
+        }
+        return groups;
+    }
+
     /** Sum of a {@code /proc/<pid>/status} field (in kB) over the tree, in MiB. */
     static double statusMiB(long pid, String field) {
         long kb = 0;
