@@ -128,20 +128,25 @@ public final class LiveFeed implements RequestLog.Listener {
         requireNonNull(topic, "topic");
         LiveSubscriber s = new LiveSubscriber(this, topic, queueCapacity, keepAliveNanos, sink, format);
         // Registered before the backlog is read, so no line falls between the two; duplicates are dropped by seq.
-        subscribers(topic).add(s);
+        list(topic).add(s);
         if (closed) s.close();
         s.start(topic == Topic.LOGS && tail > 0 ? logHistory(tail) : List.of());
         return s;
     }
 
     void unsubscribe(LiveSubscriber s) {
-        subscribers(s.topic()).remove(s);
+        list(s.topic()).remove(s);
     }
 
     /** Subscribers currently following {@code topic}. */
-    int subscriberCount(Topic topic) { return subscribers(topic).size(); }
+    int subscriberCount(Topic topic) { return list(topic).size(); }
 
-    private CopyOnWriteArrayList<LiveSubscriber> subscribers(Topic topic) {
+    /** The subscribers following {@code topic}, live (for tests and diagnostics). */
+    List<LiveSubscriber> subscribers(Topic topic) {
+        return java.util.Collections.unmodifiableList(list(topic));
+    }
+
+    private CopyOnWriteArrayList<LiveSubscriber> list(Topic topic) {
         return topic == Topic.LOGS ? logSubscribers : requestSubscribers;
     }
 

@@ -49,6 +49,7 @@ final class LiveSubscriber {
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicLong droppedSinceReport = new AtomicLong();
     private final AtomicLong droppedTotal = new AtomicLong();
+    private final AtomicLong sent = new AtomicLong();
     private final AtomicBoolean parked = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile boolean closed;
@@ -86,6 +87,9 @@ final class LiveSubscriber {
     /** Events waiting to be written. */
     int queued() { return size.get(); }
 
+    /** Events written to the client (backlog included, drop reports not). */
+    long sent() { return sent.get(); }
+
     /** Events dropped because the client did not keep up, since it subscribed. */
     long dropped() { return droppedTotal.get(); }
 
@@ -112,6 +116,7 @@ final class LiveSubscriber {
             for (LiveEvent.Log e : backlog) {
                 if (closed) break;
                 sink.send(e.type(), format.apply(e));
+                sent.incrementAndGet();
                 sentFromBacklog.add(e.seq());
             }
             backlog = List.of();
@@ -125,6 +130,7 @@ final class LiveSubscriber {
                     long lost = droppedSinceReport.getAndSet(0);
                     if (lost > 0) sink.send("dropped", "{\"type\":\"dropped\",\"count\":" + lost + "}");
                     sink.send(e.type(), format.apply(e));
+                    sent.incrementAndGet();
                     lastWrite = System.nanoTime();
                     continue;
                 }
