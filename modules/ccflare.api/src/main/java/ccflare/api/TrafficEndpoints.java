@@ -79,7 +79,8 @@ final class TrafficEndpoints {
     }
 
     /** Deletes the recorded requests and payloads; unlike a stats reset the accounts' counters stay. */
-    private Reply clearHistory(ApiCall call) {
+    private Reply clearHistory(ApiCall call) throws Exception {
+        call.optionalJsonObject();
         long removed;
         try {
             removed = queries.clearHistory();

@@ -35,11 +35,11 @@ final class RawLive implements AutoCloseable {
     final Map<String, String> headers;
     /** The error body of a refused handshake or request; empty otherwise. */
     final String body;
-    private final AutoCloseable connection;
+    private final java.io.Closeable connection;
     private final InputStream in;
     private BufferedReader events;
 
-    private RawLive(AutoCloseable connection, InputStream in, OutputStream out, String request) throws IOException {
+    private RawLive(java.io.Closeable connection, InputStream in, OutputStream out, String request) throws IOException {
         this.connection = connection;
         this.in = in;
         out.write(request.getBytes(StandardCharsets.ISO_8859_1));
@@ -205,5 +205,5 @@ final class RawLive implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception { connection.close(); }
+    public void close() throws IOException { connection.close(); }
 }
