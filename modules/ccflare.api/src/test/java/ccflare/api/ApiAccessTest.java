@@ -2,21 +2,10 @@ package ccflare.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ApiAccessTest {
-
-    @TempDir Path dir;
-    ApiFixture f;
-
-    @BeforeEach void start() throws Exception { f = new ApiFixture(dir); }
-
-    @AfterEach void stop() throws Exception { f.close(); }
+class ApiAccessTest extends AgainstApiFixture {
 
     @Test
     void apiOverTcpWithoutTokenIs401WithBearerChallenge() throws Exception {

@@ -7,23 +7,12 @@ import ccflare.core.Credentials;
 import ccflare.core.ProviderKind;
 import ccflare.core.RateLimitState;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ApiAccountsTest {
-
-    @TempDir Path dir;
-    ApiFixture f;
-
-    @BeforeEach void start() throws Exception { f = new ApiFixture(dir); }
-
-    @AfterEach void stop() throws Exception { f.close(); }
+class ApiAccountsTest extends AgainstApiFixture {
 
     private JsonNode add(String name) throws Exception {
         var r = f.post("/api/accounts", "{\"name\":\"" + name + "\",\"provider\":\"anthropic\",\"apiKey\":\"sk-test\"}");

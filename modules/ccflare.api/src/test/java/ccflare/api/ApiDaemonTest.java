@@ -9,22 +9,11 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-class ApiDaemonTest {
-
-    @TempDir Path dir;
-    ApiFixture f;
-
-    @BeforeEach void start() throws Exception { f = new ApiFixture(dir); }
-
-    @AfterEach void stop() throws Exception { f.close(); }
+class ApiDaemonTest extends AgainstApiFixture {
 
     @Test
     void healthIsOkWithVersionUptimeAccountsAndTimestamp() throws Exception {

@@ -10,15 +10,11 @@ import ccflare.protocol.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The live views over a real Jetty, where the API handler sits in a {@code Handler.Sequence} in
@@ -26,14 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * over the Unix socket.
  */
 @Timeout(30)
-class ApiLiveTest {
-
-    @TempDir Path dir;
-    ApiFixture f;
-
-    @BeforeEach void start() throws Exception { f = new ApiFixture(dir); }
-
-    @AfterEach void stop() throws Exception { f.close(); }
+class ApiLiveTest extends AgainstApiFixture {
 
     List<String> tcpHeaders(String... more) {
         List<String> h = new ArrayList<>(List.of("Host: " + f.host(), "Authorization: Bearer " + ApiFixture.TOKEN));

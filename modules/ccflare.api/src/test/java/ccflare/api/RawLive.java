@@ -58,39 +58,41 @@ final class RawLive implements AutoCloseable {
 
     /** A WebSocket handshake over TCP; {@code receiveBuffer} > 0 shrinks the socket's receive buffer (a client that reads slowly). */
     static RawLive webSocket(int port, String target, List<String> headers, int receiveBuffer) throws IOException {
-        Socket s = new Socket();
-        if (receiveBuffer > 0) s.setReceiveBufferSize(receiveBuffer);
-        s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-        s.setSoTimeout(5000);
-        return new RawLive(s, s.getInputStream(), s.getOutputStream(), handshake(target, headers));
+        return overTcp(port, receiveBuffer, handshake(target, headers));
     }
 
     static RawLive webSocket(Path socket, String target, List<String> headers) throws IOException {
-        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-        ch.connect(UnixDomainSocketAddress.of(socket));
-        return new RawLive(ch, Channels.newInputStream(ch), Channels.newOutputStream(ch), handshake(target, headers));
+        return overUnix(socket, handshake(target, headers));
     }
 
     /** A GET over TCP that stays open (an event stream). */
     static RawLive get(int port, String target, List<String> headers) throws IOException {
-        Socket s = new Socket();
-        s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-        s.setSoTimeout(5000);
-        return new RawLive(s, s.getInputStream(), s.getOutputStream(), request(target, headers));
+        return overTcp(port, 0, request(target, headers));
     }
 
     static RawLive get(Path socket, String target, List<String> headers) throws IOException {
-        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-        ch.connect(UnixDomainSocketAddress.of(socket));
-        return new RawLive(ch, Channels.newInputStream(ch), Channels.newOutputStream(ch), request(target, headers));
+        return overUnix(socket, request(target, headers));
     }
 
+    private static RawLive overTcp(int port, int receiveBuffer, String request) throws IOException {
+        Socket s = new Socket();
+        if (receiveBuffer > 0) s.setReceiveBufferSize(receiveBuffer);
+        s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+        s.setSoTimeout(5000);
+        return new RawLive(s, s.getInputStream(), s.getOutputStream(), request);
+    }
+
+    private static RawLive overUnix(Path socket, String request) throws IOException {
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        ch.connect(UnixDomainSocketAddress.of(socket));
+        return new RawLive(ch, Channels.newInputStream(ch), Channels.newOutputStream(ch), request);
+    }
+
+    /** The upgrade request: a plain GET with the RFC 6455 headers after the test's own. */
     private static String handshake(String target, List<String> headers) {
-        StringBuilder b = new StringBuilder("GET ").append(target).append(" HTTP/1.1\r\n");
-        for (String h : headers) b.append(h).append("\r\n");
-        b.append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ").append(KEY)
-                .append("\r\nSec-WebSocket-Version: 13\r\n\r\n");
-        return b.toString();
+        List<String> all = new java.util.ArrayList<>(headers);
+        all.addAll(List.of("Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Key: " + KEY, "Sec-WebSocket-Version: 13"));
+        return request(target, all);
     }
 
     private static String request(String target, List<String> headers) {

@@ -331,22 +331,31 @@ final class AccountCommands {
         }
     }
 
-    @Command(name = "pause", description = "Stop routing requests to an account until it is resumed.")
-    static final class Pause extends Action {
+    /** Pause and resume: a body-less POST to {@code /api/accounts/NAME/<verb>}; they differ only in the verb. */
+    abstract static sealed class Toggle extends Action permits Pause, Resume {
         @Parameters(paramLabel = "NAME", description = "Account name or id.")
         String name;
 
+        private final String verb;
+        private final String feature;
+
+        Toggle(String verb, String feature) {
+            this.verb = verb;
+            this.feature = feature;
+        }
+
         @Override
-        void run() { simple(this, "/api/accounts/" + segment(name) + "/pause", null, "pausing accounts"); }
+        final void run() { simple(this, "/api/accounts/" + segment(name) + "/" + verb, null, feature); }
+    }
+
+    @Command(name = "pause", description = "Stop routing requests to an account until it is resumed.")
+    static final class Pause extends Toggle {
+        Pause() { super("pause", "pausing accounts"); }
     }
 
     @Command(name = "resume", description = "Route requests to a paused account again.")
-    static final class Resume extends Action {
-        @Parameters(paramLabel = "NAME", description = "Account name or id.")
-        String name;
-
-        @Override
-        void run() { simple(this, "/api/accounts/" + segment(name) + "/resume", null, "resuming accounts"); }
+    static final class Resume extends Toggle {
+        Resume() { super("resume", "resuming accounts"); }
     }
 
     @Command(name = "rename", description = "Rename an account.")

@@ -6,28 +6,12 @@ import ccflare.protocol.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class AccountCommandsTest {
+class AccountCommandsTest extends AgainstFakeDaemon {
 
     static final String KEY = "sk-ant-api03-SECRET-do-not-print-1234567890";
-
-    FakeDaemon daemon;
-    Cli cli;
-
-    @BeforeEach
-    void start() throws Exception {
-        daemon = new FakeDaemon();
-        cli = new Cli(daemon.socket);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        daemon.close();
-    }
 
     @Test
     void listPrintsAnAlignedTableWithRelativeTimesAndStatus() {

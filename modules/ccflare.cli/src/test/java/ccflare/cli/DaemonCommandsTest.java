@@ -7,26 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class DaemonCommandsTest {
-
-    FakeDaemon daemon;
-    Cli cli;
-
-    @BeforeEach
-    void start() throws Exception {
-        daemon = new FakeDaemon();
-        cli = new Cli(daemon.socket);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        daemon.close();
-    }
+class DaemonCommandsTest extends AgainstFakeDaemon {
 
     @Test
     void statusShowsHealthUptimeAndAccountCounts() {

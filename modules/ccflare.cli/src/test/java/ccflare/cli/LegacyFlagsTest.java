@@ -8,27 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every flag of the original ccflare still works, end to end against the fake API. */
-class LegacyFlagsTest {
-
-    FakeDaemon daemon;
-    Cli cli;
-
-    @BeforeEach
-    void start() throws Exception {
-        daemon = new FakeDaemon();
-        cli = new Cli(daemon.socket);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        daemon.close();
-    }
+class LegacyFlagsTest extends AgainstFakeDaemon {
 
     @Test
     void listFlag() {

@@ -4,25 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ccflare.protocol.Json;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class TrafficCommandsTest {
-
-    FakeDaemon daemon;
-    Cli cli;
-
-    @BeforeEach
-    void start() throws Exception {
-        daemon = new FakeDaemon();
-        cli = new Cli(daemon.socket);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        daemon.close();
-    }
+class TrafficCommandsTest extends AgainstFakeDaemon {
 
     @Test
     void statsPrintsTotalsWithCostDurationAndTokenFormats() {

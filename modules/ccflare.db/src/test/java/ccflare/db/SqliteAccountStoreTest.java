@@ -9,15 +9,11 @@ import static ccflare.db.Fixtures.writer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import ccflare.core.Account;
 import ccflare.core.AccountRegistry;
@@ -27,22 +23,7 @@ import ccflare.core.ProviderKind;
 import ccflare.core.RateLimitState;
 import ccflare.core.SecretBox;
 
-class SqliteAccountStoreTest {
-
-    @TempDir Path dir;
-    Path file;
-    Database db;
-
-    @BeforeEach
-    void openDatabase() {
-        file = dir.resolve("ccflare.db");
-        db = open(file);
-    }
-
-    @AfterEach
-    void closeDatabase() {
-        db.close();
-    }
+class SqliteAccountStoreTest extends WithOpenDatabase {
 
     @Test
     void insertedAccountsLoadBackWithCredentialsAndState() {

@@ -3,23 +3,18 @@ package ccflare.db;
 import static ccflare.db.Fixtures.count;
 import static ccflare.db.Fixtures.failed;
 import static ccflare.db.Fixtures.ok;
-import static ccflare.db.Fixtures.open;
 import static ccflare.db.Fixtures.payload;
 import static ccflare.db.Fixtures.raw;
 import static ccflare.db.Fixtures.withPayload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import ccflare.core.Account;
 import ccflare.core.Credentials;
@@ -37,21 +32,11 @@ import ccflare.core.RequestQueries.Stats;
 import ccflare.core.RequestRecord;
 import ccflare.core.Usage;
 
-class SqliteRequestQueriesTest {
+class SqliteRequestQueriesTest extends WithOpenDatabase {
 
-    @TempDir Path dir;
-    Path file;
-    Database db;
-
-    @BeforeEach
-    void openDatabase() {
-        file = dir.resolve("ccflare.db");
-        db = open(file, Database.Tuning.DEFAULT.withPurgeBatch(7));
-    }
-
-    @AfterEach
-    void closeDatabase() {
-        db.close();
+    @Override
+    Database.Tuning tuning() {
+        return Database.Tuning.DEFAULT.withPurgeBatch(7);
     }
 
     /**

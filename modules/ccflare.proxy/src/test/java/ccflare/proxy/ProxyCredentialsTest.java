@@ -229,10 +229,7 @@ class ProxyCredentialsTest {
         assertThat(fake.requestsWithCredential(oldToken)).hasSize(1);
         assertThat(fake.requestsWithCredential(newToken)).hasSize(1);
         assertThat(fake.requestsWithCredential("key-spare")).isEmpty();
-        RequestRecord rec = h.log.next();
-        assertThat(rec.accountId()).isEqualTo(a);
-        assertThat(rec.attempts()).isEqualTo(2);
-        assertThat(rec.failovers()).isZero();
+        h.nextServedBy(a, 2, 0);
         assertThat(account(a).availableAt(h.clock.millis())).isTrue();
         // The forced refresh is a network call: never on a request thread.
         assertThat(tokens.threads.getLast()).startsWith("ccflare-credentials-");
@@ -250,10 +247,7 @@ class ProxyCredentialsTest {
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(fake.tokenRequests()).as("one forced refresh, not two").isEqualTo(1);
-        RequestRecord rec = h.log.next();
-        assertThat(rec.accountId()).isEqualTo(b);
-        assertThat(rec.attempts()).isEqualTo(3);
-        assertThat(rec.failovers()).isEqualTo(1);
+        h.nextServedBy(b, 3, 1);
         assertThat(account(a).rateLimit().limitedUntilMs()).isEqualTo(T0 + Exchange.OAUTH_REFUSED_COOL_MS);
         assertThat(account(a).needsReauth()).isFalse();
     }
@@ -267,10 +261,7 @@ class ProxyCredentialsTest {
         HttpResponse<String> r = h.post("/v1/messages", JSON);
 
         assertThat(r.statusCode()).isEqualTo(200);
-        RequestRecord rec = h.log.next();
-        assertThat(rec.accountId()).isEqualTo(b);
-        assertThat(rec.attempts()).isEqualTo(2);
-        assertThat(rec.failovers()).isEqualTo(1);
+        h.nextServedBy(b, 2, 1);
         assertThat(fake.tokenRequests()).isEqualTo(1);
         assertThat(account(a).rateLimit().limitedUntilMs()).isEqualTo(T0 + Exchange.OAUTH_REFUSED_COOL_MS);
     }
@@ -298,10 +289,7 @@ class ProxyCredentialsTest {
         HttpResponse<String> r = h.post("/v1/messages", JSON);
 
         assertThat(r.statusCode()).isEqualTo(200);
-        RequestRecord rec = h.log.next();
-        assertThat(rec.accountId()).isEqualTo(good);
-        assertThat(rec.attempts()).isEqualTo(2);
-        assertThat(rec.failovers()).isEqualTo(1);
+        h.nextServedBy(good, 2, 1);
         assertThat(account(bad).rateLimit().limitedUntilMs()).isEqualTo(T0 + Exchange.API_KEY_REFUSED_COOL_MS);
         assertThat(fake.tokenRequests()).isZero();
 

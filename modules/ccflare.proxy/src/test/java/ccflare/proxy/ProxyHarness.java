@@ -1,9 +1,12 @@
 package ccflare.proxy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ccflare.core.AccountRegistry;
 import ccflare.core.Config;
 import ccflare.core.Credentials;
 import ccflare.core.ProviderKind;
+import ccflare.core.RequestRecord;
 import ccflare.core.TokenSource;
 import ccflare.providers.Pricing;
 import ccflare.providers.ProviderAdapter;
@@ -94,6 +97,18 @@ final class ProxyHarness implements AutoCloseable {
     String oauthAccount(String name, int priority) {
         return accounts.add(name, name, ProviderKind.CLAUDE_CODE, priority, "",
                 new Credentials.OAuthTokens("tok-" + name, "refresh-" + name, T0 + 3_600_000)).id();
+    }
+
+    /**
+     * The next recorded request, asserted to have been served by {@code accountId} after exactly
+     * {@code attempts} upstream attempts and {@code failovers} account switches.
+     */
+    RequestRecord nextServedBy(String accountId, int attempts, int failovers) throws InterruptedException {
+        RequestRecord rec = log.next();
+        assertThat(rec.accountId()).isEqualTo(accountId);
+        assertThat(rec.attempts()).isEqualTo(attempts);
+        assertThat(rec.failovers()).isEqualTo(failovers);
+        return rec;
     }
 
     HttpResponse<String> post(String path, String body, String... headers) throws Exception {

@@ -577,7 +577,7 @@ public final class FakeUpstream implements AutoCloseable {
         List<Transcripts.Frame> frames = null;
         switch (endpoint) {
             case MODELS -> json = api == Api.ANTHROPIC ? Transcripts.anthropicModels() : Transcripts.openAiModels();
-            case COUNT_TOKENS -> json = "{\"input_tokens\":" + s.inputTokens() + "}";
+            case COUNT_TOKENS -> json = "{\"input_tokens\":" + s.tokens().input() + "}";
             case MESSAGES -> {
                 String model = req.path("model").asText("claude-sonnet-4-5");
                 JsonNode tools = req.path("tools");
@@ -618,7 +618,7 @@ public final class FakeUpstream implements AutoCloseable {
         }
         h.put("content-type", "text/event-stream; charset=utf-8");
         h.put("cache-control", "no-cache");
-        Duration delay = plan.deltaDelay() != null ? plan.deltaDelay() : s.deltaDelay();
+        Duration delay = plan.deltaDelay() != null ? plan.deltaDelay() : s.stream().deltaDelay();
         ex.write(""); // headers go out before the first event, like the real APIs
         for (int i = 0; i < frames.size(); i++) {
             if (plan.interrupt() != null && i == plan.interrupt().afterEvents()) {
@@ -651,8 +651,8 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     private void rateLimitHeaders(HttpFields.Mutable h, Api api, Settings s, long nowSec, long n, String hardStatus) {
-        long fiveReset = s.fiveHourResetEpochSeconds() > 0 ? s.fiveHourResetEpochSeconds() : nowSec + 5 * 3600;
-        long sevenReset = s.sevenDayResetEpochSeconds() > 0 ? s.sevenDayResetEpochSeconds() : nowSec + 7 * 86400;
+        long fiveReset = s.windows().fiveHourResetEpochSeconds() > 0 ? s.windows().fiveHourResetEpochSeconds() : nowSec + 5 * 3600;
+        long sevenReset = s.windows().sevenDayResetEpochSeconds() > 0 ? s.windows().sevenDayResetEpochSeconds() : nowSec + 7 * 86400;
         switch (api) {
             case ANTHROPIC -> {
                 h.put("request-id", "req_fake" + n);
@@ -661,10 +661,10 @@ public final class FakeUpstream implements AutoCloseable {
                 h.put("anthropic-ratelimit-unified-representative-claim", "five_hour");
                 h.put("anthropic-ratelimit-unified-5h-status", hardStatus != null ? hardStatus : "allowed");
                 h.put("anthropic-ratelimit-unified-5h-reset", Long.toString(fiveReset));
-                h.put("anthropic-ratelimit-unified-5h-utilization", Double.toString(s.fiveHourUtilisation()));
+                h.put("anthropic-ratelimit-unified-5h-utilization", Double.toString(s.windows().fiveHourUtilisation()));
                 h.put("anthropic-ratelimit-unified-7d-status", "allowed");
                 h.put("anthropic-ratelimit-unified-7d-reset", Long.toString(sevenReset));
-                h.put("anthropic-ratelimit-unified-7d-utilization", Double.toString(s.sevenDayUtilisation()));
+                h.put("anthropic-ratelimit-unified-7d-utilization", Double.toString(s.windows().sevenDayUtilisation()));
             }
             case OPENAI -> {
                 h.put("x-request-id", "req_fake" + n);
@@ -678,8 +678,8 @@ public final class FakeUpstream implements AutoCloseable {
             case OAUTH -> { }
             case CODEX -> {
                 h.put("x-request-id", "req_fake" + n);
-                h.put("x-codex-primary-used-percent", hardStatus != null ? "100" : percent(s.fiveHourUtilisation()));
-                h.put("x-codex-secondary-used-percent", percent(s.sevenDayUtilisation()));
+                h.put("x-codex-primary-used-percent", hardStatus != null ? "100" : percent(s.windows().fiveHourUtilisation()));
+                h.put("x-codex-secondary-used-percent", percent(s.windows().sevenDayUtilisation()));
                 h.put("x-codex-primary-window-minutes", "300");
                 h.put("x-codex-secondary-window-minutes", "10080");
                 h.put("x-codex-primary-reset-at", Long.toString(fiveReset));

@@ -32,9 +32,9 @@ final class Transcripts {
 
     private static ObjectNode anthropicUsage(Settings s, long output) {
         ObjectNode u = JSON.createObjectNode();
-        u.put("input_tokens", s.inputTokens());
-        u.put("cache_creation_input_tokens", s.cacheCreationTokens());
-        u.put("cache_read_input_tokens", s.cacheReadTokens());
+        u.put("input_tokens", s.tokens().input());
+        u.put("cache_creation_input_tokens", s.tokens().cacheCreation());
+        u.put("cache_read_input_tokens", s.tokens().cacheRead());
         u.put("output_tokens", output);
         u.put("service_tier", "standard");
         return u;
@@ -58,7 +58,7 @@ final class Transcripts {
         }
         m.put("stop_reason", toolName == null ? "end_turn" : "tool_use");
         m.putNull("stop_sequence");
-        m.set("usage", anthropicUsage(s, s.outputTokens()));
+        m.set("usage", anthropicUsage(s, s.tokens().output()));
         return write(m);
     }
 
@@ -100,7 +100,7 @@ final class Transcripts {
         }
         ObjectNode md = JSON.createObjectNode().put("type", "message_delta");
         md.putObject("delta").put("stop_reason", toolName == null ? "end_turn" : "tool_use").putNull("stop_sequence");
-        md.putObject("usage").put("output_tokens", s.outputTokens());
+        md.putObject("usage").put("output_tokens", s.tokens().output());
         frames.add(new Frame("message_delta", write(md), false));
         frames.add(new Frame("message_stop", "{\"type\":\"message_stop\"}", false));
         return frames;
@@ -132,11 +132,11 @@ final class Transcripts {
 
     private static ObjectNode chatUsage(Settings s) {
         ObjectNode u = JSON.createObjectNode();
-        u.put("prompt_tokens", s.inputTokens() + s.cacheReadTokens());
-        u.put("completion_tokens", s.outputTokens());
-        u.put("total_tokens", s.inputTokens() + s.cacheReadTokens() + s.outputTokens());
-        u.putObject("prompt_tokens_details").put("cached_tokens", s.cacheReadTokens());
-        u.putObject("completion_tokens_details").put("reasoning_tokens", s.reasoningTokens());
+        u.put("prompt_tokens", s.tokens().input() + s.tokens().cacheRead());
+        u.put("completion_tokens", s.tokens().output());
+        u.put("total_tokens", s.tokens().input() + s.tokens().cacheRead() + s.tokens().output());
+        u.putObject("prompt_tokens_details").put("cached_tokens", s.tokens().cacheRead());
+        u.putObject("completion_tokens_details").put("reasoning_tokens", s.tokens().reasoning());
         return u;
     }
 
@@ -202,11 +202,11 @@ final class Transcripts {
         if (completed) {
             output.add(outputMessage(id, s.fullText(), true));
             ObjectNode u = r.putObject("usage");
-            u.put("input_tokens", s.inputTokens() + s.cacheReadTokens());
-            u.putObject("input_tokens_details").put("cached_tokens", s.cacheReadTokens());
-            u.put("output_tokens", s.outputTokens());
-            u.putObject("output_tokens_details").put("reasoning_tokens", s.reasoningTokens());
-            u.put("total_tokens", s.inputTokens() + s.cacheReadTokens() + s.outputTokens());
+            u.put("input_tokens", s.tokens().input() + s.tokens().cacheRead());
+            u.putObject("input_tokens_details").put("cached_tokens", s.tokens().cacheRead());
+            u.put("output_tokens", s.tokens().output());
+            u.putObject("output_tokens_details").put("reasoning_tokens", s.tokens().reasoning());
+            u.put("total_tokens", s.tokens().input() + s.tokens().cacheRead() + s.tokens().output());
         } else {
             r.putNull("usage");
         }
