@@ -110,8 +110,8 @@ final class AdminSocket {
 
     /** After the server has started: the socket file's mode and group, and the log line. */
     void started() {
+        if (group != null) giveToGroup(path, group);
         try {
-            if (group != null) Files.getFileAttributeView(path, PosixFileAttributeView.class).setGroup(group);
             Files.setPosixFilePermissions(path, group == null ? SOCKET : GROUP_SOCKET);
         } catch (IOException e) {
             throw new StartupException(1, "ccflare: cannot set the mode of the admin socket " + path + ": " + e, e);
@@ -166,12 +166,26 @@ final class AdminSocket {
         }
         try {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIRECTORY));
-            // Set explicitly: the mode given at creation is narrowed by the umask.
-            if (group != null) Files.getFileAttributeView(dir, PosixFileAttributeView.class).setGroup(group);
-            Files.setPosixFilePermissions(dir, group == null ? DIRECTORY : GROUP_DIRECTORY);
         } catch (IOException e) {
             throw new StartupException(1, "ccflare: cannot create the admin socket's directory " + dir + ": " + e.getClass().getSimpleName()
                     + " (set CCFLARE_SOCKET_PATH to a writable place)", e);
+        }
+        if (group != null) giveToGroup(dir, group);
+        try {
+            // Set explicitly: the mode given at creation is narrowed by the umask.
+            Files.setPosixFilePermissions(dir, group == null ? DIRECTORY : GROUP_DIRECTORY);
+        } catch (IOException e) {
+            throw new StartupException(1, "ccflare: cannot set the mode of the admin socket's directory " + dir + ": " + e, e);
+        }
+    }
+
+    /** chgrp: allowed to root and to a member of the group. */
+    private static void giveToGroup(Path p, GroupPrincipal group) {
+        try {
+            Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setGroup(group);
+        } catch (IOException e) {
+            throw new StartupException(2, "ccflare: CCFLARE_ADMIN_GROUP=" + group.getName() + ": cannot give " + p + " to the group: "
+                    + e.getClass().getSimpleName() + " (expected: a group the daemon's user is a member of)", e);
         }
     }
 
