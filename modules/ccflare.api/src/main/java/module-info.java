@@ -1,6 +1,7 @@
 /**
- * The management surface: /health and the /api/** REST endpoints as a Jetty core handler, with
- * the admin gate (Unix socket open; over TCP a loopback Host and the admin bearer token).
+ * The management surface: /health, the /api/** REST endpoints and the /ws/** live views as a
+ * Jetty core handler, with the admin gate (Unix socket open; over TCP a loopback Host and the
+ * admin bearer token), and the LiveFeed the daemon publishes its log lines and requests into.
  */
 module ccflare.api {
     // Its public types take ccflare.core ports (AccountRegistry, RequestQueries, OAuthFlows) in ApiContext.
@@ -9,6 +10,9 @@ module ccflare.api {
     requires transitive org.eclipse.jetty.server;
     requires ccflare.protocol;
     requires org.slf4j;
+    // Upgrades /ws/** through the server's ServerWebSocketContainer.
     requires org.eclipse.jetty.websocket.server;
+    // LiveSocket is public (Jetty binds listener methods through a public lookup) and implements its Session.Listener.
+    requires transitive org.eclipse.jetty.websocket.api;
     exports ccflare.api;
 }

@@ -64,6 +64,39 @@ final class AdminGate {
         return Optional.of("origin '" + printable(origin) + "' may not use this API (expected: a page served from localhost)");
     }
 
+    /**
+     * Why the Origin header of a WebSocket handshake is refused; empty when absent or same-origin.
+     * Browsers do not apply the same-origin policy to WebSockets (cross-site WebSocket hijacking),
+     * so beyond being loopback the page must come from this very port: another local web server
+     * (a dev server on localhost:3000) may not open the feeds.
+     */
+    static Optional<String> webSocketOriginProblem(Request request) {
+        Optional<String> loopback = originProblem(request);
+        if (loopback.isPresent()) return loopback;
+        String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+        if (origin == null) return Optional.empty();
+        URI uri = URI.create(origin.trim()); // parsed successfully by originProblem
+        boolean https = uri.getScheme().equalsIgnoreCase("https");
+        int originPort = uri.getPort() >= 0 ? uri.getPort() : https ? 443 : 80;
+        int hostPort = hostPort(request.getHeaders().get(HttpHeader.HOST), request.isSecure() ? 443 : 80);
+        if (originPort == hostPort && https == request.isSecure()) return Optional.empty();
+        return Optional.of("origin '" + printable(origin) + "' may not open this WebSocket (expected: a page served by"
+                + " this daemon, same scheme and port)");
+    }
+
+    /** The port of a Host header value already checked to be a loopback authority. */
+    private static int hostPort(String host, int dflt) {
+        if (host == null) return dflt;
+        String h = host.trim();
+        int colon = h.lastIndexOf(':');
+        if (colon < 0 || colon < h.lastIndexOf(']')) return dflt;
+        try {
+            return Integer.parseInt(h.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     /** Whether the Authorization header carries the admin token, compared in constant time. */
     boolean authorised(Request request) {
         String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);

@@ -6,8 +6,9 @@ import java.util.List;
 import org.eclipse.jetty.server.Handler;
 
 /**
- * The REST management API: {@code /health} and {@code /api/**}, JSON in and out (see
- * {@code docs/api.md} for every endpoint and status).
+ * The REST management API: {@code /health} and {@code /api/**}, JSON in and out, and the live
+ * views {@code /ws/logs} and {@code /ws/requests} (WebSocket) with their server-sent-event twins
+ * (see {@code docs/api.md} for every endpoint and status).
  *
  * <p>Access: over the Unix socket every request is allowed (the socket's directory decides who
  * can connect). Over TCP the {@code Host} header must be loopback ({@code localhost},
@@ -21,17 +22,25 @@ import org.eclipse.jetty.server.Handler;
 public final class Api {
 
     private final ApiHandler handler;
+    private final LiveFeed live;
 
     public Api(ApiContext context) {
         this.handler = new ApiHandler(requireNonNull(context, "context"));
+        this.live = context.live();
     }
 
     /**
-     * The Jetty core handler. It handles {@code /health}, {@code /api} and {@code /api/**} and
-     * returns false for every other path, so it can sit in a {@code Handler.Sequence} before the
-     * proxy and the dashboard. Blocking: the endpoints read the database.
+     * The Jetty core handler. It handles {@code /health}, {@code /api}, {@code /api/**},
+     * {@code /ws} and {@code /ws/**} and returns false for every other path, so it can sit in a
+     * {@code Handler.Sequence} before the proxy and the dashboard. WebSocket upgrades need no
+     * wrapper: when started inside a {@code Server} the handler uses that server's
+     * {@code ServerWebSocketContainer} (created if absent). Blocking: the endpoints read the
+     * database.
      */
     public Handler handler() { return handler; }
+
+    /** The live feed the API serves, the one given in its {@link ApiContext}. */
+    public LiveFeed live() { return live; }
 
     /** Every route as {@code METHOD /path/{param}}, sorted; for docs and route-walking tests. */
     public List<String> routes() { return handler.routes().describe(); }

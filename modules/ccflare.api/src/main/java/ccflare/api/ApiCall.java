@@ -27,6 +27,9 @@ final class ApiCall {
 
     String method() { return request.getMethod(); }
 
+    /** Whether the request came over the admin Unix socket rather than TCP. */
+    boolean overUnixSocket() { return AdminGate.overUnixSocket(request); }
+
     /** The {@code i}-th {@code {param}} of the route, percent-decoded. */
     String pathParam(int i) { return pathParams.get(i); }
 

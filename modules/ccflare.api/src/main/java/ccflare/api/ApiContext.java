@@ -16,9 +16,12 @@ import java.time.InstantSource;
  * @param clock      the daemon's clock: uptime, "now" of rate-limit countdowns and analytics ranges
  * @param oauth      the OAuth sign-in of {@code claude-code} and {@code codex} accounts behind
  *                   {@code /api/auth/**}
+ * @param live       the live log and request feed behind {@code /ws/**}, {@code /api/logs/**} and
+ *                   {@code /api/requests/stream}; the daemon publishes into the same instance
  */
 public record ApiContext(AccountRegistry accounts, RequestQueries queries, RuntimeSettings settings,
-                         DaemonStatus status, String adminToken, InstantSource clock, OAuthFlows oauth) {
+                         DaemonStatus status, String adminToken, InstantSource clock, OAuthFlows oauth,
+                         LiveFeed live) {
 
     public ApiContext {
         requireNonNull(accounts, "accounts");
@@ -28,9 +31,16 @@ public record ApiContext(AccountRegistry accounts, RequestQueries queries, Runti
         requireNonNull(adminToken, "adminToken");
         requireNonNull(clock, "clock");
         requireNonNull(oauth, "oauth");
+        requireNonNull(live, "live");
         if (adminToken.isBlank()) {
             throw new IllegalArgumentException("adminToken: empty (expected: the resolved admin token, never empty)");
         }
+    }
+
+    /** With a live feed of its own that nothing publishes into: the live views stay silent. */
+    public ApiContext(AccountRegistry accounts, RequestQueries queries, RuntimeSettings settings,
+                      DaemonStatus status, String adminToken, InstantSource clock, OAuthFlows oauth) {
+        this(accounts, queries, settings, status, adminToken, clock, oauth, new LiveFeed());
     }
 
     /** Without OAuth sign-in: every {@code /api/auth/**} call answers 503 "OAuth sign-in is not configured". */

@@ -12,14 +12,21 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves {@code /health} and {@code /api/**}: the admin gate first, then the route table, then
- * every outcome as a JSON reply. Endpoints block on the database, so this handler is BLOCKING
- * (Jetty runs it on a pool thread, never a selector).
+ * Serves {@code /health}, {@code /api/**} and {@code /ws/**}: the admin gate first, then the route
+ * table, then every outcome as a JSON reply, or, for the live views, a WebSocket upgrade or a
+ * server-sent-event stream. Endpoints block on the database, so this handler is BLOCKING (Jetty
+ * runs it on a pool thread, never a selector).
+ *
+ * <p>WebSocket upgrades go through the Jetty {@link ServerWebSocketContainer} of the server this
+ * handler runs in, looked up when it starts; so the handler may sit anywhere in the server's
+ * tree, a {@code Handler.Sequence} included, with no {@code WebSocketUpgradeHandler} around it.
  */
 final class ApiHandler extends Handler.Abstract {
 
@@ -32,6 +39,8 @@ final class ApiHandler extends Handler.Abstract {
 
     private final Routes routes = new Routes();
     private final AdminGate gate;
+    private final LiveEndpoints live;
+    private volatile ServerWebSocketContainer webSockets;
 
     ApiHandler(ApiContext context) {
         super(InvocationType.BLOCKING);
@@ -40,12 +49,31 @@ final class ApiHandler extends Handler.Abstract {
         new AccountEndpoints(context.accounts(), context.clock()).register(routes);
         new TrafficEndpoints(context.accounts(), context.queries(), context.clock()).register(routes);
         new AuthEndpoints(context.oauth(), context.accounts(), context.clock()).register(routes);
+        this.live = new LiveEndpoints(context.live(), context.accounts());
+        live.register(routes);
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        Server server = getServer();
+        if (webSockets == null && server != null) {
+            // Shared with any other WebSocket user of this server; addBean manages it only when nobody else started it.
+            ServerWebSocketContainer container = ServerWebSocketContainer.ensure(server);
+            addBean(container);
+            webSockets = container;
+        }
+        super.doStart();
     }
 
     Routes routes() { return routes; }
 
     static boolean serves(String path) {
-        return path.equals("/health") || path.equals("/api") || path.startsWith("/api/");
+        return path.equals("/health") || path.equals("/api") || path.startsWith("/api/")
+                || path.equals("/ws") || path.startsWith("/ws/");
+    }
+
+    static boolean webSocketPath(String path) {
+        return path.equals("/ws") || path.startsWith("/ws/");
     }
 
     @Override
@@ -54,6 +82,20 @@ final class ApiHandler extends Handler.Abstract {
         if (path == null || !serves(path)) return false;
         long started = System.nanoTime();
         Reply reply = answer(request, path);
+        if (reply.status() == 200 && reply.body() instanceof LiveEndpoints.Live view) {
+            try {
+                Reply refused = startLive(view, path, request, response, callback);
+                if (refused == null) return true;
+                reply = refused;
+            } catch (RuntimeException e) {
+                if (response.isCommitted()) {
+                    LOG.debug("api {} {}: live view failed after the response began: {}", request.getMethod(), path, e.toString());
+                    callback.failed(e);
+                    return true;
+                }
+                reply = internalError(request, path, e);
+            }
+        }
         byte[] body;
         try {
             body = Json.write(reply.body());
@@ -76,13 +118,36 @@ final class ApiHandler extends Handler.Abstract {
         return true;
     }
 
+    /**
+     * Upgrades to a WebSocket or starts an event stream; null when the connection is now the live
+     * view's, else the error to answer instead.
+     */
+    private Reply startLive(LiveEndpoints.Live view, String path, Request request, Response response, Callback callback) {
+        return switch (view) {
+            case LiveEndpoints.EventStream es -> {
+                live.stream(es, request, response, callback);
+                yield null;
+            }
+            case LiveEndpoints.WebSocket ws -> {
+                ServerWebSocketContainer container = webSockets;
+                if (container == null) {
+                    yield Reply.error(503, "WebSocket is not available: the API handler is not running in a started Jetty server");
+                }
+                if (live.upgrade(container, ws, request, response, callback)) yield null;
+                String stream = ws.topic() == LiveFeed.Topic.LOGS ? "/api/logs/stream" : "/api/requests/stream";
+                yield Reply.error(426, path + " is a WebSocket (expected: a WebSocket handshake with Upgrade: websocket;"
+                        + " without WebSocket, GET " + stream + " sends the same events)").withHeader("upgrade", "websocket");
+            }
+        };
+    }
+
     private Reply answer(Request request, String path) {
         try {
             boolean unixSocket = AdminGate.overUnixSocket(request);
             if (!unixSocket) {
                 var host = AdminGate.hostProblem(request);
                 if (host.isPresent()) return Reply.error(421, host.get());
-                var origin = AdminGate.originProblem(request);
+                var origin = webSocketPath(path) ? AdminGate.webSocketOriginProblem(request) : AdminGate.originProblem(request);
                 if (origin.isPresent()) return Reply.error(403, origin.get());
                 if (!path.equals("/health") && !gate.authorised(request)) {
                     return Reply.error(401, UNAUTHORISED).withHeader("www-authenticate", "Bearer");

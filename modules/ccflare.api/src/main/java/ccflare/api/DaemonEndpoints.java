@@ -17,7 +17,8 @@ final class DaemonEndpoints {
     void register(Routes routes) {
         routes.add("GET", "/health", this::health)
               .add("GET", "/api/config", call -> Reply.ok(context.settings().view()))
-              .add("PATCH", "/api/config", this::updateConfig);
+              .add("PATCH", "/api/config", this::updateConfig)
+              .add("GET", "/api/admin/token", this::adminToken);
         for (String action : List.of("cleanup", "compact", "analyze", "rotate-key")) {
             routes.add("POST", "/api/maintenance/" + action, call -> maintenance(call, action));
         }
@@ -31,6 +32,18 @@ final class DaemonEndpoints {
         boolean ok = "ok".equals(database) && needsReauth.isEmpty();
         return Reply.ok(new HealthView(ok ? "ok" : "degraded", context.status().version(),
                 Math.max(0, now - context.status().startedAtMs()), all.size(), database, Views.iso(now), needsReauth));
+    }
+
+    /**
+     * The admin token, for {@code ccflarectl dashboard}. Only over the Unix socket, whose directory
+     * already decides who is an administrator; over TCP whoever holds the token has no need of it,
+     * and handing it out there would turn one leaked request into a permanent credential.
+     */
+    private Reply adminToken(ApiCall call) {
+        if (!call.overUnixSocket()) {
+            throw new ApiException(403, "the admin token is handed out only over the admin socket (use ccflarectl dashboard)");
+        }
+        return Reply.ok(Map.of("token", context.adminToken()));
     }
 
     @SuppressWarnings("unchecked")

@@ -49,6 +49,7 @@ final class TrafficEndpoints {
         routes.add("GET", "/api/stats", this::stats)
               .add("POST", "/api/stats/reset", this::resetStats)
               .add("GET", "/api/requests", this::requests)
+              .add("DELETE", "/api/requests", this::clearHistory)
               .add("GET", "/api/requests/{id}", this::request)
               .add("GET", "/api/analytics", this::analytics);
     }
@@ -75,6 +76,19 @@ final class TrafficEndpoints {
         queries.resetStats();
         accounts.resetCounters();
         return Reply.ok(ActionResult.ok("Statistics reset"));
+    }
+
+    /** Deletes the recorded requests and payloads; unlike a stats reset the accounts' counters stay. */
+    private Reply clearHistory(ApiCall call) throws Exception {
+        call.optionalJsonObject();
+        long removed;
+        try {
+            removed = queries.clearHistory();
+        } catch (UnsupportedOperationException e) {
+            throw new ApiException(501, "this daemon's store cannot clear the request history (" + e.getMessage() + ")");
+        }
+        return Reply.ok(ActionResult.ok("Request history cleared (" + removed + " request" + (removed == 1 ? "" : "s")
+                + " deleted)"));
     }
 
     private Reply requests(ApiCall call) {

@@ -29,6 +29,8 @@ final class ApiFixture implements AutoCloseable {
     final AccountRegistry accounts;
     final FakeRequestQueries queries = new FakeRequestQueries();
     final FakeDaemon daemon = new FakeDaemon(T0 - 90_000);
+    /** Small queues and a short keep-alive, so tests see both without publishing much or waiting long. */
+    final LiveFeed live = new LiveFeed(LiveFeed.HISTORY_SIZE, 64, java.time.Duration.ofMillis(300));
     final Api api;
     final List<String> bodies = new CopyOnWriteArrayList<>();
     private final Server server;
@@ -43,8 +45,8 @@ final class ApiFixture implements AutoCloseable {
     ApiFixture(Path dir, java.util.function.BiFunction<AccountRegistry, ManualClock, ccflare.core.OAuthFlows> signIn)
             throws Exception {
         accounts = new AccountRegistry(store, clock);
-        api = new Api(signIn == null ? new ApiContext(accounts, queries, daemon, daemon, TOKEN, clock)
-                : new ApiContext(accounts, queries, daemon, daemon, TOKEN, clock, signIn.apply(accounts, clock)));
+        api = new Api(new ApiContext(accounts, queries, daemon, daemon, TOKEN, clock,
+                signIn == null ? new UnconfiguredSignIn() : signIn.apply(accounts, clock), live));
         server = new Server();
         tcp = new ServerConnector(server, new HttpConnectionFactory());
         tcp.setHost("127.0.0.1");
@@ -99,5 +101,8 @@ final class ApiFixture implements AutoCloseable {
         return r;
     }
 
-    @Override public void close() throws Exception { server.stop(); }
+    @Override public void close() throws Exception {
+        live.close();
+        server.stop();
+    }
 }

@@ -18,6 +18,9 @@ final class FakeRequestQueries implements RequestQueries {
     volatile AnalyticsQuery lastQuery;
     volatile int resets;
     volatile RuntimeException failure;
+    /** False: clearHistory behaves as the interface's default (a store that cannot clear). */
+    volatile boolean canClearHistory = true;
+    volatile int historyClears;
 
     @Override public List<RequestRecord> recent(int limit) {
         fail();
@@ -36,6 +39,15 @@ final class FakeRequestQueries implements RequestQueries {
     @Override public Analytics analytics(AnalyticsQuery query) { fail(); lastQuery = query; return analytics; }
 
     @Override public void resetStats() { fail(); records.clear(); resets++; }
+
+    @Override public long clearHistory() {
+        if (!canClearHistory) return RequestQueries.super.clearHistory();
+        fail();
+        int n = records.size();
+        records.clear();
+        historyClears++;
+        return n;
+    }
 
     @Override public Purge purge(long payloadCutoffMs, long requestCutoffMs) { return new Purge(0, 0); }
 

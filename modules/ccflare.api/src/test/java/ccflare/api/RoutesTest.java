@@ -52,9 +52,11 @@ class RoutesTest {
                     "POST /api/accounts/{id}/resume", "POST /api/accounts/{id}/rename", "POST /api/accounts/{id}/priority",
                     "GET /api/stats", "POST /api/stats/reset", "GET /api/requests", "GET /api/requests/{id}",
                     "GET /api/analytics", "GET /api/config", "PATCH /api/config", "POST /api/maintenance/cleanup",
-                    "POST /api/maintenance/compact", "POST /api/maintenance/analyze", "POST /api/auth/{provider}/init",
-                    "POST /api/auth/{provider}/complete", "GET /api/auth/flows/{flowId}");
-            assertThat(f.api.routes()).hasSize(24);
+                    "POST /api/maintenance/compact", "POST /api/maintenance/analyze", "POST /api/maintenance/rotate-key", "POST /api/auth/{provider}/init",
+                    "POST /api/auth/{provider}/complete", "GET /api/auth/flows/{flowId}",
+                    "GET /ws/logs", "GET /ws/requests", "GET /api/logs/stream", "GET /api/requests/stream",
+                    "GET /api/logs/history", "DELETE /api/requests", "GET /api/admin/token");
+            assertThat(f.api.routes()).hasSize(31);
         }
     }
 

@@ -21,6 +21,18 @@ public interface RequestQueries {
     /** Deletes every request row and payload and zeroes the accounts' request counters. */
     void resetStats();
 
+    /**
+     * Deletes every request row and payload but keeps the accounts' request counters (unlike
+     * {@link #resetStats()}); returns how many request rows were removed. Blocking.
+     *
+     * <p>The default throws {@link UnsupportedOperationException}: a store that can clear the
+     * history overrides it (the SQLite store in {@code ccflare.db} does), and the API answers 501
+     * for one that cannot.
+     */
+    default long clearHistory() {
+        throw new UnsupportedOperationException("clearing the request history is not supported by this store");
+    }
+
     /** Deletes rows older than the retention windows in small batches; returns what was removed. */
     Purge purge(long payloadCutoffMs, long requestCutoffMs);
 

@@ -108,6 +108,12 @@ final class SqliteRequestQueries implements RequestQueries {
         }));
     }
 
+    /** Deletes every request row and payload in small batches; the accounts' counters stay. */
+    @Override
+    public long clearHistory() {
+        return purge(Long.MAX_VALUE, Long.MAX_VALUE).removedRequests();
+    }
+
     /**
      * Deletes payloads older than {@code payloadCutoffMs} (and of every request about to go), then
      * requests older than {@code requestCutoffMs}, then payloads without a request, each in

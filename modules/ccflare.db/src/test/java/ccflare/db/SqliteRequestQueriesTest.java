@@ -192,6 +192,23 @@ class SqliteRequestQueriesTest {
     }
 
     @Test
+    void clearHistoryDeletesRequestsAndPayloadsButKeepsTheAccountCounters() {
+        recordKnownSet();
+        append(withPayload(ok("p1", 7000, "a1", "m-opus", 5, null, 0, -1), payload("a", "b")));
+        Account alice = db.accounts().loadAll().getFirst().account().usedAt(8000, 1000).usedAt(8001, 1000);
+        db.accounts().saveStateLater(alice);
+        assertThat(db.flush(Duration.ofSeconds(5))).isTrue();
+        long before = db.analyze().rowCounts().get("requests");
+
+        assertThat(db.queries().clearHistory()).isEqualTo(before);
+
+        assertThat(db.analyze().rowCounts()).containsEntry("requests", 0L).containsEntry("request_payloads", 0L);
+        Account kept = db.accounts().loadAll().stream().filter(s -> s.account().id().equals("a1")).findFirst()
+                .orElseThrow().account();
+        assertThat(kept.requestCount()).isEqualTo(2);
+    }
+
+    @Test
     void purgeRemovesOldPayloadsThenOldRequestsThenOrphansInBatches() throws Exception {
         for (int i = 0; i < 20; i++) append(withPayload(ok("old" + i, 10 + i, "", "m", 5, null, 0, -1), payload("q", "r")));
         for (int i = 0; i < 15; i++) append(withPayload(ok("mid" + i, 1000 + i, "", "m", 5, null, 0, -1), payload("q", "r")));

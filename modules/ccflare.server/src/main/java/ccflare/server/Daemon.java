@@ -4,9 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import ccflare.api.Api;
 import ccflare.api.ApiContext;
+import ccflare.api.LiveFeed;
 import ccflare.core.AccountRegistry;
 import ccflare.core.CcflareException;
 import ccflare.core.Config;
+import ccflare.core.RequestLog;
 import ccflare.core.Version;
 import ccflare.db.Database;
 import ccflare.providers.OAuth;
@@ -53,6 +55,9 @@ final class Daemon {
     private final ScheduledExecutorService maintenance;
     private final Duration drainTimeout;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    // Set once by start(), before the daemon is handed out.
+    private volatile LiveFeed live;
+    private volatile Runnable detachLiveLog = () -> {};
 
     private Daemon(Server server, ServerConnector connector, Database db, Proxy proxy, ScheduledExecutorService maintenance,
                    Duration drainTimeout) {
@@ -92,17 +97,21 @@ final class Daemon {
         }
         ScheduledExecutorService maintenance = null;
         Server server = null;
+        Runnable detachLiveLog = () -> {};
         try {
             AccountRegistry accounts = new AccountRegistry(db.accounts(), clock);
+            LiveFeed live = new LiveFeed();
+            detachLiveLog = LiveLog.attach(live);
+            RequestLog requestLog = LiveLog.tee(db.requestLog(), live);
             // One JDK client for the OAuth token endpoints: sign-in and refresh share its connections.
             java.net.http.HttpClient oauthHttp = OAuth.httpClient();
             Proxy proxy = new Proxy(config.proxy(), config.recording(), accounts,
-                    OAuth.tokens(config.oauth(), accounts, clock, oauthHttp), db.requestLog(), pricing,
+                    OAuth.tokens(config.oauth(), accounts, clock, oauthHttp), requestLog, pricing,
                     Providers::adapter, clock);
             LiveSettings settings = new LiveSettings(loaded, env, LogOutput::setLevel);
             DaemonState state = new DaemonState(db, settings, key, proxy::inFlight, clock);
             Api api = new Api(new ApiContext(accounts, db.queries(), settings, state, token.value(), clock,
-                    OAuth.flows(config.oauth(), accounts, clock, oauthHttp)));
+                    OAuth.flows(config.oauth(), accounts, clock, oauthHttp), live));
 
             server = new Server(Threads.http());
             ServerConnector connector = connector(server, config);
@@ -120,14 +129,18 @@ final class Daemon {
             maintenance = Threads.maintenance();
             state.schedule(maintenance);
             Daemon daemon = new Daemon(server, connector, db, proxy, maintenance, config.server().drainTimeout());
+            daemon.live = live;
+            daemon.detachLiveLog = detachLiveLog;
             if (token.origin() == AdminToken.Origin.GENERATED) LOG.info("Generated the admin token in {}", dir.resolve(AdminToken.FILE_NAME));
             LOG.info("ccflare {} listening on {} (database {}, {} accounts)", Version.current(), daemon.uri(), dbFile,
                     accounts.size());
             return daemon;
         } catch (StartupException e) {
+            detachLiveLog.run();
             undo(server, maintenance, db);
             throw e;
         } catch (Exception e) {
+            detachLiveLog.run();
             undo(server, maintenance, db);
             throw new StartupException(1, "ccflare: start-up failed: " + flat(String.valueOf(e.getMessage())), e);
         }
@@ -150,6 +163,8 @@ final class Daemon {
     void stop() {
         if (!stopped.compareAndSet(false, true)) return;
         LOG.info("Stopping: {} requests in flight, waiting up to {} s for them", proxy.inFlight(), drainTimeout.toSeconds());
+        // Live streams never end by themselves: close them first, or the graceful stop waits for them.
+        if (live != null) live.close();
         try {
             server.stop();
         } catch (Exception e) {
@@ -163,6 +178,7 @@ final class Daemon {
         }
         db.close();
         LOG.info("Stopped");
+        detachLiveLog.run();
     }
 
     private static ServerConnector connector(Server server, Config config) {

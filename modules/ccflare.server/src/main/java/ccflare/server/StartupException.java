@@ -3,14 +3,14 @@ package ccflare.server;
 import ccflare.core.CcflareException;
 
 /** The daemon cannot start; the message is the one line printed before exiting with {@link #exitCode()}. */
-public final class StartupException extends CcflareException {
+final class StartupException extends CcflareException {
     private static final long serialVersionUID = 1L;
     private final int exitCode;
 
-    public StartupException(int exitCode, String message, Throwable cause) {
+    StartupException(int exitCode, String message, Throwable cause) {
         super(message, cause);
         this.exitCode = exitCode;
     }
 
-    public int exitCode() { return exitCode; }
+    int exitCode() { return exitCode; }
 }

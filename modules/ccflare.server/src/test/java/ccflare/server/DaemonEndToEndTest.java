@@ -16,7 +16,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -160,6 +167,36 @@ class DaemonEndToEndTest {
             JsonNode health = JSON.readTree(TestHttp.get(uri("/health")).body());
             assertThat(health.get("status").asText()).isEqualTo("degraded");
             assertThat(health.get("database").asText()).contains("work").contains("cannot be decrypted");
+        }
+    }
+
+    @Test
+    void theLiveRequestStreamShowsEachProxiedRequestAndTheLogHistoryHoldsTheStartLine() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.start()) {
+            start(Map.of());
+            addAccount("work", KEY_ONE, upstream, 0);
+            HttpClient client = HttpClient.newHttpClient();
+            HttpRequest subscribe = HttpRequest.newBuilder(uri("/api/requests/stream")).header(AUTH[0], AUTH[1]).build();
+            HttpResponse<Stream<String>> live = client.send(subscribe, HttpResponse.BodyHandlers.ofLines());
+            assertThat(live.statusCode()).isEqualTo(200);
+            Iterator<String> lines = live.body().iterator();
+            assertThat(lines.next()).isEqualTo("event: connected");
+
+            CompletableFuture.runAsync(() -> TestHttp.streamLines(uri("/v1/messages"), STREAMING_BODY, "x-api-key", "x"));
+            StringBuilder seen = new StringBuilder();
+            CompletableFuture<Void> read = CompletableFuture.runAsync(() -> {
+                while (lines.hasNext()) {
+                    String line = lines.next();
+                    seen.append(line).append('\n');
+                    if (line.startsWith("data:") && line.contains("\"type\":\"summary\"")) return;
+                }
+            });
+            read.get(10, TimeUnit.SECONDS);
+            assertThat(seen.toString()).contains("event: start", "\"path\":\"/v1/messages\"", "event: summary",
+                    "\"accountUsed\":\"work\"").doesNotContain(KEY_ONE);
+
+            JsonNode history = getJson("/api/logs/history?limit=1000");
+            assertThat(history.toString()).contains("listening on");
         }
     }
 }
