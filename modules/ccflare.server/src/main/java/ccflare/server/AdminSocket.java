@@ -30,8 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin Unix socket: the same handlers as the TCP port ({@code /health}, {@code /api/**} and
- * whatever else the server's handler serves), without the admin token, behind {@link PeerCheck}.
+ * The admin Unix socket: the same handlers as the TCP port ({@code /health}, {@code /api/**},
+ * {@code /ws/**}), without the admin token (the API recognises the socket), behind {@link PeerCheck}.
  *
  * <p>Life cycle: {@link #prepare} (before the database is opened, so a second daemon stops at
  * once) checks the path's length, creates the directory (0700, or 0750 with the admin group),

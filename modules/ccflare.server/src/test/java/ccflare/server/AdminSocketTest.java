@@ -9,10 +9,13 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -112,6 +115,26 @@ class AdminSocketTest {
         assertThat(SocketHttp.send(socket(), "POST", "/api/maintenance/analyze", "{}").body()).contains("\"integrity\":\"ok\"");
 
         assertThat(TestHttp.get(daemon.uri().resolve("/api/accounts")).status()).isEqualTo(401);
+    }
+
+    @Test
+    void aWebSocketOnTheSocketUpgradesWithoutATokenOrOrigin() throws IOException {
+        started(env());
+
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket()));
+            Channels.newOutputStream(ch).write(("GET /ws/logs HTTP/1.1\r\nHost: ccflare\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = Channels.newInputStream(ch);
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int c = in.read();
+                if (c < 0) break;
+                head.append((char) c);
+            }
+            assertThat(head.toString()).startsWith("HTTP/1.1 101 ").containsIgnoringCase("sec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+        }
     }
 
     @Test
