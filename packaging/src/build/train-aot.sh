@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Records the daemon's AOT cache (JDK 25, JEP 483/514/515: classes loaded and linked, method
 # profiles) by starting the built image once against a temporary directory, asking /health and
-# stopping it with SIGTERM; the JVM writes lib/ccflare.aot as it exits.
+# stopping it with SIGTERM; the JVM writes lib/ccflare.aot as it exits. While the daemon runs,
+# one ccflarectl command over its socket records ccflarectl's cache (lib/ccflarectl.aot).
 #
 # The cache is only valid for the image at this absolute path (the JVM checks the module path and
 # the runtime's location), so the launcher uses it only when lib/ccflare.aot.home names its own
@@ -17,7 +18,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 rm -f "$cache" "$cache.home"
 
-HOME="$work" CCFLARE_DB_PATH="$work/ccflare.db" PORT=0 XDG_CONFIG_HOME="$work" \
+# The admin socket too: the build's own $XDG_RUNTIME_DIR may hold a running daemon's socket.
+HOME="$work" CCFLARE_DB_PATH="$work/ccflare.db" CCFLARE_SOCKET_PATH="$work/ccflare.sock" PORT=0 XDG_CONFIG_HOME="$work" \
   JAVA_OPTS="-XX:AOTCacheOutput=$cache -Xlog:aot=error" \
   "$image/bin/ccflare" >"$work/out.log" 2>&1 &
 pid=$!
@@ -43,6 +45,20 @@ exec 3<>"/dev/tcp/${hostport%:*}/${hostport##*:}" && {
   cat <&3 >/dev/null
   exec 3<&-
 }
+
+# ccflarectl's cache, recorded while the daemon serves: one command through the socket loads
+# picocli's model, the Jetty client and the JSON path. A failure only means no ccflarectl cache.
+ctl_cache="$image/lib/ccflarectl.aot"
+rm -f "$ctl_cache" "$ctl_cache.home"
+if JAVA_OPTS="-XX:AOTCacheOutput=$ctl_cache -Xlog:aot=error" \
+    "$image/bin/ccflarectl" --socket "$work/ccflare.sock" list --json >"$work/ctl.log" 2>&1 && [ -s "$ctl_cache" ]; then
+  printf '%s\n' "$image" >"$ctl_cache.home"
+  echo "AOT cache for ccflarectl: $(du -h "$ctl_cache" | cut -f1)"
+else
+  echo "WARNING: AOT training of ccflarectl failed; no ccflarectl cache. Its output:" >&2
+  cat "$work/ctl.log" >&2
+  rm -f "$ctl_cache"
+fi
 
 kill -TERM "$pid"
 wait "$pid"

@@ -12,6 +12,8 @@ module ccflare.server {
     requires org.slf4j;
     requires org.eclipse.jetty.server;
     requires org.eclipse.jetty.unixdomain.server;
+    // SO_PEERCRED: the admin socket checks who is at the other end of each connection.
+    requires jdk.net;
     // The log level is set and the live log stream is fed through Logback's API.
     requires ch.qos.logback.classic;
     requires ch.qos.logback.core;

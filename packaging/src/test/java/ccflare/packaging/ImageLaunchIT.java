@@ -2,6 +2,7 @@ package ccflare.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -32,8 +33,12 @@ class ImageLaunchIT {
     @TempDir Path home;
 
     private ProcessBuilder ccflare(Map<String, String> env, String... args) {
+        return launcher("bin/ccflare", env, args);
+    }
+
+    private ProcessBuilder launcher(String program, Map<String, String> env, String... args) {
         String[] command = new String[args.length + 1];
-        command[0] = IMAGE.resolve("bin/ccflare").toString();
+        command[0] = IMAGE.resolve(program).toString();
         System.arraycopy(args, 0, command, 1, args.length);
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.startsWith("CCFLARE_") || k.startsWith("ccflare_") || k.startsWith("XDG_")
@@ -54,7 +59,11 @@ class ImageLaunchIT {
         int port = freePort();
         Path db = home.resolve("data/ccflare.db");
         Path log = home.resolve("daemon.log");
-        Process daemon = ccflare(Map.of("PORT", Integer.toString(port), "CCFLARE_DB_PATH", db.toString()))
+        // A Unix socket path has at most 107 bytes: the runtime directory is a short one under /tmp.
+        Path runtime = Files.createTempDirectory(Path.of("/tmp"), "cc");
+        Path socket = runtime.resolve("ccflare/ccflare.sock");
+        Process daemon = ccflare(Map.of("PORT", Integer.toString(port), "CCFLARE_DB_PATH", db.toString(),
+                "XDG_RUNTIME_DIR", runtime.toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -78,15 +87,58 @@ class ImageLaunchIT {
             assertThat(Files.getPosixFilePermissions(db)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
             assertThat(Files.getPosixFilePermissions(db.resolveSibling("admin.token")))
                     .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            assertThat(Files.getPosixFilePermissions(socket.getParent())).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+
+            // ccflarectl from the image, over the socket (jdk.net in the runtime: the peer check reads SO_PEERCRED).
+            Ctl status = ctl("--socket", socket.toString(), "status");
+            assertThat(status.code()).as(status.err()).isZero();
+            assertThat(status.out()).contains(VERSION, socket.toString());
+            Ctl list = ctl("--socket", socket.toString(), "list", "--json");
+            assertThat(list.code()).as(list.err()).isZero();
+            assertThat(new ObjectMapper().readTree(list.out()).isArray()).as(list.out()).isTrue();
 
             daemon.destroy(); // SIGTERM
             assertThat(daemon.waitFor(10, TimeUnit.SECONDS)).as("stopped within 10 s after SIGTERM").isTrue();
             assertThat(daemon.exitValue()).as(output(log)).isZero();
-            assertThat(output(log)).contains("listening on http://127.0.0.1:" + port, "Stopped")
+            assertThat(output(log)).contains("listening on http://127.0.0.1:" + port, "Admin socket " + socket, "Stopped")
                     .doesNotContain("WARNING", "ERROR", "Exception");
+            assertThat(socket).as("removed on a clean stop").doesNotExist();
         } finally {
             daemon.destroyForcibly();
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(socket.getParent());
+            Files.deleteIfExists(runtime);
         }
+    }
+
+    @Test
+    void ccflarectlExitsThreeWithOneSentenceWhenNoDaemonAnswers() throws Exception {
+        Ctl status = ctl("--socket", "/tmp/nonexistent.sock", "status");
+
+        assertThat(status.code()).isEqualTo(3);
+        assertThat(status.err()).isEqualTo("ccflarectl: no ccflare daemon answers at /tmp/nonexistent.sock (socket missing). Start it"
+                + " with 'ccflare' or 'systemctl --user start ccflare', or pass --socket.\n");
+        assertThat(status.out()).isEmpty();
+    }
+
+    @Test
+    void installsCcflarectlsCompletionAndManPage() throws IOException {
+        assertThat(Files.readString(IMAGE.resolve("share/bash-completion/completions/ccflarectl"))).contains("ccflarectl");
+        assertThat(Files.readString(IMAGE.resolve("share/man/man1/ccflarectl.1"))).startsWith(".").contains("ccflarectl");
+    }
+
+    private record Ctl(int code, String out, String err) {}
+
+    private Ctl ctl(String... args) throws Exception {
+        // Files, not pipes: a chatty process must not block on a full pipe while we wait for it.
+        Path out = Files.createTempFile(home, "ctl", ".out");
+        Path err = Files.createTempFile(home, "ctl", ".err");
+        Process p = launcher("bin/ccflarectl", Map.of(), args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        p.getOutputStream().close();
+        boolean finished = p.waitFor(30, TimeUnit.SECONDS);
+        if (!finished) p.destroyForcibly();
+        assertThat(finished).as("ccflarectl %s finished within 30 s; stderr:%n%s", String.join(" ", args), Files.readString(err)).isTrue();
+        return new Ctl(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package ccflare.server;
 
 import static ccflare.server.ValueParser.bool;
+import static ccflare.server.ValueParser.groupName;
 import static ccflare.server.ValueParser.home;
 import static ccflare.server.ValueParser.httpUrl;
 import static ccflare.server.ValueParser.intRange;
@@ -52,7 +53,7 @@ final class ConfigKeys {
             (env, r) -> firstDir(env, "RUNTIME_DIRECTORY").map(d -> d + "/ccflare.sock")
                     .or(() -> firstDir(env, "XDG_RUNTIME_DIR").map(d -> d + "/ccflare/ccflare.sock"))
                     .orElseGet(() -> ((Path) r.apply(DB_PATH)).resolveSibling("run").resolve("ccflare.sock").toString()),
-            path(), "The admin Unix socket used by `ccflarectl` (served by a later release; the path is resolved and validated now).",
+            path(), "The admin Unix socket of `ccflarectl`: the same `/api/**` as the TCP port, without the token; its directory is created 0700 (0750 with `CCFLARE_ADMIN_GROUP`). At most 107 bytes long.",
             false, false);
 
     static final ConfigKey<Path> KEY_FILE = new ConfigKey<>("CCFLARE_KEY_FILE", List.of(), "key_file", "",
@@ -78,6 +79,11 @@ final class ConfigKeys {
             "read from `admin.token` beside the database, generated (32 random bytes, base64url, mode 0600) on first start",
             (env, r) -> null, token(16),
             "The token the admin API and dashboard require over TCP. Never logged or shown.", true, false);
+
+    static final ConfigKey<String> ADMIN_GROUP = new ConfigKey<>("CCFLARE_ADMIN_GROUP", List.of(), "admin_group", "",
+            "none (only the daemon's own user and root)", (env, r) -> null, groupName(),
+            "A group whose members may use the admin socket: its directory becomes 0750 and the socket 0660 with this group, and peers whose primary group it is pass the peer check.",
+            false, false);
 
     static final ConfigKey<Integer> MAX_HEADER_BYTES = simple("CCFLARE_MAX_HEADER_BYTES", "max_header_bytes", "", "65536",
             intRange(1024, 1_048_576), "Largest request head (request line plus headers) accepted; larger gets 431.", false);
@@ -183,7 +189,7 @@ final class ConfigKeys {
     /** Every key, in resolution order (a key's default may read keys above it). */
     static final List<ConfigKey<?>> ALL = List.of(
             CONFIG_PATH, DB_PATH, SOCKET_PATH, KEY_FILE, PRICING_FILE,
-            PORT, HOST, ADMIN_TOKEN, MAX_HEADER_BYTES, MAX_BODY_BYTES, MAX_IN_FLIGHT, DRAIN_TIMEOUT_MS,
+            PORT, HOST, ADMIN_TOKEN, ADMIN_GROUP, MAX_HEADER_BYTES, MAX_BODY_BYTES, MAX_IN_FLIGHT, DRAIN_TIMEOUT_MS,
             LB_STRATEGY, SESSION_DURATION_MS, RETRY_ATTEMPTS, RETRY_DELAY_MS, RETRY_BACKOFF, MAX_ATTEMPTS,
             CONNECT_TIMEOUT_MS, FIRST_BYTE_TIMEOUT_MS, STREAM_IDLE_TIMEOUT_MS,
             ANTHROPIC_BASE_URL, CLAUDE_CODE_BASE_URL, OPENAI_BASE_URL, CODEX_BASE_URL,

@@ -84,6 +84,7 @@ final class Daemon {
         Path dir = dbFile.getParent();
         createPrivateDirectory(dir);
         nativeLibraryDirectory(dir);
+        AdminSocket socket = AdminSocket.prepare(config.server().socketPath(), loaded.values().find(ConfigKeys.ADMIN_GROUP));
         AdminToken token = AdminToken.resolve(config.server().adminToken(), dir, new SecureRandom());
         Pricing pricing = pricing(config.recording().pricingFile());
 
@@ -115,6 +116,7 @@ final class Daemon {
             server = new Server(Threads.http());
             ServerConnector connector = connector(server, config);
             server.setHandler(new GracefulHandler(new Handler.Sequence(proxy.handler(), api.handler(), new NotFoundHandler())));
+            socket.attach(server, connector);
             server.setErrorHandler(errorHandler());
             // SIGTERM lets in-flight requests finish for up to the drain timeout (GracefulHandler
             // counts them); the connector stops accepting first.
@@ -122,6 +124,7 @@ final class Daemon {
             server.setStopAtShutdown(false);
             listen(connector, config);
             server.start();
+            socket.started();
 
             maintenance = Threads.maintenance();
             state.schedule(maintenance);

@@ -115,6 +115,17 @@ final class ValueParser<T> {
         });
     }
 
+    /**
+     * A Unix group name as useradd/groupadd accept it (portable: letters, digits, {@code _ . -},
+     * not starting with {@code -}). Whether the group exists is checked when the socket is made.
+     */
+    static ValueParser<String> groupName() {
+        return new ValueParser<>("a group name (letters, digits, _ . -)", (text, env) -> {
+            if (!text.matches("[A-Za-z0-9_.][A-Za-z0-9_.-]{0,31}")) throw new IllegalArgumentException("not a group name");
+            return text;
+        });
+    }
+
     /** A secret token: printable ASCII without spaces, at least {@code minLength} long. */
     static ValueParser<String> token(int minLength) {
         return new ValueParser<>("at least " + minLength + " printable characters without spaces", (text, env) -> {

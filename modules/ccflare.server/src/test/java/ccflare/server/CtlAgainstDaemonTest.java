@@ -1,0 +1,287 @@
+package ccflare.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ccflare.testing.FakeUpstream;
+import ccflare.testing.TestHttp;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every {@code ccflarectl} command run in-process ({@code ccflare.cli.Main.run}) against the real
+ * daemon over its real admin socket: what it prints, what {@code --json} prints (it must parse),
+ * and what it changed (a paused account gets no traffic, a removed one is gone).
+ */
+class CtlAgainstDaemonTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String KEY_ONE = "sk-ant-ctl-one-5d1e";
+    private static final String KEY_TWO = "sk-ant-ctl-two-a7b3";
+    private static final String MESSAGE = "{\"model\":\"claude-sonnet-4-20250514\",\"max_tokens\":16,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+    @TempDir Path home;
+    private Path shortDir;
+    private Path socket;
+    private Daemon daemon;
+
+    record Run(int code, String out, String err, long millis) {
+        String all() { return "exit " + code + "\nstdout:\n" + out + "\nstderr:\n" + err; }
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        shortDir = Files.createTempDirectory(Path.of("/tmp"), "cc");
+        socket = shortDir.resolve("ccflare.sock");
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        if (daemon != null) daemon.stop();
+        try (Stream<Path> files = Files.walk(shortDir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    private void startDaemon() {
+        Map<String, String> env = new HashMap<>();
+        env.put("HOME", home.toString());
+        env.put("PORT", "0");
+        env.put("CCFLARE_DB_PATH", home.resolve("data/ccflare.db").toString());
+        env.put("CCFLARE_SOCKET_PATH", socket.toString());
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Main.Launch launch = Main.launch(new String[0], env, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(launch).as(err.toString(StandardCharsets.UTF_8)).isInstanceOf(Main.Launch.Running.class);
+        daemon = ((Main.Launch.Running) launch).daemon();
+    }
+
+    private Run ctl(String... args) { return ctlWithInput("", args); }
+
+    private Run ctlWithInput(String stdin, String... args) {
+        List<String> all = new ArrayList<>(List.of("--socket", socket.toString()));
+        all.addAll(List.of(args));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        long start = System.nanoTime();
+        int code = ccflare.cli.Main.run(all.toArray(String[]::new), new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Runs with {@code --json}: exit 0 and every non-empty line of stdout is one JSON document; returns the first. */
+    private JsonNode json(String... args) throws IOException {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--json");
+        return parsed(ctl(all.toArray(String[]::new)));
+    }
+
+    private static JsonNode parsed(Run run) throws IOException {
+        assertThat(run.code()).as(run.all()).isZero();
+        List<JsonNode> docs = new ArrayList<>();
+        for (String line : run.out().split("\n")) {
+            if (!line.isBlank()) docs.add(JSON.readTree(line));
+        }
+        assertThat(docs).as(run.all()).isNotEmpty();
+        return docs.getFirst();
+    }
+
+    private static Run ok(Run run) {
+        assertThat(run.code()).as(run.all()).isZero();
+        return run;
+    }
+
+    private JsonNode account(String name) throws IOException {
+        for (JsonNode a : json("list")) {
+            if (a.get("name").asText().equals(name)) return a;
+        }
+        return null;
+    }
+
+    private void proxied() {
+        TestHttp.Reply reply = TestHttp.postJson(daemon.uri().resolve("/v1/messages"), MESSAGE, "x-api-key", "sk-client-placeholder",
+                "anthropic-version", "2023-06-01");
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    }
+
+    @Test
+    void accountCommandsChangeWhatTheRealDaemonServes() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.start()) {
+            startDaemon();
+            Path keyFile = home.resolve("one.key");
+            Files.writeString(keyFile, KEY_ONE + "\n");
+
+            assertThat(ok(ctl("list")).out()).startsWith("No accounts.");
+            assertThat(ok(ctl("add", "first", "--provider", "anthropic", "--api-key-file", keyFile.toString(),
+                    "--base-url", upstream.baseUri().toString())).out()).isEqualTo("Account 'first' added (anthropic, priority 0).\n");
+            JsonNode second = parsed(ctlWithInput(KEY_TWO + "\n", "add", "second", "--provider", "anthropic", "--api-key-stdin",
+                    "--base-url", upstream.baseUri().toString(), "--priority", "1", "--json"));
+            assertThat(second.get("name").asText()).isEqualTo("second");
+            assertThat(second.toString()).doesNotContain(KEY_TWO);
+
+            Run list = ok(ctl("list"));
+            assertThat(list.out()).contains("first", "second", "anthropic").doesNotContain(KEY_ONE, KEY_TWO);
+            assertThat(json("list")).hasSize(2);
+            assertThat(ok(ctl("ls")).out()).isEqualTo(list.out());
+
+            proxied();
+            assertThat(upstream.requestsWithCredential(KEY_ONE)).hasSize(1);
+
+            assertThat(ok(ctl("pause", "first")).out()).contains("first");
+            assertThat(account("first").get("paused").asBoolean()).isTrue();
+            proxied();
+            assertThat(upstream.requestsWithCredential(KEY_TWO)).as("the paused account is skipped").hasSize(1);
+            assertThat(upstream.requestsWithCredential(KEY_ONE)).hasSize(1);
+
+            json("resume", "first");
+            assertThat(account("first").get("paused").asBoolean()).isFalse();
+            json("pause", "first");
+            assertThat(ok(ctl("resume", "first")).out()).contains("first");
+            assertThat(account("first").get("paused").asBoolean()).isFalse();
+
+            assertThat(ok(ctl("rename", "first", "work")).out()).contains("work");
+            assertThat(account("first")).isNull();
+            assertThat(account("work")).isNotNull();
+            json("rename", "work", "day-job");
+            assertThat(account("day-job")).isNotNull();
+
+            assertThat(ok(ctl("priority", "day-job", "5")).out()).contains("5");
+            assertThat(account("day-job").get("priority").asInt()).isEqualTo(5);
+            json("priority", "day-job", "3");
+            assertThat(account("day-job").get("priority").asInt()).isEqualTo(3);
+
+            Run refused = ctl("remove", "day-job");
+            assertThat(refused.code()).as("no terminal and no --yes: nothing is sent").isEqualTo(2);
+            assertThat(account("day-job")).isNotNull();
+            assertThat(ok(ctl("remove", "day-job", "--yes")).out()).contains("day-job");
+            assertThat(account("day-job")).isNull();
+            json("rm", "second", "--yes");
+            assertThat(json("list")).isEmpty();
+
+            Run unknown = ctl("pause", "ghost");
+            assertThat(unknown.code()).as(unknown.all()).isEqualTo(1);
+            assertThat(unknown.err()).startsWith("ccflarectl: ").contains("ghost");
+        }
+    }
+
+    @Test
+    void daemonAndTrafficCommandsReportAndActOnTheRealDaemon() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.start()) {
+            startDaemon();
+            ok(ctlWithInput(KEY_ONE, "add", "work", "--provider", "anthropic", "--api-key-stdin", "--base-url", upstream.baseUri().toString()));
+            proxied();
+            proxied();
+
+            Run status = ok(ctl("status"));
+            assertThat(status.out()).contains("ok", socket.toString(), "1");
+            assertThat(json("status").get("status").asText()).isEqualTo("ok");
+
+            assertThat(ok(ctl("stats")).out()).contains("Requests", "2");
+            assertThat(json("stats").get("totalRequests").asLong()).isEqualTo(2);
+
+            Run requests = ok(ctl("requests", "-n", "5"));
+            assertThat(requests.out()).contains("/v1/messages", "work");
+            Run requestsJson = ok(ctl("requests", "-n", "5", "--json"));
+            JsonNode recent = parsed(requestsJson);
+            assertThat(recent.isArray() ? recent.size() : requestsJson.out().strip().split("\n").length).isEqualTo(2);
+
+            Run logs = ok(ctl("logs", "-n", "50"));
+            assertThat(logs.out()).contains("INFO");
+            parsed(ctl("logs", "-n", "5", "--json"));
+
+            Run analyze = ok(ctl("analyze"));
+            assertThat(analyze.out()).contains("integrity").contains("ok");
+            assertThat(json("analyze").get("integrity").asText()).isEqualTo("ok");
+
+            assertThat(ok(ctl("config", "get")).out()).contains("data_retention_days");
+            assertThat(ok(ctl("config", "get", "data_retention_days")).out()).isEqualTo("7\n");
+            assertThat(ok(ctl("config", "set", "data_retention_days", "14")).out()).isEqualTo("data_retention_days = 14\n");
+            assertThat(json("config", "get").get("data_retention_days").asInt()).isEqualTo(14);
+            json("config", "set", "log_level", "DEBUG");
+            assertThat(ok(ctl("config", "get", "log_level")).out()).isEqualTo("DEBUG\n");
+            // The level is the JVM's (Logback's) own: put it back for the tests that follow.
+            ok(ctl("config", "set", "log_level", "INFO"));
+            Run bad = ctl("config", "set", "data_retention_days", "900");
+            assertThat(bad.code()).as(bad.all()).isEqualTo(1);
+            assertThat(bad.err()).startsWith("ccflarectl: ").contains("data_retention_days");
+
+            Run dashboard = ok(ctl("dashboard"));
+            // The port is the configured one (/api/config reports 0 here, where the test binds a free port).
+            assertThat(dashboard.out()).matches("http://127\\.0\\.0\\.1:\\d+/\\?token=\\S+\n");
+            parsed(ctl("dashboard", "--json"));
+
+            Run reset = ok(ctl("reset-stats"));
+            assertThat(reset.out()).isNotBlank();
+            assertThat(json("stats").get("totalRequests").asLong()).as("reset-stats deleted the requests").isZero();
+            proxied();
+            parsed(ctl("reset-stats", "--json"));
+            assertThat(json("stats").get("totalRequests").asLong()).isZero();
+
+            proxied();
+            assertThat(ok(ctl("requests")).out()).contains("/v1/messages");
+            ok(ctl("clear-history"));
+            assertThat(ok(ctl("requests")).out()).isEqualTo("No requests recorded.\n");
+            assertThat(account("work").get("totalRequests").asLong()).as("clear-history keeps the counters").isPositive();
+            proxied();
+            parsed(ctl("clear-history", "--json"));
+            assertThat(json("requests")).isEmpty();
+        }
+    }
+
+    @Test
+    void everyCommandExitsThreeWithTheSentenceWithinASecondOnceTheDaemonIsGone() throws Exception {
+        startDaemon();
+        ok(ctl("status"));
+        daemon.stop();
+        daemon = null;
+        assertThat(socket).as("the socket file went with the daemon").doesNotExist();
+        expectUnreachable("socket missing");
+
+        // A daemon killed with SIGKILL leaves its socket file behind: nothing accepts on it.
+        try (ServerSocketChannel killed = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            killed.bind(UnixDomainSocketAddress.of(socket));
+        }
+        expectUnreachable("connection refused");
+    }
+
+    private void expectUnreachable(String reason) {
+        String sentence = "ccflarectl: no ccflare daemon answers at " + socket + " (" + reason + "). Start it with 'ccflare' or"
+                + " 'systemctl --user start ccflare', or pass --socket.\n";
+        List<String[]> commands = List.of(
+                new String[] {"status"}, new String[] {"list"}, new String[] {"list", "--json"},
+                new String[] {"add", "x", "--provider", "anthropic", "--api-key-stdin"},
+                new String[] {"remove", "x", "--yes"}, new String[] {"pause", "x"}, new String[] {"resume", "x"},
+                new String[] {"rename", "x", "y"}, new String[] {"priority", "x", "1"}, new String[] {"stats"},
+                new String[] {"requests"}, new String[] {"logs"}, new String[] {"reset-stats"}, new String[] {"clear-history"},
+                new String[] {"analyze"}, new String[] {"config", "get"}, new String[] {"config", "set", "log_level", "INFO"},
+                new String[] {"dashboard"});
+        for (String[] command : commands) {
+            Run run = ctlWithInput(KEY_ONE, command);
+            assertThat(run.code()).as(String.join(" ", command) + "\n" + run.all()).isEqualTo(3);
+            assertThat(run.err()).as(String.join(" ", command)).isEqualTo(sentence);
+            assertThat(run.out()).as(String.join(" ", command)).isEmpty();
+            assertThat(run.millis()).as(String.join(" ", command) + " took").isLessThan(1000);
+        }
+    }
+}
