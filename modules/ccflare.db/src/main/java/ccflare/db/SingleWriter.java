@@ -23,6 +23,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -44,6 +45,12 @@ import ccflare.core.RequestRecord;
 final class SingleWriter implements RequestLog {
     private static final Logger LOG = LoggerFactory.getLogger(SingleWriter.class);
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * How long a short batch waits for more records before it commits. Each commit costs a WAL
+     * frame per touched page, so under load a few milliseconds turn many small transactions into
+     * one big one; with no load the extra latency of a record is invisible (nobody reads it that fast).
+     */
+    private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final Path file;
     private final Connection connection;
@@ -56,6 +63,8 @@ final class SingleWriter implements RequestLog {
     private final Thread thread;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final Object progress = new Object();
+    /** Callers inside {@link #flush}; while any wait, the writer commits what it has without gathering. */
+    private final AtomicInteger flushing = new AtomicInteger();
 
     /** Records past the closed check; each one is settled exactly once (written or dropped). */
     private final AtomicLong submitted = new AtomicLong();
@@ -84,7 +93,7 @@ final class SingleWriter implements RequestLog {
         this.clock = requireNonNull(clock, "clock");
         this.tuning = requireNonNull(tuning, "tuning");
         this.records = new ArrayBlockingQueue<>(tuning.queueCapacity());
-        this.shedThreshold = Math.max(1, tuning.queueCapacity() * 3 / 4);
+        this.shedThreshold = Math.max(1, tuning.queueCapacity() / 2);
         Thread t = threads.newThread(this::run);
         if (t == null) throw new StorageException(file + ": the thread factory refused to create the writer thread", null);
         this.thread = t;
@@ -94,7 +103,11 @@ final class SingleWriter implements RequestLog {
 
     // ---------------------------------------------------------------- producers (any thread)
 
-    /** Never blocks: offers to the queue, sheds the payload above 75 % full, drops and counts when full. */
+    /**
+     * Never blocks: offers to the queue, sheds the payload from half full on, drops and counts when
+     * full. Shedding starts well before the queue fills so that, under overload, payloads go long
+     * before any request row is lost.
+     */
     @Override
     public boolean append(RequestRecord record) {
         requireNonNull(record, "record");
@@ -117,7 +130,7 @@ final class SingleWriter implements RequestLog {
         if (shedding) {
             shed.incrementAndGet();
             if (shedLogged.compareAndSet(false, true)) {
-                LOG.warn("Recording queue of {} is over 75 % full; storing new requests without payloads", file);
+                LOG.warn("Recording queue of {} is over half full; storing new requests without payloads", file);
             }
         }
         LockSupport.unpark(thread);
@@ -174,7 +187,16 @@ final class SingleWriter implements RequestLog {
         long recordTarget = submitted.get();
         long stateTarget = stateRequested.get();
         long deadline = System.nanoTime() + timeout.toNanos();
+        flushing.incrementAndGet();
         LockSupport.unpark(thread);
+        try {
+            return awaitSettled(recordTarget, stateTarget, deadline);
+        } finally {
+            flushing.decrementAndGet();
+        }
+    }
+
+    private boolean awaitSettled(long recordTarget, long stateTarget, long deadline) {
         synchronized (progress) {
             while (settled.get() < recordTarget || stateDone < stateTarget) {
                 if (terminated.getCount() == 0) return false;
@@ -214,7 +236,7 @@ final class SingleWriter implements RequestLog {
         }
     }
 
-    /** Records stored without their payload because the queue was over 75 % full. */
+    /** Records stored without their payload because the queue was at least half full. */
     long shedPayloads() { return shed.get(); }
 
     /** Account-state rows written (a coalesced burst counts once). */
@@ -228,6 +250,7 @@ final class SingleWriter implements RequestLog {
             insertRequest = connection.prepareStatement(RequestRows.INSERT);
             insertPayload = connection.prepareStatement(RequestRows.INSERT_PAYLOAD);
             updateState = connection.prepareStatement(AccountRows.UPDATE_STATE);
+            secureDelete(false);
             while (true) {
                 boolean stop = stopping;
                 boolean worked = runTasks();
@@ -260,19 +283,64 @@ final class SingleWriter implements RequestLog {
         }
     }
 
-    private boolean runTasks() {
-        boolean worked = false;
-        for (Task<?> t; (t = tasks.poll()) != null; ) {
-            worked = true;
-            t.runOn(connection);
+    /**
+     * Runs the queued synchronous work with {@code secure_delete} on: these are the writes of
+     * credentials (insert, replace, delete, key rotation) whose replaced sealed values must be
+     * zeroed in the file, and maintenance, which is rare.
+     */
+    private boolean runTasks() throws SQLException {
+        Task<?> t = tasks.poll();
+        if (t == null) return false;
+        secureDelete(true);
+        try {
+            do {
+                t.runOn(connection);
+            } while ((t = tasks.poll()) != null);
+        } finally {
+            secureDelete(false);
         }
-        return worked;
+        return true;
+    }
+
+    /**
+     * {@code secure_delete} zeroes every freed cell and page, which on the request tables costs on
+     * every page write and protects nothing secret (payload headers are redacted before they get
+     * here). So the writer connection keeps it off for request records and turns it on only around
+     * writes to the {@code accounts} table, whose rows carry sealed credentials: a stale copy of a
+     * row left in a page's free space would keep an old sealed token readable after it was replaced.
+     * The pragma takes effect at once, also inside an open transaction.
+     */
+    private void secureDelete(boolean on) throws SQLException {
+        SqlWork.execute(connection, on ? "PRAGMA secure_delete = ON" : "PRAGMA secure_delete = OFF");
+    }
+
+    /** Drains up to one batch; a short one waits up to {@link #GATHER_NANOS} for more unless someone is waiting. */
+    private List<RequestRecord> gather() {
+        int max = tuning.batchSize();
+        List<RequestRecord> batch = new ArrayList<>(Math.min(Math.max(records.size(), 16), max));
+        records.drainTo(batch, max);
+        if (batch.isEmpty() || batch.size() >= max) return batch;
+        long deadline = System.nanoTime() + GATHER_NANOS;
+        while (batch.size() < max && !stopping && flushing.get() == 0 && tasks.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) break;
+            RequestRecord next;
+            try {
+                next = records.poll(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (next == null) break;
+            batch.add(next);
+            records.drainTo(batch, max - batch.size());
+        }
+        return batch;
     }
 
     /** Commits up to one batch of records plus every pending account state; false when there was nothing. */
     private boolean writeBatch() {
-        List<RequestRecord> batch = new ArrayList<>(Math.min(records.size(), tuning.batchSize()));
-        records.drainTo(batch, tuning.batchSize());
+        List<RequestRecord> batch = gather();
         long stateTarget = stateRequested.get();
         List<Account> states = new ArrayList<>();
         for (String id : pendingStates.keySet()) {
@@ -341,9 +409,17 @@ final class SingleWriter implements RequestLog {
                 }
             }
         }
-        for (Account a : states) {
-            AccountRows.bindState(updateState, a);
-            updateState.executeUpdate();
+        if (!states.isEmpty()) {
+            // Account rows hold sealed credentials: see secureDelete.
+            secureDelete(true);
+            try {
+                for (Account a : states) {
+                    AccountRows.bindState(updateState, a);
+                    updateState.executeUpdate();
+                }
+            } finally {
+                secureDelete(false);
+            }
         }
         return inserted;
     }

@@ -108,10 +108,11 @@ class SingleWriterTest {
             }
             assertThat(db.flush(Duration.ofSeconds(5))).isTrue();
             assertThat(db.queries().recent(10)).hasSize(4);
-            // Capacity 4: at 3 queued (75 %) the fourth record loses its payload, keeps its row.
-            assertThat(db.queries().find("r2").orElseThrow().payload()).isNotNull();
+            // Capacity 4: from 2 queued (half full) on, records lose their payload and keep their row.
+            assertThat(db.queries().find("r1").orElseThrow().payload()).isNotNull();
+            assertThat(db.queries().find("r2").orElseThrow().payload()).isNull();
             assertThat(db.queries().find("r3").orElseThrow().payload()).isNull();
-            assertThat(writer(db).shedPayloads()).isEqualTo(1);
+            assertThat(writer(db).shedPayloads()).isEqualTo(2);
         }
     }
 
