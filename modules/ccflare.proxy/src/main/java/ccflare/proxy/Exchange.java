@@ -54,6 +54,16 @@ final class Exchange {
     /** Longest wait before retrying the same account; a longer retry-after moves on instead. */
     static final long MAX_RETRY_SLEEP_MS = 5_000;
     /** Cool-down when a limited response names no reset. */
+    private static final String UNIFIED_STATUS = "anthropic-ratelimit-unified-status";
+    /** Unified statuses by which the provider refuses a request even on a 2xx (SPEC §3). */
+    private static final java.util.Set<String> HARD_UNIFIED =
+            java.util.Set.of("rate_limited", "blocked", "queueing_hard", "payment_required", "rejected");
+
+    private static boolean hardUnifiedStatus(String status) {
+        // Set.of(...).contains(null) throws: most responses carry no unified status at all.
+        return status != null && HARD_UNIFIED.contains(status.trim());
+    }
+
     static final long DEFAULT_LIMIT_COOL_MS = 60_000;
     /** Cool-down after an account exhausted its retries on 529 (overloaded). */
     static final long OVERLOADED_COOL_MS = 30_000;
@@ -541,9 +551,13 @@ final class Exchange {
         if (account != null) {
             Account latest = proxy.accounts.byId(account.id()).orElse(account);
             RateLimitReading reading = attempt.adapter.readRateLimit(code, headers::get, now, latest.rateLimit());
-            limited = reading.limited() || code == 429;
+            boolean exhausted = reading.limited() || code == 429;
             RateLimitState state = reading.state();
-            if (limited) state = state.withLimitedUntil(limitedUntil(reading, now));
+            if (exhausted) state = state.withLimitedUntil(limitedUntil(reading, now));
+            // A 2xx answer is served work the account has paid for: deliver it and let the account
+            // rest afterwards (an OpenAI bucket at 0, a window at 100 %). Only a hard unified status
+            // says the provider refused the work despite the 2xx (SPEC §3), so only then fail over.
+            limited = exhausted && (code < 200 || code >= 300 || hardUnifiedStatus(headers.get(UNIFIED_STATUS)));
             RateLimitState newState = state;
             proxy.accounts.changeState(account.id(), a -> a.withRateLimit(newState));
         }

@@ -42,7 +42,8 @@ final class FakeAdapter implements ProviderAdapter {
     @Override public RateLimitReading readRateLimit(int status, Function<String, String> header, long nowMs,
                                                     RateLimitState previous) {
         String unified = header.apply("anthropic-ratelimit-unified-status");
-        boolean limited = status == 429 || "rate_limited".equals(unified);
+        boolean limited = status == 429 || "rate_limited".equals(unified)
+                || "0".equals(header.apply("x-ratelimit-remaining-requests"));
         long until = 0;
         String retryAfter = header.apply("retry-after");
         if (limited && retryAfter != null) until = nowMs + Long.parseLong(retryAfter.trim()) * 1000;

@@ -78,6 +78,25 @@ class ProxyFailoverTest {
         assertThat(account(a).rateLimit().limitedUntilMs()).isEqualTo(ProxyHarness.T0 + Exchange.DEFAULT_LIMIT_COOL_MS);
     }
 
+    @Test void deliversA200ThatExhaustsTheAccountAndOnlyThenLetsTheAccountRest() throws Exception {
+        proxy(c -> {});
+        String a = h.apiKeyAccount("a", 0);
+        String b = h.apiKeyAccount("b", 1);
+        fake.behave("key-a", Behaviour.raw(200, java.util.Map.of("content-type", "application/json",
+                "x-ratelimit-remaining-requests", "0", "retry-after", "30"),
+                java.util.List.of("{\"id\":\"msg_1\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}"), Duration.ZERO));
+
+        assertThat(h.post("/v1/messages", JSON).statusCode()).isEqualTo(200);
+        // Served once, by the exhausted account: never sent (and billed) twice.
+        assertThat(fake.requestsWithCredential("key-a")).hasSize(1);
+        assertThat(fake.requestsWithCredential("key-b")).isEmpty();
+        assertThat(h.log.next().accountId()).isEqualTo(a);
+        assertThat(account(a).rateLimit().limitedUntilMs()).isEqualTo(ProxyHarness.T0 + 30_000);
+
+        assertThat(h.post("/v1/messages", JSON).statusCode()).isEqualTo(200);
+        assertThat(h.log.next().accountId()).isEqualTo(b);
+    }
+
     @Test void retriesTheSameAccountOn529ThenCoolsItAndFailsOver() throws Exception {
         proxy(c -> c.retryAttempts = 2);
         String a = h.apiKeyAccount("a", 0);
