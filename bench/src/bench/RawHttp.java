@@ -22,6 +22,29 @@ final class RawHttp implements Closeable {
     }
 
     /** One exchange's outcome; times are {@link System#nanoTime()} values. */
+    /** Arrival of the first body byte and the body bytes read, of the response being read. */
+    private long firstBody;
+    private long total;
+
+    /** Hands the next {@code left} body bytes to the listener as they arrive. */
+    private void copyBody(long left, BodyListener listener) throws IOException {
+        while (left > 0) {
+            if (pos >= lim) {
+                fill();
+            }
+            int n = (int) Math.min(left, lim - pos);
+            if (firstBody == 0) {
+                firstBody = lastFill;
+            }
+            if (listener != null) {
+                listener.onBody(buf, pos, n, lastFill);
+            }
+            pos += n;
+            left -= n;
+            total += n;
+        }
+    }
+
     record Result(int status, long sent, long firstByte, long firstBodyByte, long end, long bodyBytes,
                   boolean keepAlive, String head) {
         double ttfbMs() {
@@ -108,8 +131,8 @@ final class RawHttp implements Closeable {
                 default -> { }
             }
         }
-        long firstBody = 0;
-        long total = 0;
+        firstBody = 0;
+        total = 0;
         if (status == 204 || status == 304) {
             length = 0;
         }
@@ -124,41 +147,11 @@ final class RawHttp implements Closeable {
                     }
                     break;
                 }
-                long left = size;
-                while (left > 0) {
-                    if (pos >= lim) {
-                        fill();
-                    }
-                    int n = (int) Math.min(left, lim - pos);
-                    if (firstBody == 0) {
-                        firstBody = lastFill;
-                    }
-                    if (listener != null) {
-                        listener.onBody(buf, pos, n, lastFill);
-                    }
-                    pos += n;
-                    left -= n;
-                    total += n;
-                }
+                copyBody(size, listener);
                 line(); // CRLF after the chunk
             }
         } else if (length >= 0) {
-            long left = length;
-            while (left > 0) {
-                if (pos >= lim) {
-                    fill();
-                }
-                int n = (int) Math.min(left, lim - pos);
-                if (firstBody == 0) {
-                    firstBody = lastFill;
-                }
-                if (listener != null) {
-                    listener.onBody(buf, pos, n, lastFill);
-                }
-                pos += n;
-                left -= n;
-                total += n;
-            }
+            copyBody(length, listener);
         } else {
             keepAlive = false;
             while (true) {
