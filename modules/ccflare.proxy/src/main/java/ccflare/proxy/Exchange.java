@@ -116,6 +116,8 @@ final class Exchange {
     private boolean sawLimited;
     private Attempt current;
     private org.eclipse.jetty.util.thread.Scheduler.Task retryTask;
+    /** The pending client-presence probe; cancelled when the exchange finishes so it costs no wake-up after. */
+    private org.eclipse.jetty.util.thread.Scheduler.Task probeTask;
     private boolean finished;
     private String error = "";
     private long proxyOverheadMs = -1;
@@ -224,7 +226,12 @@ final class Exchange {
     private void watchClient() {
         HttpVersion version = request.getConnectionMetaData().getHttpVersion();
         if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) return;
-        proxy.client.getScheduler().schedule(this::probeClient, CLIENT_PROBE_MS, TimeUnit.MILLISECONDS);
+        scheduleProbe();
+    }
+
+    private synchronized void scheduleProbe() {
+        if (finished) return;
+        probeTask = proxy.client.getScheduler().schedule(this::probeClient, CLIENT_PROBE_MS, TimeUnit.MILLISECONDS);
     }
 
     private void probeClient() {
@@ -246,7 +253,7 @@ final class Exchange {
             }
         }
         if (gone != null) clientGone(gone);
-        else proxy.client.getScheduler().schedule(this::probeClient, CLIENT_PROBE_MS, TimeUnit.MILLISECONDS);
+        else scheduleProbe();
     }
 
     // ---- Select --------------------------------------------------------------------------
@@ -856,9 +863,12 @@ final class Exchange {
     /** Ends the exchange once; returns false when it had already ended. */
     private boolean finish(int code, Outcome outcome, String message) {
         RequestRecord record;
+        org.eclipse.jetty.util.thread.Scheduler.Task probe;
         synchronized (this) {
             if (finished) return false;
             finished = true;
+            probe = probeTask;
+            probeTask = null;
             long now = proxy.clock.millis();
             if (clientFirstByteMs < 0 && code != 499) clientFirstByteMs = now - receivedAtMs;
             Usage usage = Usage.NONE;
@@ -880,6 +890,7 @@ final class Exchange {
                     request.getHeaders().get(HttpHeader.USER_AGENT), request.getHeaders().get("x-claude-code-session-id"),
                     errorMessage, capture == null ? null : capture.toPayload(sse));
         }
+        if (probe != null) probe.cancel();
         if (LOG.isDebugEnabled()) LOG.debug("{} done status {} outcome {} attempts {}", id, code, outcome.wireName(), record.attempts());
         if (!proxy.log.append(record)) LOG.debug("{} request log dropped the record", id);
         return true;
