@@ -124,6 +124,7 @@ final class Daemon {
             server.setStopAtShutdown(false);
             listen(connector, config);
             server.start();
+            settings.listeningOn(connector.getLocalPort());
             socket.started();
 
             maintenance = Threads.maintenance();

@@ -38,6 +38,8 @@ final class LiveSettings implements ccflare.api.RuntimeSettings {
     private final Path configFile;
     private final Map<String, String> env;
     private final Consumer<String> onLogLevel;
+    /** The TCP port actually bound, once listening; -1 before. With PORT=0 it differs from the setting. */
+    private volatile int boundPort = -1;
     private volatile ResolvedValues values;
 
     /**
@@ -56,6 +58,9 @@ final class LiveSettings implements ccflare.api.RuntimeSettings {
     /** Request-row retention in force now. */
     int requestRetentionDays() { return values.get(ConfigKeys.REQUEST_RETENTION_DAYS); }
 
+    /** Records the port the TCP connector bound, so the view shows it (PORT=0 picks a free one). */
+    void listeningOn(int port) { boundPort = port; }
+
     @Override
     public Map<String, Object> view() {
         ResolvedValues now = values;
@@ -64,6 +69,8 @@ final class LiveSettings implements ccflare.api.RuntimeSettings {
             if (!key.hasFileKey() || key.secret()) continue;
             now.value(key).ifPresent(v -> view.put(key.fileKey(), v.value() instanceof Path p ? p.toString() : v.value()));
         }
+        // The effective port: what a client (ccflarectl dashboard) must connect to.
+        if (boundPort >= 0) view.put(ConfigKeys.PORT.fileKey(), boundPort);
         return view;
     }
 

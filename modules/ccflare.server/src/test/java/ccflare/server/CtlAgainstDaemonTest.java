@@ -227,8 +227,8 @@ class CtlAgainstDaemonTest {
             assertThat(bad.err()).startsWith("ccflarectl: ").contains("data_retention_days");
 
             Run dashboard = ok(ctl("dashboard"));
-            // The port is the configured one (/api/config reports 0 here, where the test binds a free port).
-            assertThat(dashboard.out()).matches("http://127\\.0\\.0\\.1:\\d+/\\?token=\\S+\n");
+            // /api/config reports the port actually bound (the test binds a free one with PORT=0).
+            assertThat(dashboard.out()).matches("http://127\\.0\\.0\\.1:" + daemon.port() + "/\\?token=\\S+\n");
             parsed(ctl("dashboard", "--json"));
 
             Run reset = ok(ctl("reset-stats"));
