@@ -84,6 +84,13 @@ final class KindAdapter implements ProviderAdapter {
      * Never throws on header values; garbage is ignored.
      */
     @Override
+    public boolean refusedDespiteSuccess(Function<String, String> header) {
+        if (kind.family() != ProviderKind.Family.ANTHROPIC) return false;
+        String status = header.apply("anthropic-ratelimit-unified-status");
+        return status != null && AnthropicLimits.HARD.contains(status.trim());
+    }
+
+    @Override
     public RateLimitReading readRateLimit(int status, Function<String, String> header, long nowMs, RateLimitState previous) {
         requireNonNull(header, "header");
         requireNonNull(previous, "previous");

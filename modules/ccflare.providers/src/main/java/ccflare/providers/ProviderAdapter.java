@@ -36,6 +36,16 @@ public interface ProviderAdapter {
     RateLimitReading readRateLimit(int status, Function<String, String> header, long nowMs, RateLimitState previous);
 
     /**
+     * Whether a 2xx response nevertheless says the provider refused this request (for Anthropic: a
+     * hard {@code anthropic-ratelimit-unified-status}), so it may be retried on another account. A
+     * 2xx that merely exhausts the account (a bucket at 0, a window at 100 %) is served work and
+     * answers false: it is delivered, and the account rests afterwards.
+     *
+     * @param header looks a response header up by lower-case name; null when absent
+     */
+    default boolean refusedDespiteSuccess(Function<String, String> header) { return false; }
+
+    /**
      * A fresh scanner for one response body of the given content type (may be empty); it reads
      * {@code clock} to time the first and last tokens.
      */

@@ -74,4 +74,14 @@ class ProvidersTest {
     void adapterToStringNamesTheKindOnly() {
         assertThat(Providers.adapter(ProviderKind.CLAUDE_CODE)).hasToString("ProviderAdapter[claude-code]");
     }
+
+    @Test
+    void onlyAHardUnifiedStatusMakesA2xxARefusalAndOnlyForTheAnthropicFamily() {
+        Map<String, String> hard = Map.of("anthropic-ratelimit-unified-status", "rate_limited");
+        Map<String, String> soft = Map.of("anthropic-ratelimit-unified-status", "allowed_warning");
+        assertThat(Providers.adapter(ProviderKind.CLAUDE_CODE).refusedDespiteSuccess(hard::get)).isTrue();
+        assertThat(Providers.adapter(ProviderKind.ANTHROPIC).refusedDespiteSuccess(soft::get)).isFalse();
+        assertThat(Providers.adapter(ProviderKind.ANTHROPIC).refusedDespiteSuccess(Map.<String, String>of()::get)).isFalse();
+        assertThat(Providers.adapter(ProviderKind.OPENAI).refusedDespiteSuccess(hard::get)).isFalse();
+    }
 }

@@ -54,15 +54,6 @@ final class Exchange {
     /** Longest wait before retrying the same account; a longer retry-after moves on instead. */
     static final long MAX_RETRY_SLEEP_MS = 5_000;
     /** Cool-down when a limited response names no reset. */
-    private static final String UNIFIED_STATUS = "anthropic-ratelimit-unified-status";
-    /** Unified statuses by which the provider refuses a request even on a 2xx (SPEC §3). */
-    private static final java.util.Set<String> HARD_UNIFIED =
-            java.util.Set.of("rate_limited", "blocked", "queueing_hard", "payment_required", "rejected");
-
-    private static boolean hardUnifiedStatus(String status) {
-        // Set.of(...).contains(null) throws: most responses carry no unified status at all.
-        return status != null && HARD_UNIFIED.contains(status.trim());
-    }
 
     static final long DEFAULT_LIMIT_COOL_MS = 60_000;
     /** Cool-down after an account exhausted its retries on 529 (overloaded). */
@@ -562,9 +553,9 @@ final class Exchange {
             RateLimitState state = reading.state();
             if (exhausted) state = state.withLimitedUntil(limitedUntil(reading, now));
             // A 2xx answer is served work the account has paid for: deliver it and let the account
-            // rest afterwards (an OpenAI bucket at 0, a window at 100 %). Only a hard unified status
-            // says the provider refused the work despite the 2xx (SPEC §3), so only then fail over.
-            limited = exhausted && (code < 200 || code >= 300 || hardUnifiedStatus(headers.get(UNIFIED_STATUS)));
+            // rest afterwards (an OpenAI bucket at 0, a window at 100 %), unless the provider says
+            // it refused the work despite the 2xx (SPEC §3: a hard unified status).
+            limited = exhausted && (code < 200 || code >= 300 || attempt.adapter.refusedDespiteSuccess(headers::get));
             RateLimitState newState = state;
             proxy.accounts.changeState(account.id(), a -> a.withRateLimit(newState));
         }

@@ -39,6 +39,10 @@ final class FakeAdapter implements ProviderAdapter {
         return kind == ProviderKind.CLAUDE_CODE ? List.of("oauth-2025-04-20") : List.of();
     }
 
+    @Override public boolean refusedDespiteSuccess(Function<String, String> header) {
+        return "rate_limited".equals(header.apply("anthropic-ratelimit-unified-status"));
+    }
+
     @Override public RateLimitReading readRateLimit(int status, Function<String, String> header, long nowMs,
                                                     RateLimitState previous) {
         String unified = header.apply("anthropic-ratelimit-unified-status");
