@@ -14,7 +14,9 @@ final class HeaderLines {
     private HeaderLines() {}
 
     static String encode(List<Map.Entry<String, String>> headers) {
-        StringBuilder sb = new StringBuilder();
+        int length = 0;
+        for (Map.Entry<String, String> h : headers) length += lengthOf(h.getKey()) + lengthOf(h.getValue()) + 3;
+        StringBuilder sb = new StringBuilder(length);
         for (Map.Entry<String, String> h : headers) {
             if (!sb.isEmpty()) sb.append('\n');
             sb.append(oneLine(h.getKey())).append(": ").append(oneLine(h.getValue()));
@@ -39,6 +41,8 @@ final class HeaderLines {
         }
         return headers;
     }
+
+    private static int lengthOf(String s) { return s == null ? 0 : s.length(); }
 
     private static String oneLine(String s) {
         if (s == null) return "";

@@ -25,10 +25,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -113,9 +113,10 @@ final class Daemon {
             Api api = new Api(new ApiContext(accounts, db.queries(), settings, state, token.value(), clock,
                     OAuth.flows(config.oauth(), accounts, clock, oauthHttp), live));
 
-            server = new Server(Threads.http());
+            Executor virtualThreads = Threads.virtual();
+            server = new Server(Threads.http(virtualThreads));
             ServerConnector connector = connector(server, config);
-            server.setHandler(new GracefulHandler(new Handler.Sequence(proxy.handler(), api.handler(), new NotFoundHandler())));
+            server.setHandler(new GracefulHandler(new Dispatch(proxy.handler(), api.handler(), new NotFoundHandler(), virtualThreads)));
             socket.attach(server, connector);
             server.setErrorHandler(errorHandler());
             // SIGTERM lets in-flight requests finish for up to the drain timeout (GracefulHandler

@@ -1,5 +1,6 @@
 package ccflare.server;
 
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -31,11 +32,16 @@ final class Threads {
      * virtual thread per blocking request (the proxy waits on upstreams, the API on the database),
      * so thousands of slow streams do not need thousands of platform threads.
      */
-    static QueuedThreadPool http() {
+    static QueuedThreadPool http(Executor virtualThreads) {
         QueuedThreadPool pool = new QueuedThreadPool(32, 4);
         pool.setName("ccflare-http");
-        pool.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ccflare-vt-", 0).factory()));
+        pool.setVirtualThreadsExecutor(virtualThreads);
         return pool;
+    }
+
+    /** A new virtual thread per task, named {@code ccflare-vt-N}: API requests, WebSocket sessions. */
+    static Executor virtual() {
+        return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ccflare-vt-", 0).factory());
     }
 
     /** The thread that drains and closes the daemon after SIGTERM or SIGINT. */

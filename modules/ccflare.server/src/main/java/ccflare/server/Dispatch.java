@@ -1,0 +1,60 @@
+package ccflare.server;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.concurrent.Executor;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The daemon's top handler: {@code /v1/**} goes to the proxy on the thread that parsed the
+ * request, everything else (the API, which reads the database, and the 404) to a virtual thread.
+ *
+ * <p>Why not a plain {@code Handler.Sequence}: a sequence is as blocking as its most blocking
+ * child, so with the API in it Jetty handed every proxied request to a new virtual thread and
+ * back — a scheduler wake-up and a few tens of microseconds of CPU per request, for a proxy
+ * that never blocks. This handler reports {@link InvocationType#NON_BLOCKING}; the proxy's
+ * handler must therefore never block (it does not: see {@code ccflare.proxy.Proxy}), and the
+ * blocking part is moved off the calling thread here, by path.
+ */
+final class Dispatch extends Handler.Sequence {
+
+    private final Handler proxy;
+    private final Handler api;
+    private final Handler notFound;
+    private final Executor blocking;
+
+    /**
+     * @param proxy    non-blocking; returns false for paths it does not serve
+     * @param api      may block; returns false for paths it does not serve
+     * @param notFound answers everything else
+     * @param blocking where {@code api} and {@code notFound} run (virtual threads)
+     */
+    Dispatch(Handler proxy, Handler api, Handler notFound, Executor blocking) {
+        super(proxy, api, notFound);
+        this.proxy = requireNonNull(proxy, "proxy");
+        this.api = requireNonNull(api, "api");
+        this.notFound = requireNonNull(notFound, "notFound");
+        this.blocking = requireNonNull(blocking, "blocking");
+    }
+
+    @Override
+    public InvocationType getInvocationType() { return InvocationType.NON_BLOCKING; }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        if (proxy.handle(request, response, callback)) return true;
+        blocking.execute(() -> {
+            try {
+                if (!api.handle(request, response, callback) && !notFound.handle(request, response, callback)) {
+                    Response.writeError(request, response, callback, 404);
+                }
+            } catch (Throwable t) {
+                Response.writeError(request, response, callback, t);
+            }
+        });
+        return true;
+    }
+}
