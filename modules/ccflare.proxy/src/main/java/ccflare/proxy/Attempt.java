@@ -4,18 +4,17 @@ import ccflare.core.Account;
 import ccflare.core.Credentials;
 import ccflare.providers.ProviderAdapter;
 import java.net.URI;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
- * One upstream request of an {@link Exchange}, with its two timers: first byte (before the
- * response head; the attempt may be retried) and stream idle (after commit; it may not).
- * There is no total timeout: a stream may last as long as it keeps producing.
+ * One upstream request of an {@link Exchange}, with its two timeouts: first byte (before the
+ * response head; the attempt may be retried) and stream idle (after commit; it may not), both
+ * checked by the proxy's {@link Ticker} and so precise to one tick. There is no total timeout:
+ * a stream may last as long as it keeps producing.
  */
 final class Attempt implements org.eclipse.jetty.client.Response.Listener {
 
@@ -38,10 +37,14 @@ final class Attempt implements org.eclipse.jetty.client.Response.Listener {
     final ProviderAdapter adapter;
     final int number;
     private volatile org.eclipse.jetty.client.Request upstream;
-    private volatile Scheduler.Task firstByteTimer;
-    private volatile Scheduler.Task idleTimer;
+    /** {@link System#nanoTime} by which the response head must have come; checked by {@link #tick}. */
+    private volatile long firstByteDeadlineNanos;
+    /** The head came, the attempt completed or the first-byte timeout fired: no first-byte check any more. */
+    private volatile boolean firstByteSettled;
     private volatile boolean committed;
     private volatile boolean discarded;
+    /** The upstream exchange completed (or was aborted for the idle timeout): no idle check any more. */
+    private volatile boolean idleSettled;
     /** Nanos of the last sign of life while we wait on the upstream; 0 while we wait on the client instead. */
     private volatile long waitingSinceNanos;
 
@@ -59,26 +62,47 @@ final class Attempt implements org.eclipse.jetty.client.Response.Listener {
         if (body.length > 0 || !(method.equals("GET") || method.equals("HEAD"))) {
             r.body(new BytesRequestContent(contentType, body));
         }
+        firstByteDeadlineNanos = System.nanoTime() + exchange.proxy.config.firstByteTimeout().toNanos();
+        // Published after the deadline: a tick that sees the request sees its deadline.
         upstream = r;
-        Scheduler scheduler = exchange.proxy.client.getScheduler();
-        firstByteTimer = scheduler.schedule(() -> r.abort(new FirstByteTimeout()),
-                exchange.proxy.config.firstByteTimeout().toMillis(), TimeUnit.MILLISECONDS);
         r.send(this);
+    }
+
+    /**
+     * One tick of the {@link Ticker}: aborts the attempt with {@link FirstByteTimeout} when no
+     * head came by its deadline, and a committed stream with {@link StreamIdleTimeout} when the
+     * upstream said nothing for the stream-idle timeout while we waited on it (never while a
+     * client write is pending: then the client is slow, not the upstream).
+     */
+    void tick(long nowNanos) {
+        org.eclipse.jetty.client.Request r = upstream;
+        if (discarded || r == null) return;
+        if (!firstByteSettled) {
+            if (nowNanos - firstByteDeadlineNanos >= 0) {
+                firstByteSettled = true;
+                r.abort(new FirstByteTimeout());
+            }
+            return;
+        }
+        if (!committed || idleSettled) return;
+        long since = waitingSinceNanos;
+        if (since != 0 && nowNanos - since >= exchange.proxy.config.streamIdleTimeout().toNanos()) {
+            idleSettled = true;
+            abortUpstream(new StreamIdleTimeout());
+        }
     }
 
     /** Drops this attempt: aborts the upstream request and its response, releasing the connection. */
     void discard(Throwable reason) {
         discarded = true;
-        cancelTimers();
         org.eclipse.jetty.client.Request r = upstream;
         if (r != null) r.abort(reason);
     }
 
     /** This attempt's response goes to the client. */
     void commit() {
-        committed = true;
         waitingSinceNanos = System.nanoTime();
-        scheduleIdleCheck(exchange.proxy.config.streamIdleTimeout().toNanos());
+        committed = true;
     }
 
     /** Aborts the upstream with a cause the stream will report (used for the stream-idle timeout). */
@@ -93,33 +117,9 @@ final class Attempt implements org.eclipse.jetty.client.Response.Listener {
     /** The pump waits on the client (a write is pending): the upstream is not idle, we are. */
     void waitingForClient() { waitingSinceNanos = 0; }
 
-    private void scheduleIdleCheck(long delayNanos) {
-        idleTimer = exchange.proxy.client.getScheduler().schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void checkIdle() {
-        if (discarded || exchange.isFinished()) return;
-        long limit = exchange.proxy.config.streamIdleTimeout().toNanos();
-        long since = waitingSinceNanos;
-        long idle = since == 0 ? 0 : System.nanoTime() - since;
-        if (since != 0 && idle >= limit) {
-            abortUpstream(new StreamIdleTimeout());
-        } else {
-            scheduleIdleCheck(since == 0 ? limit : limit - idle);
-        }
-    }
-
-    private void cancelTimers() {
-        Scheduler.Task t = firstByteTimer;
-        if (t != null) t.cancel();
-        Scheduler.Task i = idleTimer;
-        if (i != null) i.cancel();
-    }
-
     @Override
     public void onHeaders(org.eclipse.jetty.client.Response response) {
-        Scheduler.Task t = firstByteTimer;
-        if (t != null) t.cancel();
+        firstByteSettled = true;
         if (discarded) return;
         try {
             exchange.onHead(this, response);
@@ -139,7 +139,8 @@ final class Attempt implements org.eclipse.jetty.client.Response.Listener {
 
     @Override
     public void onComplete(Result result) {
-        cancelTimers();
+        firstByteSettled = true;
+        idleSettled = true;
         // After commit, failures reach the pump through the content source.
         if (committed || discarded || !result.isFailed()) return;
         try {

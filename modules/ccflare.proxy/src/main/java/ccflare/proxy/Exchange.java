@@ -107,8 +107,10 @@ final class Exchange {
     private boolean sawLimited;
     private Attempt current;
     private org.eclipse.jetty.util.thread.Scheduler.Task retryTask;
-    /** The pending client-presence probe; cancelled when the exchange finishes so it costs no wake-up after. */
-    private org.eclipse.jetty.util.thread.Scheduler.Task probeTask;
+    /** Whether ticks probe the client's connection (HTTP/1 only, until a pipelined byte shows up). */
+    private boolean probing;
+    /** {@link System#nanoTime} of the next client probe. */
+    private long nextProbeNanos;
     private boolean finished;
     private String error = "";
     private long proxyOverheadMs = -1;
@@ -190,7 +192,7 @@ final class Exchange {
             chunk.release();
             if (last) {
                 if (bodyLength != body.length) body = Arrays.copyOf(body, bodyLength);
-                watchClient();
+                watch();
                 start();
                 return;
             }
@@ -203,26 +205,50 @@ final class Exchange {
 
     // ---- Client presence -----------------------------------------------------------------
 
-    /** How often a waiting HTTP/1 exchange checks that its client is still connected. */
+    /** How often a waiting HTTP/1 exchange checks that its client is still connected (to within a tick). */
     static final long CLIENT_PROBE_MS = 200;
+    private static final long CLIENT_PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(CLIENT_PROBE_MS);
 
     /**
-     * Jetty does not read an HTTP/1 connection while its request is being handled and the body
+     * From here until it finishes, the exchange is ticked by the proxy's {@link Ticker}: the
+     * client probe, the first-byte deadline and the stream-idle timeout of the current attempt.
+     *
+     * <p>Jetty does not read an HTTP/1 connection while its request is being handled and the body
      * was consumed, so a client that closes while we wait for the upstream would go unnoticed
      * until our next write (and Jetty reports no failure). A direct non-blocking one-byte read
      * tells: -1 on FIN, an exception on RST. It runs under this monitor and only until the
      * exchange finishes, so it never competes with Jetty reading the next request. HTTP/2
      * clients reset their stream in a frame Jetty does read, reported by the failure listener.
      */
-    private void watchClient() {
+    private void watch() {
         HttpVersion version = request.getConnectionMetaData().getHttpVersion();
-        if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) return;
-        scheduleProbe();
+        synchronized (this) {
+            probing = version == HttpVersion.HTTP_1_1 || version == HttpVersion.HTTP_1_0;
+            nextProbeNanos = System.nanoTime() + CLIENT_PROBE_NANOS;
+        }
+        proxy.ticker.watch(this);
+        // finish() unwatches; when it ran before the watch above, undo the watch here.
+        if (isFinished()) proxy.ticker.unwatch(this);
     }
 
-    private synchronized void scheduleProbe() {
-        if (finished) return;
-        probeTask = proxy.client.getScheduler().schedule(this::probeClient, CLIENT_PROBE_MS, TimeUnit.MILLISECONDS);
+    /**
+     * Called by the {@link Ticker} about every {@link Ticker#TICK_MS}: probes the client when a
+     * probe is due, then lets the current attempt check its timeouts.
+     *
+     * @return false once the exchange finished (the ticker then forgets it)
+     */
+    boolean tick(long nowNanos) {
+        Attempt attempt;
+        boolean probe;
+        synchronized (this) {
+            if (finished) return false;
+            attempt = current;
+            probe = probing && nowNanos - nextProbeNanos >= 0;
+            if (probe) nextProbeNanos = nowNanos + CLIENT_PROBE_NANOS;
+        }
+        if (probe) probeClient();
+        if (attempt != null) attempt.tick(nowNanos);
+        return true;
     }
 
     private void probeClient() {
@@ -236,6 +262,7 @@ final class Exchange {
                 if (n > 0) {
                     // A pipelined request: the byte cannot be put back, so this connection
                     // closes after the response (RFC 9112 §9.3.2 lets the client resend it).
+                    probing = false;
                     Request.addCompletionListener(request, failure -> endPoint.close());
                     return;
                 }
@@ -244,7 +271,6 @@ final class Exchange {
             }
         }
         if (gone != null) clientGone(gone);
-        else scheduleProbe();
     }
 
     // ---- Select --------------------------------------------------------------------------
@@ -854,12 +880,9 @@ final class Exchange {
     /** Ends the exchange once; returns false when it had already ended. */
     private boolean finish(int code, Outcome outcome, String message) {
         RequestRecord record;
-        org.eclipse.jetty.util.thread.Scheduler.Task probe;
         synchronized (this) {
             if (finished) return false;
             finished = true;
-            probe = probeTask;
-            probeTask = null;
             long now = proxy.clock.millis();
             if (clientFirstByteMs < 0 && code != 499) clientFirstByteMs = now - receivedAtMs;
             Usage usage = Usage.NONE;
@@ -881,7 +904,7 @@ final class Exchange {
                     request.getHeaders().get(HttpHeader.USER_AGENT), request.getHeaders().get("x-claude-code-session-id"),
                     errorMessage, capture == null ? null : capture.toPayload(sse));
         }
-        if (probe != null) probe.cancel();
+        proxy.ticker.unwatch(this);
         if (LOG.isDebugEnabled()) LOG.debug("{} done status {} outcome {} attempts {}", id, code, outcome.wireName(), record.attempts());
         if (!proxy.log.append(record)) LOG.debug("{} request log dropped the record", id);
         return true;

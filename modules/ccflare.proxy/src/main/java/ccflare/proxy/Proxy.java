@@ -66,6 +66,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * </ul>
  * 403 is passed through like any other client error.
  *
+ * <p>Timeouts (first byte, stream idle) and the client-presence probe of waiting HTTP/1
+ * exchanges are not timers of their own: one task of the upstream client's scheduler ticks every
+ * 50 ms over the exchanges that wait, so each fires within one tick (50 ms) after its deadline.
+ *
  * <p>The hot path never blocks: the body is read and the response written with Jetty's
  * asynchronous APIs, and the request log is only offered records. The token source is called on
  * the request's thread only when that cannot block: for an API key, and for an OAuth token that
@@ -87,6 +91,8 @@ public final class Proxy {
     /** Runs token-source calls that may block on a token endpoint; a new virtual thread each, so nothing queues. */
     final Executor credentialThreads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("ccflare-credentials-", 0).factory());
+    /** The timeouts and client probes of every waiting exchange; runs while the handler runs. */
+    final Ticker ticker;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final V1Handler handler;
 
@@ -132,6 +138,7 @@ public final class Proxy {
         this.adapters = requireNonNull(adapters, "adapters");
         this.clock = requireNonNull(clock, "clock");
         this.client = newHttpClient(config);
+        this.ticker = new Ticker(client);
         this.handler = new V1Handler();
         // Managed: starting or stopping the Server starts or stops the upstream client with it.
         handler.addBean(client, true);
@@ -193,6 +200,14 @@ public final class Proxy {
             super.doStart();
             // Bodies are passed through byte for byte: never decode what the upstream encoded.
             client.getContentDecoderFactories().clear();
+            // After super.doStart(): the client, a managed bean, has started its scheduler.
+            ticker.start();
+        }
+
+        @Override
+        protected void doStop() throws Exception {
+            ticker.stop();
+            super.doStop();
         }
 
         @Override
