@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -76,7 +75,7 @@ final class Exchange {
     static final long REFRESH_HOP_MS = 60_000;
 
     final Proxy proxy;
-    final String id = UUID.randomUUID().toString();
+    final String id;
     final Request request;
     final Response response;
     private final Callback callback;
@@ -130,6 +129,7 @@ final class Exchange {
         this.route = route;
         this.path = path;
         this.receivedAtMs = proxy.clock.millis();
+        this.id = RequestIds.next(receivedAtMs);
         this.capture = proxy.recording.capturePayloads() ? new PayloadCapture(proxy.recording.payloadMaxBytes()) : null;
     }
 

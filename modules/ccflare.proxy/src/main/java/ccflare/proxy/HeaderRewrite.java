@@ -1,6 +1,7 @@
 package ccflare.proxy;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +22,30 @@ final class HeaderRewrite {
     static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding",
             "te", "trailer", "upgrade", "proxy-authorization", "proxy-authenticate");
 
+    /*
+     * The rules look at the header Jetty recognised while parsing (HttpField.getHeader(), an enum,
+     * matched case-insensitively) and compare names only for fields it did not recognise: an
+     * EnumSet test costs no hashing and no lower-casing. Every name of HOP_BY_HOP and
+     * REQUEST_DROPPED_NAMES is a Jetty HttpHeader (HeaderRewriteTest checks it), so a field with
+     * no HttpHeader is none of them; only x-api-key, anthropic-beta and names listed in
+     * Connection need a look at the name.
+     */
+    static final EnumSet<HttpHeader> HOP_BY_HOP_HEADERS = EnumSet.of(HttpHeader.CONNECTION,
+            HttpHeader.KEEP_ALIVE, HttpHeader.PROXY_CONNECTION, HttpHeader.TRANSFER_ENCODING, HttpHeader.TE,
+            HttpHeader.TRAILER, HttpHeader.UPGRADE, HttpHeader.PROXY_AUTHORIZATION, HttpHeader.PROXY_AUTHENTICATE);
+    /**
+     * Dropped from requests besides hop-by-hop ones: the HTTP client sets Host for the upstream
+     * and recomputes Content-Length from the body; the whole body is already in hand, so there is
+     * nothing to "continue" (Expect); Accept-Encoding is stripped so the provider answers
+     * uncompressed: the bytes still pass through untouched, and the usage scanner can read them (a
+     * gzip body would leave every request without usage).
+     */
+    static final EnumSet<HttpHeader> REQUEST_DROPPED = EnumSet.of(HttpHeader.HOST,
+            HttpHeader.CONTENT_LENGTH, HttpHeader.EXPECT, HttpHeader.ACCEPT_ENCODING);
+    static final Set<String> REQUEST_DROPPED_NAMES = Set.of("host", "content-length", "expect", "accept-encoding");
+
     static final String ANTHROPIC_BETA = "anthropic-beta";
+    private static final String X_API_KEY = "x-api-key";
 
     /**
      * The headers to send upstream.
@@ -37,10 +61,19 @@ final class HeaderRewrite {
         HttpFields.Mutable out = HttpFields.build(client.size() + 2);
         boolean betaWritten = false;
         for (HttpField field : client) {
-            String name = field.getLowerCaseName();
-            if (dropFromRequest(name, connectionListed)) continue;
-            if (credential != null && (name.equals("x-api-key") || name.equals("authorization"))) continue;
-            if (name.equals(ANTHROPIC_BETA)) {
+            HttpHeader known = field.getHeader();
+            if (known != null) {
+                if (HOP_BY_HOP_HEADERS.contains(known) || REQUEST_DROPPED.contains(known)
+                        || (credential != null && known == HttpHeader.AUTHORIZATION)
+                        || (connectionListed != null && connectionListed.contains(known.lowerCaseName()))) {
+                    continue;
+                }
+                out.add(field);
+                continue;
+            }
+            if (connectionListed != null && connectionListed.contains(field.getLowerCaseName())) continue;
+            if (credential != null && field.is(X_API_KEY)) continue;
+            if (field.is(ANTHROPIC_BETA)) {
                 // The set goes where the client put its first anthropic-beta line, once.
                 if (!betaWritten) {
                     out.add(ANTHROPIC_BETA, mergedBetas(client, credential == null ? List.of() : requiredBetas));
@@ -57,22 +90,11 @@ final class HeaderRewrite {
         return out;
     }
 
-    private static boolean dropFromRequest(String name, Set<String> connectionListed) {
-        return HOP_BY_HOP.contains(name) || connectionListed.contains(name)
-                // The HTTP client sets Host for the upstream and recomputes Content-Length from the body.
-                || name.equals("host") || name.equals("content-length")
-                // The whole body is already in hand, so there is nothing to "continue".
-                || name.equals("expect")
-                // Stripped so the provider answers uncompressed: the bytes still pass through untouched,
-                // and the usage scanner can read them (a gzip body would leave every request without usage).
-                || name.equals("accept-encoding");
-    }
-
     /** {@code anthropic-beta} as a set: the client's values in its order, then missing required ones; no duplicates. */
     static String mergedBetas(HttpFields client, List<String> requiredBetas) {
         List<String> values = new ArrayList<>();
         for (HttpField field : client) {
-            if (!field.getLowerCaseName().equals(ANTHROPIC_BETA)) continue;
+            if (field.getHeader() != null || !field.is(ANTHROPIC_BETA)) continue;
             String value = field.getValue();
             if (value == null) continue;
             int start = 0;
@@ -94,13 +116,16 @@ final class HeaderRewrite {
     static void copyResponse(HttpFields upstream, HttpFields.Mutable client) {
         Set<String> connectionListed = connectionTokens(upstream);
         for (HttpField field : upstream) {
-            String name = field.getLowerCaseName();
-            if (HOP_BY_HOP.contains(name) || connectionListed.contains(name) || name.equals("content-length")) continue;
-            client.add(field);
+            HttpHeader known = field.getHeader();
+            boolean drop = known != null
+                    ? HOP_BY_HOP_HEADERS.contains(known) || known == HttpHeader.CONTENT_LENGTH
+                            || (connectionListed != null && connectionListed.contains(known.lowerCaseName()))
+                    : connectionListed != null && connectionListed.contains(field.getLowerCaseName());
+            if (!drop) client.add(field);
         }
     }
 
-    /** Header names listed in {@code Connection}: hop-by-hop by declaration (RFC 9110 §7.6.1). */
+    /** Header names listed in {@code Connection}: hop-by-hop by declaration (RFC 9110 §7.6.1); null when none. */
     private static Set<String> connectionTokens(HttpFields fields) {
         Set<String> names = null;
         for (HttpField field : fields) {
@@ -110,6 +135,6 @@ final class HeaderRewrite {
                 names.add(token.trim().toLowerCase(java.util.Locale.ROOT));
             }
         }
-        return names == null ? Set.of() : names;
+        return names;
     }
 }

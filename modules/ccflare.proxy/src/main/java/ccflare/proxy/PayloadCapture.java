@@ -4,11 +4,13 @@ import ccflare.core.RequestRecord;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
 
 /**
  * The optional copy of one request and its response for the request log: headers with
@@ -18,8 +20,11 @@ import org.eclipse.jetty.http.HttpFields;
 final class PayloadCapture {
 
     static final String REDACTED = "[redacted]";
-    private static final Set<String> SECRET_HEADERS =
+    /** Headers whose values are never captured; all but x-api-key are Jetty HttpHeaders, matched without lower-casing. */
+    static final Set<String> SECRET_HEADERS =
             Set.of("authorization", "x-api-key", "cookie", "set-cookie", "proxy-authorization");
+    static final EnumSet<HttpHeader> SECRET_KNOWN = EnumSet.of(HttpHeader.AUTHORIZATION, HttpHeader.COOKIE,
+            HttpHeader.SET_COOKIE, HttpHeader.PROXY_AUTHORIZATION);
 
     private final int maxBytes;
     private List<Map.Entry<String, String>> requestHeaders = List.of();
@@ -63,7 +68,9 @@ final class PayloadCapture {
     static List<Map.Entry<String, String>> redacted(HttpFields headers) {
         List<Map.Entry<String, String>> out = new ArrayList<>(headers.size());
         for (HttpField f : headers) {
-            String value = SECRET_HEADERS.contains(f.getLowerCaseName()) ? REDACTED : f.getValue();
+            HttpHeader known = f.getHeader();
+            boolean secret = known != null ? SECRET_KNOWN.contains(known) : f.is("x-api-key");
+            String value = secret ? REDACTED : f.getValue();
             out.add(Map.entry(f.getName(), value == null ? "" : value));
         }
         return out;
