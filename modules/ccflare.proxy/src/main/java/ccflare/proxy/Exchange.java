@@ -434,10 +434,14 @@ final class Exchange {
             }
         }
         String base = account != null && !account.baseUrl().isEmpty() ? account.baseUrl() : proxy.config.baseUrl(kind);
+        Proxy.UpstreamBase upstreamBase = proxy.upstreamBase(base);
         String query = request.getHttpURI().getQuery();
-        String target = stripTrailingSlash(base) + ((Route.Match) route).upstreamPath() + (query == null ? "" : "?" + query);
+        String upstreamPath = ((Route.Match) route).upstreamPath();
+        String target = query == null ? upstreamBase.prefix() + upstreamPath : upstreamBase.prefix() + upstreamPath + "?" + query;
         HttpFields.Mutable headers = HeaderRewrite.upstreamRequest(request.getHeaders(), credential,
                 account == null ? List.of() : adapter.requiredBetas());
+        // Last, where the HTTP client would have added it.
+        if (upstreamBase.host() != null) headers.add(upstreamBase.host());
         synchronized (this) {
             if (finished) return;
             attempts++;
@@ -450,10 +454,6 @@ final class Exchange {
                 target, account == null ? "-" : account.name());
         attempt.send(URI.create(target), request.getMethod(), headers, body,
                 request.getHeaders().get(HttpHeader.CONTENT_TYPE));
-    }
-
-    private static String stripTrailingSlash(String base) {
-        return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 
     /** What happens after a failed attempt. */

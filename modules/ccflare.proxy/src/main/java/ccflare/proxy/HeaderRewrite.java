@@ -58,7 +58,7 @@ final class HeaderRewrite {
     static HttpFields.Mutable upstreamRequest(HttpFields client, Map.Entry<String, String> credential,
                                               List<String> requiredBetas) {
         Set<String> connectionListed = connectionTokens(client);
-        HttpFields.Mutable out = HttpFields.build(client.size() + 2);
+        HttpFields.Mutable out = HttpFields.build(client.size() + 3);
         boolean betaWritten = false;
         for (HttpField field : client) {
             HttpHeader known = field.getHeader();

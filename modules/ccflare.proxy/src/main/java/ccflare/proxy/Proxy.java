@@ -9,13 +9,17 @@ import ccflare.core.RequestLog;
 import ccflare.core.TokenSource;
 import ccflare.providers.Pricing;
 import ccflare.providers.ProviderAdapter;
+import java.net.URI;
 import java.time.InstantSource;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -179,6 +183,34 @@ public final class Proxy {
         // reaps idle pooled connections and must never fire first on a live exchange.
         c.setIdleTimeout(Math.max(config.firstByteTimeout().toMillis(), config.streamIdleTimeout().toMillis()) * 2);
         return c;
+    }
+
+    /**
+     * A base URL as attempts use it: without its trailing slash, and with the {@code Host} field
+     * the HTTP client would derive for it. Sending that field ourselves spares the client
+     * building and parsing a {@link java.net.URI} of the whole target per request to find it.
+     *
+     * @param prefix the base URL without a trailing slash, to which the path is appended
+     * @param host   the Host field, exactly as Jetty computes it (the authority of its
+     *               normalised URI); null when Jetty could not, in which case it finds it itself
+     */
+    record UpstreamBase(String prefix, HttpField host) {}
+
+    /** Few distinct base URLs exist (one per provider, and accounts' own); the cap only bounds edits over time. */
+    private static final int MAX_CACHED_BASES = 64;
+    private final ConcurrentHashMap<String, UpstreamBase> bases = new ConcurrentHashMap<>();
+
+    UpstreamBase upstreamBase(String baseUrl) {
+        UpstreamBase cached = bases.get(baseUrl);
+        if (cached != null) return cached;
+        String prefix = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        // Jetty's own derivation, once: a request to the base and the authority of its URI.
+        URI normalised = client.newRequest(URI.create(prefix)).getURI();
+        String authority = normalised == null ? null : normalised.getAuthority();
+        UpstreamBase base = new UpstreamBase(prefix, authority == null ? null : new HttpField(HttpHeader.HOST, authority));
+        if (bases.size() >= MAX_CACHED_BASES) bases.clear();
+        bases.put(baseUrl, base);
+        return base;
     }
 
     boolean enter() {
