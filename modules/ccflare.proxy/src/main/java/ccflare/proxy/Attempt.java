@@ -4,8 +4,9 @@ import ccflare.core.Account;
 import ccflare.core.Credentials;
 import ccflare.providers.ProviderAdapter;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.util.concurrent.TimeoutException;
-import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.ByteBufferRequestContent;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.Content;
@@ -60,7 +61,8 @@ final class Attempt implements org.eclipse.jetty.client.Response.Listener {
         org.eclipse.jetty.client.Request r = exchange.proxy.client.newRequest(target).method(method)
                 .headers(h -> h.add(headers));
         if (body.length > 0 || !(method.equals("GET") || method.equals("HEAD"))) {
-            r.body(new BytesRequestContent(contentType, body));
+            // One wrapped buffer: BytesRequestContent would run a stream over its varargs to wrap them.
+            r.body(new ByteBufferRequestContent(contentType, ByteBuffer.wrap(body)));
         }
         firstByteDeadlineNanos = System.nanoTime() + exchange.proxy.config.firstByteTimeout().toNanos();
         // Published after the deadline: a tick that sees the request sees its deadline.
