@@ -72,10 +72,12 @@ final class UpstreamTransport extends HttpClientTransportDynamic {
         return new UpstreamTransport(connector, http2);
     }
 
+    /** Jetty's origin (address, tag, network transport) with our choice of protocols. */
     @Override
     public Origin newOrigin(Request request) {
-        boolean secure = HttpScheme.isSecure(request.getScheme());
-        return getHttpClient().createOrigin(request, secure ? SECURE : CLEAR);
+        Origin origin = super.newOrigin(request);
+        Origin.Protocol protocol = HttpScheme.isSecure(request.getScheme()) ? SECURE : CLEAR;
+        return new Origin(origin.getScheme(), origin.getAddress(), origin.getTag(), protocol, origin.getTransport());
     }
 
     /**
