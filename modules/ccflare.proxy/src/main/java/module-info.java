@@ -11,6 +11,13 @@ module ccflare.proxy {
     // Proxy.handler() returns a Jetty Handler.
     requires transitive org.eclipse.jetty.server;
     requires org.eclipse.jetty.client;
+    // The upstream client speaks HTTP/2 to upstreams that offer it over TLS (UpstreamTransport).
+    requires org.eclipse.jetty.http2.client;
+    requires org.eclipse.jetty.http2.client.transport;
+    // No package is used: it provides ALPN through the JDK's SSLEngine as a service of
+    // org.eclipse.jetty.alpn.client; required so the module graph always holds it (without a
+    // provider, ALPN is not offered and every TLS upstream is spoken to over HTTP/1.1).
+    requires org.eclipse.jetty.alpn.java.client;
     requires com.fasterxml.jackson.core;
     exports ccflare.proxy;
 }

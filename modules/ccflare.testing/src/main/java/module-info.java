@@ -4,6 +4,12 @@
  */
 module ccflare.testing {
     requires org.eclipse.jetty.server;
+    // FakeUpstream's TLS listener: HTTP/2 and ALPN.
+    requires org.eclipse.jetty.http2.server;
+    requires org.eclipse.jetty.alpn.server;
+    // No package is used: it provides server ALPN through the JDK's SSLEngine as a service of
+    // org.eclipse.jetty.alpn.server; required so it is always in the module graph.
+    requires org.eclipse.jetty.alpn.java.server;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
     requires java.net.http;

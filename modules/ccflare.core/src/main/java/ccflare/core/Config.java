@@ -3,7 +3,9 @@ package ccflare.core;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -49,13 +51,20 @@ public record Config(Server server, Storage storage, Proxy proxy, Recording reco
      * @param sessionDuration how long an account stays sticky
      * @param retryAttempts   attempts on the same account for transient errors
      * @param maxAttempts     total upstream attempts per client request, all accounts together
+     * @param upstreamCaCertificates certificates trusted for upstream TLS in addition to (never
+     *                        instead of) the JDK's default trust store, e.g. the CA of a TLS-inspecting
+     *                        corporate proxy; empty (or null) for the default trust alone. Parsed
+     *                        certificates rather than a file name: the loader reads and checks the
+     *                        file once at start-up, so a bad file stops the start and the proxy
+     *                        never touches the file system
      */
     public record Proxy(Map<ProviderKind, String> baseUrls, Duration sessionDuration, int retryAttempts,
                         Duration retryDelay, double retryBackoff, int maxAttempts, long maxBodyBytes,
                         int maxHeaderBytes, int maxInFlight, Duration connectTimeout, Duration firstByteTimeout,
-                        Duration streamIdleTimeout) {
+                        Duration streamIdleTimeout, List<X509Certificate> upstreamCaCertificates) {
         public Proxy {
             baseUrls = Map.copyOf(baseUrls);
+            upstreamCaCertificates = upstreamCaCertificates == null ? List.of() : List.copyOf(upstreamCaCertificates);
             positive("SESSION_DURATION_MS", sessionDuration);
             if (retryAttempts < 1) throw new IllegalArgumentException("RETRY_ATTEMPTS: " + retryAttempts + " (expected: >= 1)");
             if (retryDelay.isNegative()) throw new IllegalArgumentException("RETRY_DELAY_MS: " + retryDelay.toMillis() + " (expected: >= 0)");
@@ -67,6 +76,15 @@ public record Config(Server server, Storage storage, Proxy proxy, Recording reco
             positive("CCFLARE_CONNECT_TIMEOUT_MS", connectTimeout);
             positive("CCFLARE_FIRST_BYTE_TIMEOUT_MS", firstByteTimeout);
             positive("CCFLARE_STREAM_IDLE_TIMEOUT_MS", streamIdleTimeout);
+        }
+
+        /** Settings with the JDK's default trust alone for upstream TLS (no extra CA certificates). */
+        public Proxy(Map<ProviderKind, String> baseUrls, Duration sessionDuration, int retryAttempts,
+                     Duration retryDelay, double retryBackoff, int maxAttempts, long maxBodyBytes,
+                     int maxHeaderBytes, int maxInFlight, Duration connectTimeout, Duration firstByteTimeout,
+                     Duration streamIdleTimeout) {
+            this(baseUrls, sessionDuration, retryAttempts, retryDelay, retryBackoff, maxAttempts, maxBodyBytes,
+                    maxHeaderBytes, maxInFlight, connectTimeout, firstByteTimeout, streamIdleTimeout, List.of());
         }
 
         /** The base URL for a provider when the account has none of its own. */

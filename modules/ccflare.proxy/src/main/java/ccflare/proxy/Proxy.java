@@ -159,7 +159,9 @@ public final class Proxy {
     public int inFlight() { return inFlight.get(); }
 
     private static HttpClient newHttpClient(Config.Proxy config) {
-        HttpClient c = new HttpClient();
+        // HTTP/2 over TLS where the upstream offers it (ALPN), HTTP/1.1 otherwise and over http://;
+        // TLS trusts the JDK's defaults plus the configured CA certificates (see UpstreamTransport).
+        HttpClient c = new HttpClient(UpstreamTransport.create(config.upstreamCaCertificates()));
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("ccflare-upstream");
         c.setExecutor(threads);

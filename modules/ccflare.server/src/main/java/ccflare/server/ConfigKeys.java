@@ -1,6 +1,7 @@
 package ccflare.server;
 
 import static ccflare.server.ValueParser.bool;
+import static ccflare.server.ValueParser.caFile;
 import static ccflare.server.ValueParser.groupName;
 import static ccflare.server.ValueParser.home;
 import static ccflare.server.ValueParser.httpUrl;
@@ -137,6 +138,11 @@ final class ConfigKeys {
     static final ConfigKey<String> OPENAI_BASE_URL = baseUrl(ProviderKind.OPENAI);
     static final ConfigKey<String> CODEX_BASE_URL = baseUrl(ProviderKind.CODEX);
 
+    static final ConfigKey<CaBundle> UPSTREAM_CA_FILE = new ConfigKey<>("CCFLARE_UPSTREAM_CA_FILE", List.of(),
+            "upstream_ca_file", "", "none (the JDK's default trust store alone)", (env, r) -> null, caFile(),
+            "Extra CA certificates (PEM, one or more) trusted for upstream TLS in addition to the JDK's defaults: the CA of a TLS-inspecting corporate proxy or of a self-signed gateway. Read at start; a missing, unreadable or non-PEM file stops the start.",
+            false, false);
+
     // ---- OAuth -----------------------------------------------------------------------------
 
     static final ConfigKey<String> CLIENT_ID = simple("CLIENT_ID", "client_id", "", "9d1c250a-e61b-44d9-88ed-5944d1962f5e",
@@ -192,7 +198,7 @@ final class ConfigKeys {
             PORT, HOST, ADMIN_TOKEN, ADMIN_GROUP, MAX_HEADER_BYTES, MAX_BODY_BYTES, MAX_IN_FLIGHT, DRAIN_TIMEOUT_MS,
             LB_STRATEGY, SESSION_DURATION_MS, RETRY_ATTEMPTS, RETRY_DELAY_MS, RETRY_BACKOFF, MAX_ATTEMPTS,
             CONNECT_TIMEOUT_MS, FIRST_BYTE_TIMEOUT_MS, STREAM_IDLE_TIMEOUT_MS,
-            ANTHROPIC_BASE_URL, CLAUDE_CODE_BASE_URL, OPENAI_BASE_URL, CODEX_BASE_URL,
+            ANTHROPIC_BASE_URL, CLAUDE_CODE_BASE_URL, OPENAI_BASE_URL, CODEX_BASE_URL, UPSTREAM_CA_FILE,
             CLIENT_ID, CLAUDE_OAUTH_AUTHORIZE_URL, CLAUDE_OAUTH_TOKEN_URL, CLAUDE_OAUTH_REDIRECT_URI,
             CODEX_OAUTH_AUTHORIZE_URL, CODEX_OAUTH_TOKEN_URL, CODEX_CLIENT_ID, CODEX_CALLBACK_PORT,
             CAPTURE_PAYLOADS, PAYLOAD_MAX_BYTES, DATA_RETENTION_DAYS, REQUEST_RETENTION_DAYS,

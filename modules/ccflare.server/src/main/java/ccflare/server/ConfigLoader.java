@@ -88,7 +88,8 @@ final class ConfigLoader {
                             v.get(ConfigKeys.MAX_HEADER_BYTES), v.get(ConfigKeys.MAX_IN_FLIGHT),
                             Duration.ofMillis(v.get(ConfigKeys.CONNECT_TIMEOUT_MS)),
                             Duration.ofMillis(v.get(ConfigKeys.FIRST_BYTE_TIMEOUT_MS)),
-                            Duration.ofMillis(v.get(ConfigKeys.STREAM_IDLE_TIMEOUT_MS))),
+                            Duration.ofMillis(v.get(ConfigKeys.STREAM_IDLE_TIMEOUT_MS)),
+                            v.find(ConfigKeys.UPSTREAM_CA_FILE).map(CaBundle::certificates).orElse(List.of())),
                     new Config.Recording(v.get(ConfigKeys.CAPTURE_PAYLOADS), v.get(ConfigKeys.PAYLOAD_MAX_BYTES),
                             v.get(ConfigKeys.DATA_RETENTION_DAYS), v.get(ConfigKeys.REQUEST_RETENTION_DAYS),
                             v.find(ConfigKeys.PRICING_FILE).orElse(null)),
@@ -153,7 +154,8 @@ final class ConfigLoader {
             return new ResolvedValues.Value(key.parser().parse(text, env), text, source);
         } catch (IllegalArgumentException e) {
             String where = source == ResolvedValues.Source.FILE ? " in " + configFile : "";
-            throw new StartupException(2, "ccflare: " + origin + "=" + key.show(text) + where
+            String problem = e instanceof ValueParser.Refused ? ": " + e.getMessage() : "";
+            throw new StartupException(2, "ccflare: " + origin + "=" + key.show(text) + where + problem
                     + " (expected: " + key.parser().expectation() + ")", e);
         }
     }

@@ -67,7 +67,11 @@ final class LiveSettings implements ccflare.api.RuntimeSettings {
         Map<String, Object> view = new LinkedHashMap<>();
         for (ConfigKey<?> key : ConfigKeys.ALL) {
             if (!key.hasFileKey() || key.secret()) continue;
-            now.value(key).ifPresent(v -> view.put(key.fileKey(), v.value() instanceof Path p ? p.toString() : v.value()));
+            now.value(key).ifPresent(v -> view.put(key.fileKey(), switch (v.value()) {
+                case Path p -> p.toString();
+                case CaBundle ca -> ca.file().toString();
+                default -> v.value();
+            }));
         }
         // The effective port: what a client (ccflarectl dashboard) must connect to.
         if (boundPort >= 0) view.put(ConfigKeys.PORT.fileKey(), boundPort);

@@ -92,6 +92,24 @@ final class ValueParser<T> {
         });
     }
 
+    /**
+     * A refusal whose message names the problem with the value itself (e.g. "no such file"),
+     * printed between the value and the expectation.
+     */
+    static final class Refused extends IllegalArgumentException {
+        Refused(String problem) { super(problem); }
+    }
+
+    /**
+     * A PEM file of one or more X.509 certificates ({@link #path()} rules for the name), read and
+     * checked now: {@link CaBundle#read} refuses it with the problem named.
+     */
+    static ValueParser<CaBundle> caFile() {
+        ValueParser<Path> path = path();
+        return new ValueParser<>("a readable PEM file of one or more X.509 certificates",
+                (text, env) -> CaBundle.read(path.parse(text, env)));
+    }
+
     /** An absolute http or https URL without query or fragment, kept without a trailing slash. */
     static ValueParser<String> httpUrl() {
         return new ValueParser<>("an absolute http(s) URL", (text, env) -> {

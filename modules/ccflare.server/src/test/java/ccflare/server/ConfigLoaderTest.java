@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import ccflare.core.Config;
 import ccflare.core.ProviderKind;
+import ccflare.testing.TestCertificate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -356,6 +357,77 @@ class ConfigLoaderTest {
                 .recording().pricingFile()).isEqualTo(Path.of("/etc/ccflare/prices.json"));
     }
 
+    // ---- CCFLARE_UPSTREAM_CA_FILE ------------------------------------------------------------
+
+    private static final String CA_EXPECTED = " (expected: a readable PEM file of one or more X.509 certificates)";
+
+    @Test
+    void withoutAnUpstreamCaFileTheProxyTrustsTheJdkDefaultsAlone() {
+        assertThat(ConfigLoader.load(Map.of(), env()).config().proxy().upstreamCaCertificates()).isEmpty();
+    }
+
+    @Test
+    void upstreamCaFileHandsEveryCertificateOfTheBundleToTheProxy() throws IOException {
+        TestCertificate one = TestCertificate.shared();
+        TestCertificate two = TestCertificate.generate(home);
+        Path pem = Files.writeString(home.resolve("corp-ca.pem"),
+                "# corporate proxy CA\n" + one.pem() + "subject=CN=second\n" + two.pem());
+
+        Config c = ConfigLoader.load(Map.of(), env("CCFLARE_UPSTREAM_CA_FILE", pem.toString())).config();
+
+        assertThat(c.proxy().upstreamCaCertificates()).hasSize(2)
+                .allSatisfy(cert -> assertThat(cert.getSubjectX500Principal().getName()).contains("ccflare fake upstream"));
+        assertThat(c.proxy().upstreamCaCertificates().get(0)).isNotEqualTo(c.proxy().upstreamCaCertificates().get(1));
+    }
+
+    @Test
+    void upstreamCaFileIsReadFromTheConfigFileToo() throws IOException {
+        Path pem = TestCertificate.shared().writePem(home.resolve("ca.pem"));
+        writeConfig("{\"upstream_ca_file\": \"" + pem + "\"}");
+
+        assertThat(ConfigLoader.load(Map.of(), env()).config().proxy().upstreamCaCertificates()).hasSize(1);
+    }
+
+    @Test
+    void aMissingUpstreamCaFileStopsTheStartNamingTheFile() {
+        Path missing = home.resolve("nope.pem");
+        assertThat(failure(Map.of(), env("CCFLARE_UPSTREAM_CA_FILE", missing.toString())).getMessage())
+                .isEqualTo("ccflare: CCFLARE_UPSTREAM_CA_FILE=" + missing + ": no such file" + CA_EXPECTED);
+    }
+
+    @Test
+    void anUnreadableUpstreamCaFileStopsTheStart() throws IOException {
+        Path dir = Files.createDirectories(home.resolve("a-directory.pem"));
+        assertThat(failure(Map.of(), env("CCFLARE_UPSTREAM_CA_FILE", dir.toString())).getMessage())
+                .isEqualTo("ccflare: CCFLARE_UPSTREAM_CA_FILE=" + dir + ": is a directory" + CA_EXPECTED);
+    }
+
+    @Test
+    void anUpstreamCaFileWithoutPemCertificatesStopsTheStart() throws IOException {
+        Path der = Files.write(home.resolve("ca.der"), new byte[] {0x30, (byte) 0x82, 0x01, 0x0a, 0x02});
+        assertThat(failure(Map.of(), env("CCFLARE_UPSTREAM_CA_FILE", der.toString())).getMessage())
+                .isEqualTo("ccflare: CCFLARE_UPSTREAM_CA_FILE=" + der
+                        + ": holds no PEM certificate (no '-----BEGIN CERTIFICATE-----' block)" + CA_EXPECTED);
+    }
+
+    @Test
+    void anUpstreamCaFileWhoseBlockIsNotACertificateStopsTheStartNamingTheBlock() throws IOException {
+        String garbage = "-----BEGIN CERTIFICATE-----\nTm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n";
+        Path pem = Files.writeString(home.resolve("bad.pem"), TestCertificate.shared().pem() + garbage);
+
+        String message = failure(Map.of(), env("CCFLARE_UPSTREAM_CA_FILE", pem.toString())).getMessage();
+
+        assertThat(message).startsWith("ccflare: CCFLARE_UPSTREAM_CA_FILE=" + pem + ": certificate 2 cannot be parsed")
+                .endsWith(CA_EXPECTED);
+    }
+
+    @Test
+    void anUpstreamCaFileWithAnUnfinishedBlockStopsTheStart() throws IOException {
+        Path pem = Files.writeString(home.resolve("cut.pem"), "-----BEGIN CERTIFICATE-----\nMIIB\n");
+        assertThat(failure(Map.of(), env("CCFLARE_UPSTREAM_CA_FILE", pem.toString())).getMessage())
+                .isEqualTo("ccflare: CCFLARE_UPSTREAM_CA_FILE=" + pem + ": a certificate block has no matching END line" + CA_EXPECTED);
+    }
+
     @Test
     void baseUrlsLoseTheirTrailingSlash() {
         Config c = ConfigLoader.load(Map.of(), env("CCFLARE_ANTHROPIC_BASE_URL", "http://127.0.0.1:9999/")).config();
@@ -373,17 +445,20 @@ class ConfigLoaderTest {
     @MethodSource("everyKey")
     void everyKeyRefusesBadTextWithOneLineNamingKeyValueAndExpectation(ConfigKey<?> key) throws IOException {
         String bad = null;
+        String problem = "";
         for (String candidate : List.of("abc", "has space", "\u0000")) {
             try {
                 key.parser().parse(candidate, env());
             } catch (IllegalArgumentException refused) {
                 bad = candidate;
+                // A file read at load names what is wrong with it ("no such file") before the expectation.
+                if (refused instanceof ValueParser.Refused) problem = ": " + refused.getMessage();
                 break;
             }
         }
         assertThat(bad).as(key.env() + " refuses something").isNotNull();
         String shown = key.secret() ? "<redacted>" : bad.strip();
-        String expected = " (expected: " + key.parser().expectation() + ")";
+        String expected = problem + " (expected: " + key.parser().expectation() + ")";
 
         if (key == ConfigKeys.CONFIG_PATH) return; // a bad path cannot be named in the environment (NUL); covered above
         assertThat(failure(Map.of(), env(key.env(), bad)).getMessage())

@@ -52,6 +52,16 @@ class LiveSettingsTest {
     }
 
     @Test
+    void viewShowsTheUpstreamCaFileByNameAndItCannotBeChangedWhileRunning() throws IOException {
+        Path pem = ccflare.testing.TestCertificate.shared().writePem(dir.resolve("corp-ca.pem"));
+        LiveSettings settings = settings("CCFLARE_UPSTREAM_CA_FILE", pem.toString());
+
+        assertThat(settings.view()).containsEntry("upstream_ca_file", pem.toString());
+        assertThatThrownBy(() -> settings.update(Map.of("upstream_ca_file", pem.toString())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("upstream_ca_file: cannot be changed while running");
+    }
+
+    @Test
     void updateValidatesPersistsAndAppliesLiveKeys() throws IOException {
         Files.writeString(cfg(), "{\"port\": 9100, \"default_agent_model\": \"x\"}");
         LiveSettings settings = settings();

@@ -124,9 +124,17 @@ final class Exchange {
      * read an HTTP/1.1 connection while a request is being handled and its body was consumed, so nothing
      * would notice a client that gives up on a held request; a direct non-blocking read does. It returns
      * -1 on FIN and throws on RST. A pipelined next request would be lost, which no client under test does.
+     * Over HTTP/2 the end point is the connection all streams share: reading it would steal their
+     * frames, and it is not needed: Jetty reads the connection throughout and reports a stream the
+     * peer reset to the request's failure listener ({@link #peerGone}).
      */
     private boolean peerClosed() {
         EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        if (http2()) {
+            if (endPoint.isOpen()) return false;
+            peerGone(null);
+            return true;
+        }
         try {
             if (!endPoint.isOpen() || endPoint.fill(BufferUtil.allocate(1)) < 0) {
                 peerGone(null);
@@ -165,7 +173,15 @@ final class Exchange {
         callback.succeeded();
     }
 
-    /** Ends the connection on purpose mid-response: RST when {@code reset}, otherwise a clean FIN. */
+    private boolean http2() {
+        return request.getConnectionMetaData().getHttpVersion() == org.eclipse.jetty.http.HttpVersion.HTTP_2;
+    }
+
+    /**
+     * Ends the response on purpose: RST when {@code reset}, otherwise a clean FIN. Over HTTP/2 a reset
+     * resets only this stream (RST_STREAM) and a clean FIN closes the whole connection (GOAWAY), as an
+     * upstream dropping its connection would.
+     */
     void kill(boolean reset) {
         if (response.isCommitted()) {
             try {
@@ -176,6 +192,11 @@ final class Exchange {
         }
         settled.set(true);
         done();
+        if (reset && http2()) {
+            // Failing the callback of an unfinished HTTP/2 response resets its stream.
+            callback.failed(new IOException("fake upstream reset the stream on purpose"));
+            return;
+        }
         EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
         if (reset && endPoint.getTransport() instanceof NetworkChannel channel) {
             try {

@@ -1,22 +1,29 @@
 package ccflare.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +54,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code POST /v1/oauth/token} (JSON), {@code POST /oauth/token} (form). Query strings are accepted and
  * ignored. Anything else answers 404 with an Anthropic error body.
  *
+ * <p>Optionally it also listens on TLS ({@link #startTls}), on a second port with a
+ * {@link TestCertificate}: offering HTTP/2 and HTTP/1.1 through ALPN like the real providers, only
+ * HTTP/1.1 through ALPN, or HTTP/1.1 without ALPN. Both ports serve the same scripts and record into the
+ * same lists; {@link Received#protocol()} tells which HTTP version a request came over and
+ * {@link #connectionsSeen()} how many connections carried requests. Over HTTP/2 a scripted reset
+ * ({@code Behaviour.Interrupt} or {@code Behaviour.Drop} with {@code reset}) resets the stream (RST_STREAM)
+ * and a clean cut closes the whole connection.
+ *
  * <p>Thread-safe. Every request is served on its own virtual thread, so hanging or slow scripts do not
  * starve each other.
  */
@@ -66,6 +81,16 @@ public final class FakeUpstream implements AutoCloseable {
 
         /** Omits the token values. */
         @Override public String toString() { return "Tokens[expiresInSeconds=" + expiresInSeconds + "]"; }
+    }
+
+    /** What the TLS listener offers in the TLS handshake. */
+    public enum Tls {
+        /** ALPN {@code h2} then {@code http/1.1}, as api.anthropic.com and api.openai.com do. */
+        H2_AND_HTTP11,
+        /** ALPN with {@code http/1.1} only: an upstream without HTTP/2. */
+        HTTP11_ONLY,
+        /** No ALPN extension in the answer at all (HTTP/1.1): old TLS terminators. */
+        HTTP11_WITHOUT_ALPN
     }
 
     private enum Api { ANTHROPIC, OPENAI, CODEX, OAUTH }
@@ -100,6 +125,8 @@ public final class FakeUpstream implements AutoCloseable {
     private final InstantSource clock;
     private final Server server;
     private final URI baseUri;
+    private final URI tlsBaseUri;   // null without a TLS listener
+    private final TestCertificate certificate; // null without a TLS listener
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final TokenIssuer tokens = new TokenIssuer();
     private final Map<String, Program> behaviours = new ConcurrentHashMap<>();
@@ -110,6 +137,7 @@ public final class FakeUpstream implements AutoCloseable {
     private final Object monitor = new Object();
     private final List<Received> received = new ArrayList<>();   // guarded by monitor
     private final List<Long> abortTimes = new ArrayList<>();     // guarded by monitor
+    private final Set<SocketAddress> peers = new java.util.HashSet<>(); // guarded by monitor
     private final Set<Exchange> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger peak = new AtomicInteger();
@@ -118,8 +146,9 @@ public final class FakeUpstream implements AutoCloseable {
     private final AtomicLong writeNanos = new AtomicLong();
     private volatile boolean closing;
 
-    private FakeUpstream(InstantSource clock) {
+    private FakeUpstream(InstantSource clock, Tls tls, TestCertificate certificate) {
         this.clock = clock;
+        this.certificate = certificate;
         QueuedThreadPool pool = new QueuedThreadPool(16, 2);
         pool.setName("fake-upstream");
         pool.setDaemon(true);
@@ -133,6 +162,8 @@ public final class FakeUpstream implements AutoCloseable {
         // Long enough for any test; hang() must outlast the proxy's own timeouts.
         connector.setIdleTimeout(Duration.ofMinutes(5).toMillis());
         server.addConnector(connector);
+        ServerConnector tlsConnector = tls == null ? null : tlsConnector(server, config, tls, certificate);
+        if (tlsConnector != null) server.addConnector(tlsConnector);
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
@@ -146,13 +177,66 @@ public final class FakeUpstream implements AutoCloseable {
             throw new IllegalStateException("fake upstream did not start", e);
         }
         baseUri = URI.create("http://127.0.0.1:" + connector.getLocalPort());
+        tlsBaseUri = tlsConnector == null ? null : URI.create("https://127.0.0.1:" + tlsConnector.getLocalPort());
+    }
+
+    private static ServerConnector tlsConnector(Server server, HttpConfiguration plain, Tls tls, TestCertificate certificate) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStorePath(certificate.keyStore().toString());
+        ssl.setKeyStoreType("PKCS12");
+        ssl.setKeyStorePassword(certificate.keyStorePassword());
+        HttpConfiguration config = new HttpConfiguration(plain);
+        // Clients reach it by IP address, which sends no SNI to check against.
+        config.addCustomizer(new SecureRequestCustomizer(false));
+        HttpConnectionFactory http11 = new HttpConnectionFactory(config);
+        ConnectionFactory[] factories = switch (tls) {
+            case H2_AND_HTTP11 -> {
+                HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(config);
+                ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
+                alpn.setDefaultProtocol("http/1.1");
+                yield new ConnectionFactory[] {new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, h2, http11};
+            }
+            case HTTP11_ONLY -> {
+                ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("http/1.1");
+                alpn.setDefaultProtocol("http/1.1");
+                yield new ConnectionFactory[] {new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, http11};
+            }
+            case HTTP11_WITHOUT_ALPN -> new ConnectionFactory[] {new SslConnectionFactory(ssl, http11.getProtocol()), http11};
+        };
+        ServerConnector connector = new ServerConnector(server, 1, 1, factories);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        connector.setIdleTimeout(Duration.ofMinutes(5).toMillis());
+        return connector;
     }
 
     /** Starts a server on {@code 127.0.0.1} and an ephemeral port; reset headers use the system clock. */
-    public static FakeUpstream start() { return new FakeUpstream(InstantSource.system()); }
+    public static FakeUpstream start() { return new FakeUpstream(InstantSource.system(), null, null); }
 
     /** Starts a server whose rate-limit reset headers and {@code created} fields are computed from {@code clock}. */
-    public static FakeUpstream start(InstantSource clock) { return new FakeUpstream(Objects.requireNonNull(clock, "clock")); }
+    public static FakeUpstream start(InstantSource clock) {
+        return new FakeUpstream(Objects.requireNonNull(clock, "clock"), null, null);
+    }
+
+    /**
+     * Starts a server that also listens on TLS ({@link #tlsBaseUri()}) with the JVM's shared
+     * {@link TestCertificate}, offering the protocols {@code tls} names; the plain port stays.
+     */
+    public static FakeUpstream startTls(Tls tls) {
+        return new FakeUpstream(InstantSource.system(), Objects.requireNonNull(tls, "tls"), TestCertificate.shared());
+    }
+
+    /** {@code https://127.0.0.1:PORT} of the TLS listener, without a trailing slash. */
+    public URI tlsBaseUri() {
+        if (tlsBaseUri == null) throw new IllegalStateException("started without TLS (use FakeUpstream.startTls)");
+        return tlsBaseUri;
+    }
+
+    /** The certificate the TLS listener presents. */
+    public TestCertificate certificate() {
+        if (certificate == null) throw new IllegalStateException("started without TLS (use FakeUpstream.startTls)");
+        return certificate;
+    }
 
     /** {@code http://127.0.0.1:PORT}, without a trailing slash. */
     public URI baseUri() { return baseUri; }
@@ -341,6 +425,16 @@ public final class FakeUpstream implements AutoCloseable {
     /** Requests being served right now. */
     public int inFlight() { return inFlight.get(); }
 
+    /**
+     * How many different client connections (remote address and port) carried the requests received
+     * since start or {@link #reset()}; over HTTP/2 many requests share one.
+     */
+    public int connectionsSeen() {
+        synchronized (monitor) {
+            return peers.size();
+        }
+    }
+
     /** The largest number of requests served at the same time since start or {@link #reset()}. */
     public int peakConcurrentRequests() { return peak.get(); }
 
@@ -352,6 +446,7 @@ public final class FakeUpstream implements AutoCloseable {
         synchronized (monitor) {
             received.clear();
             abortTimes.clear();
+            peers.clear();
         }
         behaviours.clear();
         fallback = new Program(Behaviour.ok());
@@ -395,8 +490,10 @@ public final class FakeUpstream implements AutoCloseable {
             for (HttpField f : request.getHeaders()) {
                 headers.computeIfAbsent(f.getLowerCaseName(), k -> new ArrayList<>()).add(f.getValue());
             }
-            Received r = new Received(request.getMethod(), request.getHttpURI().getPathQuery(), headers, body, at);
+            Received r = new Received(request.getMethod(), request.getHttpURI().getPathQuery(), headers, body, at,
+                    request.getConnectionMetaData().getHttpVersion().asString());
             synchronized (monitor) {
+                peers.add(request.getConnectionMetaData().getRemoteSocketAddress());
                 received.add(r);
                 monitor.notifyAll();
             }

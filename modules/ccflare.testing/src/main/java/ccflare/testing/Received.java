@@ -15,17 +15,24 @@ import java.util.Objects;
  * @param headers         header values by lower-case name, in arrival order
  * @param body            the request body, byte for byte (empty when none); defensive copies
  * @param receivedAtNanos {@link System#nanoTime()} when the request line and headers had arrived
+ * @param protocol        the HTTP version it came over: {@code HTTP/1.1} or {@code HTTP/2.0}
  */
 public record Received(String method, String pathAndQuery, Map<String, List<String>> headers, byte[] body,
-                       long receivedAtNanos) {
+                       long receivedAtNanos, String protocol) {
 
     public Received {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(pathAndQuery, "pathAndQuery");
+        Objects.requireNonNull(protocol, "protocol");
         Map<String, List<String>> copy = new LinkedHashMap<>();
         headers.forEach((k, v) -> copy.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
         headers = java.util.Collections.unmodifiableMap(copy);
         body = body.clone();
+    }
+
+    /** A request that came over HTTP/1.1. */
+    public Received(String method, String pathAndQuery, Map<String, List<String>> headers, byte[] body, long receivedAtNanos) {
+        this(method, pathAndQuery, headers, body, receivedAtNanos, "HTTP/1.1");
     }
 
     @Override public byte[] body() { return body.clone(); }
@@ -57,15 +64,16 @@ public record Received(String method, String pathAndQuery, Map<String, List<Stri
 
     /** Omits header values and the body, which carry credentials. */
     @Override public String toString() {
-        return "Received[" + method + " " + pathAndQuery + ", " + body.length + " body bytes]";
+        return "Received[" + method + " " + pathAndQuery + " " + protocol + ", " + body.length + " body bytes]";
     }
 
     @Override public boolean equals(Object o) {
         return o instanceof Received r && method.equals(r.method) && pathAndQuery.equals(r.pathAndQuery)
-                && headers.equals(r.headers) && java.util.Arrays.equals(body, r.body) && receivedAtNanos == r.receivedAtNanos;
+                && headers.equals(r.headers) && java.util.Arrays.equals(body, r.body) && receivedAtNanos == r.receivedAtNanos
+                && protocol.equals(r.protocol);
     }
 
     @Override public int hashCode() {
-        return Objects.hash(method, pathAndQuery, headers, java.util.Arrays.hashCode(body), receivedAtNanos);
+        return Objects.hash(method, pathAndQuery, headers, java.util.Arrays.hashCode(body), receivedAtNanos, protocol);
     }
 }
