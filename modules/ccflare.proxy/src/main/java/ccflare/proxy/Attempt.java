@@ -5,6 +5,7 @@ import ccflare.core.Credentials;
 import ccflare.providers.ProviderAdapter;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.ByteBufferRequestContent;
 import org.eclipse.jetty.client.Result;
@@ -59,7 +60,8 @@ final class Attempt implements org.eclipse.jetty.client.Response.Listener {
 
     void send(URI target, String method, HttpFields headers, byte[] body, String contentType) {
         org.eclipse.jetty.client.Request r = exchange.proxy.client.newRequest(target).method(method)
-                .headers(h -> h.add(headers));
+                .headers(h -> h.add(headers))
+                .idleTimeout(exchange.proxy.liveIdleTimeoutMs(), TimeUnit.MILLISECONDS);
         if (body.length > 0 || !(method.equals("GET") || method.equals("HEAD"))) {
             // One wrapped buffer: BytesRequestContent would run a stream over its varargs to wrap them.
             r.body(new ByteBufferRequestContent(contentType, ByteBuffer.wrap(body)));

@@ -158,6 +158,14 @@ public final class Proxy {
     /** Client requests currently being proxied (admitted and not yet completed). */
     public int inFlight() { return inFlight.get(); }
 
+    /** How long an idle pooled upstream connection stays open. */
+    static final long POOLED_IDLE_TIMEOUT_MS = 60_000;
+
+    /** The connection idle timeout during an exchange: never before our own first-byte and stream-idle timers. */
+    long liveIdleTimeoutMs() {
+        return Math.max(config.firstByteTimeout().toMillis(), config.streamIdleTimeout().toMillis()) * 2;
+    }
+
     private static HttpClient newHttpClient(Config.Proxy config) {
         // HTTP/2 over TLS where the upstream offers it (ALPN), HTTP/1.1 otherwise and over http://;
         // TLS trusts the JDK's defaults plus the configured CA certificates (see UpstreamTransport).
@@ -181,9 +189,12 @@ public final class Proxy {
         // Long-lived SSE streams hold a connection each; the pool must not make them queue.
         c.setMaxConnectionsPerDestination(4096);
         c.setMaxRequestsQueuedPerDestination(4096);
-        // Our own first-byte and stream-idle timers decide; the connection's idle timeout only
-        // reaps idle pooled connections and must never fire first on a live exchange.
-        c.setIdleTimeout(Math.max(config.firstByteTimeout().toMillis(), config.streamIdleTimeout().toMillis()) * 2);
+        // A connection back in the pool closes after this much idleness (nginx's upstream
+        // keepalive_timeout is 60 s too): a burst of 2,000 streams must not leave 2,000 idle
+        // sockets open for ten minutes. While an exchange is live, Attempt sets the request's own
+        // idle timeout (liveIdleTimeoutMs), which Jetty applies to the connection for that
+        // exchange only, so our first-byte and stream-idle timers always decide first.
+        c.setIdleTimeout(POOLED_IDLE_TIMEOUT_MS);
         return c;
     }
 
