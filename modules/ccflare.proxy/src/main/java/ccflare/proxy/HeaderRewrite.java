@@ -112,13 +112,21 @@ final class HeaderRewrite {
         return String.join(",", values);
     }
 
-    /** Copies upstream response headers to the client response, less hop-by-hop ones and Content-Length (re-framed here). */
+    /**
+     * Copies upstream response headers to the client response, less hop-by-hop ones. The body
+     * passes byte for byte, so the upstream's {@code Content-Length} still holds and is kept: the
+     * client then knows the response is complete with its last byte, in the same write (chunked
+     * re-framing cost a second write for the terminal chunk), and a body cut short by the upstream
+     * ends in a broken connection either way. It is dropped only beside a
+     * {@code Transfer-Encoding} (a malformed message: RFC 9112 §6.3 lets the encoding win).
+     */
     static void copyResponse(HttpFields upstream, HttpFields.Mutable client) {
         Set<String> connectionListed = connectionTokens(upstream);
+        boolean encoded = upstream.contains(HttpHeader.TRANSFER_ENCODING);
         for (HttpField field : upstream) {
             HttpHeader known = field.getHeader();
             boolean drop = known != null
-                    ? HOP_BY_HOP_HEADERS.contains(known) || known == HttpHeader.CONTENT_LENGTH
+                    ? HOP_BY_HOP_HEADERS.contains(known) || (encoded && known == HttpHeader.CONTENT_LENGTH)
                             || (connectionListed != null && connectionListed.contains(known.lowerCaseName()))
                     : connectionListed != null && connectionListed.contains(field.getLowerCaseName());
             if (!drop) client.add(field);

@@ -18,6 +18,8 @@ final class ResponsePump extends IteratingCallback {
     private final Content.Source source;
     private boolean headersSent;
     private Content.Chunk inFlight;
+    /** A failure read before the headers were written; handled once they are. */
+    private Content.Chunk held;
     private boolean done;
     private Throwable upstreamFailure;
 
@@ -31,16 +33,23 @@ final class ResponsePump extends IteratingCallback {
     protected Action process() {
         release();
         if (done || exchange.isFinished()) return Action.SUCCEEDED;
+        Content.Chunk chunk = held != null ? held : source.read();
+        held = null;
         if (!headersSent) {
-            // Commit the status and headers now, so the client sees the response start even
-            // when the first event is slow to come.
             headersSent = true;
             exchange.markClientFirstByte();
-            attempt.waitingForClient();
-            exchange.response.write(false, BufferUtil.EMPTY_BUFFER, this);
-            return Action.SCHEDULED;
+            if (chunk == null || Content.Chunk.isFailure(chunk)) {
+                // Nothing of the body yet (or already a failure, reported after the head as
+                // before): commit the status and headers now, so the client sees the response
+                // start even when the first event is slow to come.
+                held = chunk;
+                attempt.waitingForClient();
+                exchange.response.write(false, BufferUtil.EMPTY_BUFFER, this);
+                return Action.SCHEDULED;
+            }
+            // Body bytes came with the head (the usual case): the headers go out in the same
+            // write as them, one system call and one packet instead of two.
         }
-        Content.Chunk chunk = source.read();
         if (chunk == null) {
             attempt.waitingForUpstream();
             source.demand(this::iterate);

@@ -63,12 +63,20 @@ class RouteAndHeaderTest {
         assertThat(up.getValuesList("x-api-key")).containsExactly("acct");
     }
 
-    @Test void responseHeadersLoseHopByHopAndLength() {
+    @Test void responseHeadersLoseHopByHopAndALengthBesideAnEncoding() {
         HttpFields upstream = HttpFields.build().add("connection", "close, x-hop").add("x-hop", "1").add("transfer-encoding", "chunked")
                 .add("content-length", "10").add("request-id", "r").add("content-encoding", "gzip");
         HttpFields.Mutable out = HttpFields.build();
         HeaderRewrite.copyResponse(upstream, out);
         assertThat(out.getFieldNamesCollection()).containsExactly("request-id", "content-encoding");
+    }
+
+    @Test void responseHeadersKeepTheUpstreamContentLengthSinceTheBodyPassesUnchanged() {
+        HttpFields upstream = HttpFields.build().add("keep-alive", "timeout=5").add("content-length", "10").add("request-id", "r");
+        HttpFields.Mutable out = HttpFields.build();
+        HeaderRewrite.copyResponse(upstream, out);
+        assertThat(out.getFieldNamesCollection()).containsExactly("content-length", "request-id");
+        assertThat(out.get("content-length")).isEqualTo("10");
     }
 
     @Test void theRequestModelIsReadWithoutBindingTheBody() {
