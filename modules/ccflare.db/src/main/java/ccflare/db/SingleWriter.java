@@ -121,7 +121,9 @@ final class SingleWriter implements RequestLog {
             dropped.incrementAndGet();
             return false;
         }
-        boolean shedding = record.payload() != null && records.size() >= shedThreshold;
+        // Queued and not yet settled, without the queue's lock (size() takes it, and so contends
+        // with the writer's drain on every request); close enough for a threshold.
+        boolean shedding = record.payload() != null && submitted.get() - settled.get() >= shedThreshold;
         RequestRecord toQueue = shedding ? withoutPayload(record) : record;
         // Counted before the offer: a flush that starts after this append returns must wait for it.
         submitted.incrementAndGet();

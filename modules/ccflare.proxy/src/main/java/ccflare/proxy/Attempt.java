@@ -4,10 +4,8 @@ import ccflare.core.Account;
 import ccflare.core.Credentials;
 import ccflare.providers.ProviderAdapter;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.eclipse.jetty.client.ByteBufferRequestContent;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.Content;
@@ -63,8 +61,7 @@ final class Attempt implements org.eclipse.jetty.client.Response.Listener {
                 .headers(h -> h.add(headers))
                 .idleTimeout(exchange.proxy.liveIdleTimeoutMs(), TimeUnit.MILLISECONDS);
         if (body.length > 0 || !(method.equals("GET") || method.equals("HEAD"))) {
-            // One wrapped buffer: BytesRequestContent would run a stream over its varargs to wrap them.
-            r.body(new ByteBufferRequestContent(contentType, ByteBuffer.wrap(body)));
+            r.body(new BodyContent(contentType, body));
         }
         firstByteDeadlineNanos = System.nanoTime() + exchange.proxy.config.firstByteTimeout().toNanos();
         // Published after the deadline: a tick that sees the request sees its deadline.

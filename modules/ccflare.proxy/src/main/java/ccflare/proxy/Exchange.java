@@ -737,7 +737,9 @@ final class Exchange {
 
     private void commit(Attempt attempt, org.eclipse.jetty.client.Response head) {
         long now = proxy.clock.millis();
-        String contentType = head.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        // Jetty makes an immutable copy of the head's fields on every getHeaders() call: once here.
+        HttpFields headers = head.getHeaders();
+        String contentType = headers.get(HttpHeader.CONTENT_TYPE);
         synchronized (this) {
             if (finished) {
                 attempt.discard(new IllegalStateException("finished"));
@@ -748,10 +750,10 @@ final class Exchange {
             servedKind = attempt.adapter.kind();
             sse = contentType != null && contentType.contains("text/event-stream");
             scanner = attempt.adapter.newUsageScanner(contentType == null ? "" : contentType, proxy.clock);
-            if (capture != null) capture.responseHeaders(head.getHeaders());
+            if (capture != null) capture.responseHeaders(headers);
         }
         response.setStatus(head.getStatus());
-        HeaderRewrite.copyResponse(head.getHeaders(), response.getHeaders());
+        HeaderRewrite.copyResponse(headers, response.getHeaders());
         if (attempt.account != null && status >= 200 && status < 300) {
             // Once per served request: this is the only place that counts it.
             long sessionMs = proxy.config.sessionDuration().toMillis();

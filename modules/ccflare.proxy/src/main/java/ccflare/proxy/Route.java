@@ -36,13 +36,16 @@ sealed interface Route {
 
     Set<ProviderKind> ANTHROPIC_FAMILY = EnumSet.of(ProviderKind.CLAUDE_CODE, ProviderKind.ANTHROPIC);
 
+    /** {@code ProviderKind.values()} clones its array on every call; routing runs per request. */
+    ProviderKind[] KINDS = ProviderKind.values();
+
     /** Routes a raw request path (no query). */
     static Route of(String path) {
         if (path == null || !path.startsWith(V1)) return new NotProxied();
         int segmentEnd = path.indexOf('/', V1.length());
         String segment = segmentEnd < 0 ? path.substring(V1.length()) : path.substring(V1.length(), segmentEnd);
         String rest = segmentEnd < 0 ? "" : path.substring(segmentEnd);
-        for (ProviderKind kind : ProviderKind.values()) {
+        for (ProviderKind kind : KINDS) {
             if (kind.id().equals(segment)) return new Match(EnumSet.of(kind), kind, rest);
         }
         if (!segment.isEmpty() && rest.startsWith(V1)) return new UnknownPrefix(segment);

@@ -16,6 +16,7 @@ import org.eclipse.jetty.http.HttpScheme;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.ClientConnectionFactoryOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.io.Transport;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
@@ -73,12 +74,15 @@ final class UpstreamTransport extends HttpClientTransportDynamic {
         return new UpstreamTransport(connector, http2);
     }
 
-    /** Jetty's origin (address, tag, network transport) with our choice of protocols. */
+    /**
+     * Jetty's origin (address, tag, network transport) with our choice of protocols. Built
+     * directly, as Jetty's own method does once it has chosen (TCP for both factories): its
+     * choosing runs several streams per request, and our choice does not depend on it.
+     */
     @Override
     public Origin newOrigin(Request request) {
-        Origin origin = super.newOrigin(request);
-        Origin.Protocol protocol = HttpScheme.isSecure(request.getScheme()) ? SECURE : CLEAR;
-        return new Origin(origin.getScheme(), origin.getAddress(), origin.getTag(), protocol, origin.getTransport());
+        if (request.getTransport() == null) request.transport(Transport.TCP_IP);
+        return getHttpClient().createOrigin(request, HttpScheme.isSecure(request.getScheme()) ? SECURE : CLEAR);
     }
 
     /**
