@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Start-up to first served request, as the bench's `startup` scenario measures it, without the
+# rest of the bench: launch of IMAGE/bin/ccflare -> first 200 on POST /v1/messages through the
+# daemon to a fake upstream, polling with curl every 2 ms, on a fresh copy of a seed database that
+# holds two anthropic API-key accounts (the seed's regular files only, as the bench copies them).
+#
+# usage: bench/startup.sh [IMAGE_DIR] [RUNS]   (defaults: packaging/target/ccflare-0.1.0, 7)
+# env:   JAVA_OPTS extra JVM options for the measured launches; KEEP=1 keeps the work directory;
+#        LOGS=1 prints each run's daemon log.
+# Prints each run's milliseconds and the median. Needs /work/main/bench/out/classes (bench.FakeUpstream).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd -P)
+IMG=$(cd "${1:-$here/packaging/target/ccflare-0.1.0}" && pwd -P)
+RUNS=${2:-7}
+J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+CLASSES=${BENCH_CLASSES:-/work/main/bench/out/classes}
+W=$(mktemp -d /tmp/ccflare-startup.XXXXXX)
+TOKEN=tok-startup-0123456789abcdef
+freeport() { python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"; }
+UP=$(freeport)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ -n "${KEEP:-}" ] || rm -rf "$W"
+}
+trap cleanup EXIT
+
+$J -Xms32m -Xmx128m -XX:+UseSerialGC -cp "$CLASSES" bench.FakeUpstream --port $UP >"$W/up.log" 2>&1 &
+pids+=($!)
+
+run_env() { # dir port
+  env PORT=$2 HOST=127.0.0.1 CCFLARE_DB_PATH=$1/ccflare.db CCFLARE_ADMIN_TOKEN=$TOKEN \
+    CCFLARE_SOCKET_PATH=$1/ccflare.sock XDG_RUNTIME_DIR=$1 XDG_DATA_HOME=$1 XDG_CONFIG_HOME=$1 HOME=$1 "${@:3}"
+}
+BODY='{"model":"claude-sonnet-4-5","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}'
+post() { curl -s -o /dev/null -w '%{http_code}' -X POST -H 'content-type: application/json' -d "$BODY" "http://127.0.0.1:$1/v1/messages" 2>/dev/null || true; }
+
+# 1. the seed: first start, two accounts, one request through, SIGTERM
+mkdir -p "$W/seed"
+P=$(freeport)
+JAVA_OPTS= run_env "$W/seed" $P "$IMG/bin/ccflare" >"$W/seed/daemon.log" 2>&1 &
+SP=$!; pids+=($SP)
+for _ in $(seq 600); do curl -sf -o /dev/null "http://127.0.0.1:$P/health" && break; sleep 0.1; done
+for n in a1 a2; do
+  curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"$n\",\"provider\":\"anthropic\",\"apiKey\":\"sk-ant-x-$n\",\"baseUrl\":\"http://127.0.0.1:$UP\"}" \
+    "http://127.0.0.1:$P/api/accounts"
+done
+[ "$(post $P)" = 200 ] || { echo "seed: no 200 through the daemon" >&2; cat "$W/seed/daemon.log" >&2; exit 1; }
+kill -TERM $SP; wait $SP || true
+rm -f "$W/seed/daemon.log"
+
+# 2. the measured launches
+ms=()
+for i in $(seq "$RUNS"); do
+  d="$W/run$i"; mkdir -p "$d"
+  find "$W/seed" -maxdepth 1 -type f -exec cp {} "$d/" \;
+  P=$(freeport)
+  t0=$(date +%s%N)
+  run_env "$d" $P "$IMG/bin/ccflare" >"$d/daemon.log" 2>&1 &
+  DP=$!; pids+=($DP)
+  code=
+  while [ "$code" != 200 ]; do
+    code=$(post $P)
+    [ "$code" = 200 ] && break
+    kill -0 $DP 2>/dev/null || { echo "run $i: daemon exited" >&2; cat "$d/daemon.log" >&2; exit 1; }
+    sleep 0.002
+  done
+  t1=$(date +%s%N)
+  m=$(( (t1 - t0) / 1000000 ))
+  ms+=($m)
+  kill -TERM $DP; wait $DP || true
+  echo "run $i: $m ms"
+  [ -z "${LOGS:-}" ] || cat "$d/daemon.log"
+done
+printf '%s\n' "${ms[@]}" | sort -n | awk '{a[NR]=$1} END{printf "median %d ms (min %d, max %d, n=%d)\n", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2), a[1], a[NR], NR}'
