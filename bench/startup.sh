@@ -29,17 +29,19 @@ trap cleanup EXIT
 $J -Xms32m -Xmx128m -XX:+UseSerialGC -cp "$CLASSES" bench.FakeUpstream --port $UP >"$W/up.log" 2>&1 &
 pids+=($!)
 
-run_env() { # dir port
-  env PORT=$2 HOST=127.0.0.1 CCFLARE_DB_PATH=$1/ccflare.db CCFLARE_ADMIN_TOKEN=$TOKEN \
-    CCFLARE_SOCKET_PATH=$1/ccflare.sock XDG_RUNTIME_DIR=$1 XDG_DATA_HOME=$1 XDG_CONFIG_HOME=$1 HOME=$1 "${@:3}"
+daemon_env() { # dir port: the environment of a daemon on that directory and port
+  E=(PORT=$2 HOST=127.0.0.1 CCFLARE_DB_PATH=$1/ccflare.db CCFLARE_ADMIN_TOKEN=$TOKEN
+    CCFLARE_SOCKET_PATH=$1/ccflare.sock XDG_RUNTIME_DIR=$1 XDG_DATA_HOME=$1 XDG_CONFIG_HOME=$1 HOME=$1)
 }
+# (env and the launcher both exec, so $! is the JVM's pid: SIGTERM reaches the daemon itself)
 BODY='{"model":"claude-sonnet-4-5","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}'
 post() { curl -s -o /dev/null -w '%{http_code}' -X POST -H 'content-type: application/json' -d "$BODY" "http://127.0.0.1:$1/v1/messages" 2>/dev/null || true; }
 
 # 1. the seed: first start, two accounts, one request through, SIGTERM
 mkdir -p "$W/seed"
 P=$(freeport)
-JAVA_OPTS= run_env "$W/seed" $P "$IMG/bin/ccflare" >"$W/seed/daemon.log" 2>&1 &
+daemon_env "$W/seed" $P
+env "${E[@]}" JAVA_OPTS= "$IMG/bin/ccflare" >"$W/seed/daemon.log" 2>&1 &
 SP=$!; pids+=($SP)
 for _ in $(seq 600); do curl -sf -o /dev/null "http://127.0.0.1:$P/health" && break; sleep 0.1; done
 for n in a1 a2; do
@@ -53,12 +55,15 @@ rm -f "$W/seed/daemon.log"
 
 # 2. the measured launches
 ms=()
+ls=()
+cs=()
 for i in $(seq "$RUNS"); do
   d="$W/run$i"; mkdir -p "$d"
   find "$W/seed" -maxdepth 1 -type f -exec cp {} "$d/" \;
   P=$(freeport)
   t0=$(date +%s%N)
-  run_env "$d" $P "$IMG/bin/ccflare" >"$d/daemon.log" 2>&1 &
+  daemon_env "$d" $P
+  env "${E[@]}" "$IMG/bin/ccflare" >"$d/daemon.log" 2>&1 &
   DP=$!; pids+=($DP)
   code=
   while [ "$code" != 200 ]; do
@@ -68,10 +73,19 @@ for i in $(seq "$RUNS"); do
     sleep 0.002
   done
   t1=$(date +%s%N)
+  # CPU the JVM used until then (all its threads): less noisy than wall time on a shared machine
+  c=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' <(cut -d')' -f2- /proc/$DP/stat | sed 's/^/x x/'))
+  cs+=($c)
   m=$(( (t1 - t0) / 1000000 ))
   ms+=($m)
   kill -TERM $DP; wait $DP || true
-  echo "run $i: $m ms"
+  # when the daemon logged "listening" (its pretty format's wall-clock timestamp), for the split
+  ts=$(sed -n 's/^\([0-9T:.-]*\)Z .* listening on .*/\1/p' "$d/daemon.log" | head -1)
+  l=$([ -n "$ts" ] && echo $(( $(date -d "${ts}Z" +%s%3N) - t0 / 1000000 )) || echo "?")
+  ls+=($l)
+  echo "run $i: $m ms (listening at $l ms, cpu $c ms)"
   [ -z "${LOGS:-}" ] || cat "$d/daemon.log"
 done
+printf '%s\n' "${ls[@]}" | grep -v '?' | sort -n | awk '{a[NR]=$1} END{if (NR) printf "listening: median %d ms\n", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'
+printf '%s\n' "${cs[@]}" | sort -n | awk '{a[NR]=$1} END{printf "cpu until the first 200: median %d ms\n", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'
 printf '%s\n' "${ms[@]}" | sort -n | awk '{a[NR]=$1} END{printf "median %d ms (min %d, max %d, n=%d)\n", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2), a[1], a[NR], NR}'

@@ -104,7 +104,8 @@ final class Daemon {
             detachLiveLog = LiveLog.attach(live);
             RequestLog requestLog = LiveLog.tee(db.requestLog(), live);
             // One JDK client for the OAuth token endpoints: sign-in and refresh share its connections.
-            java.net.http.HttpClient oauthHttp = OAuth.httpClient();
+            // Built on first use: its TLS set-up (the CA store) is costly and most starts never need it.
+            java.net.http.HttpClient oauthHttp = new DeferredHttpClient(OAuth::httpClient);
             Proxy proxy = new Proxy(config.proxy(), config.recording(), accounts,
                     OAuth.tokens(config.oauth(), accounts, clock, oauthHttp), requestLog, pricing,
                     Providers::adapter, clock);
