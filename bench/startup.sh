@@ -76,6 +76,11 @@ for i in $(seq "$RUNS"); do
   # CPU the JVM used until then (all its threads): less noisy than wall time on a shared machine
   c=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' <(cut -d')' -f2- /proc/$DP/stat | sed 's/^/x x/'))
   cs+=($c)
+  if [ -n "${THREADS:-}" ]; then # CPU per thread (name: ms), the biggest first
+    for t in /proc/$DP/task/*; do
+      echo "$(tr ' ' '_' <"$t/comm" | sed 's/[0-9][0-9]*$/#/') $(cut -d')' -f2- "$t/stat" | awk -v hz="$(getconf CLK_TCK)" '{print int(($12 + $13) * 1000 / hz)}')"
+    done | awk '{a[$1]+=$2} END{for (k in a) if (a[k]) print a[k], k}' | sort -rn | head -8 | tr '\n' ' '; echo
+  fi
   m=$(( (t1 - t0) / 1000000 ))
   ms+=($m)
   kill -TERM $DP; wait $DP || true
