@@ -4,13 +4,18 @@
 # daemon to a fake upstream, polling with curl every 2 ms, on a fresh copy of a seed database that
 # holds two anthropic API-key accounts (the seed's regular files only, as the bench copies them).
 #
-# usage: bench/startup.sh [IMAGE_DIR] [RUNS]   (defaults: packaging/target/ccflare-0.1.0, 7)
+# usage: bench/startup.sh [IMAGE_DIR[,IMAGE_DIR...]] [RUNS]   (defaults: packaging/target/ccflare-0.1.0, 7)
+#        Several images are launched in turn (A B A B ...), so a shared machine's load hits them alike;
+#        the seed is made by the first.
 # env:   JAVA_OPTS extra JVM options for the measured launches; KEEP=1 keeps the work directory;
 #        LOGS=1 prints each run's daemon log.
 # Prints each run's milliseconds and the median. Needs /work/main/bench/out/classes (bench.FakeUpstream).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd -P)
-IMG=$(cd "${1:-$here/packaging/target/ccflare-0.1.0}" && pwd -P)
+IMGS=()
+IFS=, read -r -a given <<<"${1:-$here/packaging/target/ccflare-0.1.0}"
+for g in "${given[@]}"; do IMGS+=("$(cd "$g" && pwd -P)"); done
+IMG=${IMGS[0]}
 RUNS=${2:-7}
 J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
 CLASSES=${BENCH_CLASSES:-/work/main/bench/out/classes}
@@ -54,15 +59,15 @@ kill -TERM $SP; wait $SP || true
 rm -f "$W/seed/daemon.log"
 
 # 2. the measured launches
-ms=()
-ls=()
-cs=()
+median() { sort -n | awk '{a[NR]=$1} END{if (NR) printf "%d", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 for i in $(seq "$RUNS"); do
-  d="$W/run$i"; mkdir -p "$d"
+ for j in "${!IMGS[@]}"; do
+  IMG=${IMGS[$j]}
+  d="$W/run$i-$j"; mkdir -p "$d"
   find "$W/seed" -maxdepth 1 -type f -exec cp {} "$d/" \;
   P=$(freeport)
-  t0=$(date +%s%N)
   daemon_env "$d" $P
+  t0=$(date +%s%N)
   env "${E[@]}" "$IMG/bin/ccflare" >"$d/daemon.log" 2>&1 &
   DP=$!; pids+=($DP)
   code=
@@ -75,22 +80,21 @@ for i in $(seq "$RUNS"); do
   t1=$(date +%s%N)
   # CPU the JVM used until then (all its threads): less noisy than wall time on a shared machine
   c=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' <(cut -d')' -f2- /proc/$DP/stat | sed 's/^/x x/'))
-  cs+=($c)
   if [ -n "${THREADS:-}" ]; then # CPU per thread (name: ms), the biggest first
     for t in /proc/$DP/task/*; do
       echo "$(tr ' ' '_' <"$t/comm" | sed 's/[0-9][0-9]*$/#/') $(cut -d')' -f2- "$t/stat" | awk -v hz="$(getconf CLK_TCK)" '{print int(($12 + $13) * 1000 / hz)}')"
     done | awk '{a[$1]+=$2} END{for (k in a) if (a[k]) print a[k], k}' | sort -rn | head -8 | tr '\n' ' '; echo
   fi
   m=$(( (t1 - t0) / 1000000 ))
-  ms+=($m)
   kill -TERM $DP; wait $DP || true
   # when the daemon logged "listening" (its pretty format's wall-clock timestamp), for the split
   ts=$(sed -n 's/^\([0-9T:.-]*\)Z .* listening on .*/\1/p' "$d/daemon.log" | head -1)
   l=$([ -n "$ts" ] && echo $(( $(date -d "${ts}Z" +%s%3N) - t0 / 1000000 )) || echo "?")
-  ls+=($l)
-  echo "run $i: $m ms (listening at $l ms, cpu $c ms)"
+  echo "$m" >>"$W/ms.$j"; echo "$c" >>"$W/cpu.$j"; [ "$l" = "?" ] || echo "$l" >>"$W/listen.$j"
+  echo "run $i ${IMG}: $m ms (listening at $l ms, cpu $c ms)"
   [ -z "${LOGS:-}" ] || cat "$d/daemon.log"
+ done
 done
-printf '%s\n' "${ls[@]}" | grep -v '?' | sort -n | awk '{a[NR]=$1} END{if (NR) printf "listening: median %d ms\n", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'
-printf '%s\n' "${cs[@]}" | sort -n | awk '{a[NR]=$1} END{printf "cpu until the first 200: median %d ms\n", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'
-printf '%s\n' "${ms[@]}" | sort -n | awk '{a[NR]=$1} END{printf "median %d ms (min %d, max %d, n=%d)\n", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2), a[1], a[NR], NR}'
+for j in "${!IMGS[@]}"; do
+  echo "${IMGS[$j]}: median $(median <"$W/ms.$j") ms to the first 200 (min $(sort -n "$W/ms.$j" | head -1), max $(sort -n "$W/ms.$j" | tail -1), n=$(wc -l <"$W/ms.$j")); listening at $(median <"$W/listen.$j" 2>/dev/null) ms; cpu until the first 200 $(median <"$W/cpu.$j") ms"
+done
