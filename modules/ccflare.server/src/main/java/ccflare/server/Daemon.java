@@ -85,12 +85,10 @@ final class Daemon {
         Config config = loaded.config();
         Path dbFile = config.storage().dbPath();
         Path dir = dbFile.getParent();
-        // Work that cannot fail the start runs on another core while this thread opens the
-        // database and wires the modules: the JDK's TLS set-up (parsing the runtime's CA store,
-        // which the proxy's HTTP client needs when it starts) and the bundled price table.
-        // A pricing file given by the operator is read here, before anything opens: bad
-        // configuration still fails fast.
-        ahead("ccflare-tls-setup", Daemon::warmTls);
+        // The bundled price table (Jackson's first mapper and a JSON parse) loads on another core
+        // while this thread opens the database and wires the modules (Main starts the TLS set-up
+        // the same way). A pricing file given by the operator is read here, before anything
+        // opens: bad configuration still fails fast.
         Path pricingFile = config.recording().pricingFile();
         FutureTask<Pricing> pricingLoad = ahead("ccflare-pricing", Pricing::bundled, pricingFile == null);
         Pricing pricingOverride = pricingFile == null ? null : pricing(pricingFile);
@@ -245,13 +243,6 @@ final class Daemon {
         return task;
     }
 
-    private static void ahead(String name, Runnable work) {
-        ahead(name, () -> {
-            work.run();
-            return null;
-        }, true);
-    }
-
     /** The result of a task from {@link #ahead}: waits for it, and fails as the work failed. */
     private static <T> T join(FutureTask<T> task) throws InterruptedException {
         try {
@@ -259,19 +250,6 @@ final class Daemon {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) throw r;
             throw new IllegalStateException(e.getCause());
-        }
-    }
-
-    /**
-     * Sets up the JDK's default TLS context, which reads the runtime's CA certificates into the
-     * trust store cache that later TLS contexts (the proxy's HTTP client's) share. Only a head
-     * start: a failure here is left to the real use to report.
-     */
-    private static void warmTls() {
-        try {
-            javax.net.ssl.SSLContext.getDefault();
-        } catch (java.security.NoSuchAlgorithmException | RuntimeException e) {
-            LOG.debug("Setting up TLS ahead of use failed: {}", e.toString());
         }
     }
 

@@ -24,7 +24,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        openModulesAhead();
+        ahead("ccflare-open-modules", Main::openModules);
+        ahead("ccflare-tls-setup", Main::setUpTls);
         Launch launch = launch(args, System.getenv(), System.out, System.err);
         switch (launch) {
             case Launch.Exit(int code) -> System.exit(code);
@@ -34,20 +35,44 @@ public final class Main {
     }
 
     /**
-     * Opens the module path's jars on another core while this thread loads the configuration. The
-     * first look-up of a resource outside a package (SLF4J's and Logback's service files, soon after)
-     * opens every module's jar and reads its central directory - tens of milliseconds of start-up
-     * on the main thread otherwise. Only a head start: the opened readers are the class loader's own,
-     * and the look-up is repeated, and fails if it must, where it is needed.
+     * Runs start-up work on another core while this thread loads the configuration and the daemon
+     * opens the database. Only a head start: the work is what the start path would otherwise do
+     * on this thread (the JDK does each part once per process, whichever thread comes first), and
+     * a failure here is left to the real use to report.
      */
-    private static void openModulesAhead() {
-        Thread.ofPlatform().name("ccflare-open-modules").daemon().start(() -> {
+    private static void ahead(String name, Runnable work) {
+        Thread.ofPlatform().name(name).daemon().start(() -> {
             try {
-                Main.class.getClassLoader().getResources("META-INF/services/org.slf4j.spi.SLF4JServiceProvider");
-            } catch (IOException | RuntimeException e) {
-                // nothing lost: the real look-up reports
+                work.run();
+            } catch (RuntimeException e) {
+                // nothing lost: the real use reports
             }
         });
+    }
+
+    /**
+     * The first look-up of a resource outside a package (SLF4J's and Logback's service files, soon
+     * after) opens every module's jar and reads its central directory: tens of milliseconds.
+     */
+    private static void openModules() {
+        try {
+            Main.class.getClassLoader().getResources("META-INF/services/org.slf4j.spi.SLF4JServiceProvider");
+        } catch (IOException e) {
+            // nothing lost: the real look-up reports
+        }
+    }
+
+    /**
+     * The JDK's security providers and default TLS context: the credential key's cipher, the
+     * admin token's random source and the proxy's HTTP client (which reads the runtime's CA
+     * certificates, cached for every later TLS context) need them while the daemon starts.
+     */
+    private static void setUpTls() {
+        try {
+            javax.net.ssl.SSLContext.getDefault();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            // nothing lost: the real use reports
+        }
     }
 
     /**
