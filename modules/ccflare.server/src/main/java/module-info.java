@@ -22,4 +22,6 @@ module ccflare.server {
     // sun.misc.Signal: SIGTERM/SIGINT stop the daemon with exit status 0 instead of the JVM's 143.
     requires jdk.unsupported;
     exports ccflare.server;
+    // Logback finds the daemon's logging configuration as a service instead of parsing logback.xml.
+    provides ch.qos.logback.classic.spi.Configurator with ccflare.server.LogConfiguration;
 }

@@ -88,6 +88,10 @@ class ImageLaunchIT {
             assertThat(Files.getPosixFilePermissions(db.resolveSibling("admin.token")))
                     .isEqualTo(PosixFilePermissions.fromString("rw-------"));
             assertThat(Files.getPosixFilePermissions(socket.getParent())).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+            // SQLite's native library came from the image (lib/native/): nothing was extracted beside the database.
+            try (var extracted = Files.list(db.resolveSibling("native"))) {
+                assertThat(extracted.toList()).isEmpty();
+            }
 
             // ccflarectl from the image, over the socket (jdk.net in the runtime: the peer check reads SO_PEERCRED).
             Ctl status = ctl("--socket", socket.toString(), "status");

@@ -25,8 +25,6 @@ import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -203,7 +201,7 @@ public final class Database implements AutoCloseable {
         boolean fresh = prepareFile(file);
         SecretBox box = secrets != null ? secrets : SecretBox.loadOrCreate(file.resolveSibling(KEY_FILE_NAME));
         if (fresh) initialise(file, tuning);
-        migrate(file, dataSource(file, tuning, SQLiteConfig.TransactionMode.IMMEDIATE));
+        Migrations.bringUpToDate(file, dataSource(file, tuning, SQLiteConfig.TransactionMode.IMMEDIATE));
 
         Connection connection;
         Map<String, String> undecryptable;
@@ -395,24 +393,6 @@ public final class Database implements AutoCloseable {
         return source;
     }
 
-    private static void migrate(Path file, SQLiteDataSource source) {
-        try {
-            Flyway.configure(Flyway.class.getClassLoader())
-                    .dataSource(source)
-                    .loggers("slf4j")
-                    .failOnMissingLocations(true)
-                    // Refuse a file migrated by a newer version (Flyway ignores "future" migrations
-                    // by default): older code writing into a newer schema can corrupt its meaning.
-                    .ignoreMigrationPatterns(new String[0])
-                    .resourceProvider(new ModuleResourceProvider(ModuleResourceProvider.MIGRATIONS))
-                    .javaMigrationClassProvider(List::of)
-                    .load()
-                    .migrate();
-        } catch (FlywayException e) {
-            throw new StorageException(file + ": cannot bring the database schema up to date: " + rootMessage(e), e);
-        }
-    }
-
     /** The {@code -wal} and {@code -shm} files inherit the main file's mode from SQLite; make sure of it. */
     private static void restrictCompanions(Path file) {
         for (String suffix : List.of("-wal", "-shm")) {
@@ -444,12 +424,5 @@ public final class Database implements AutoCloseable {
     private static String describe(IOException e) {
         if (e instanceof FileSystemException fse && fse.getReason() != null) return fse.getReason();
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return root == t ? msg : t.getMessage() + " (" + msg + ")";
     }
 }

@@ -32,10 +32,20 @@ import java.util.regex.Pattern;
  */
 final class ConfigLoader {
 
-    /** The mapper for the config file: duplicate keys are an error, not "the last one wins". */
-    static final ObjectMapper FILE_MAPPER = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    /**
+     * The mapper for the config file: duplicate keys are an error, not "the last one wins". Made on
+     * first use (most starts have no config file): Jackson's first mapper costs tens of milliseconds
+     * of start-up, which the price table's loading pays on another thread meanwhile.
+     */
+    static ObjectMapper fileMapper() {
+        return FileMapper.INSTANCE;
+    }
+
+    private static final class FileMapper {
+        static final ObjectMapper INSTANCE = JsonMapper.builder()
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .build();
+    }
 
     private static final Pattern RECORD_MESSAGE = Pattern.compile("^(\\S+): (.*) \\(expected: (.*)\\)$");
 
@@ -193,7 +203,7 @@ final class ConfigLoader {
         }
         JsonNode root;
         try {
-            root = FILE_MAPPER.readTree(bytes);
+            root = fileMapper().readTree(bytes);
         } catch (IOException e) {
             throw new StartupException(2, "ccflare: config file " + path + " is not valid JSON: " + describe(e)
                     + " (expected: a JSON object of settings)", e);

@@ -25,7 +25,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -82,11 +85,17 @@ final class Daemon {
         Config config = loaded.config();
         Path dbFile = config.storage().dbPath();
         Path dir = dbFile.getParent();
+        // The bundled price table (Jackson's first mapper and a JSON parse) loads on another core
+        // while this thread opens the database and wires the modules (Main starts the TLS set-up
+        // the same way). A pricing file given by the operator is read here, before anything
+        // opens: bad configuration still fails fast.
+        Path pricingFile = config.recording().pricingFile();
+        FutureTask<Pricing> pricingLoad = ahead("ccflare-pricing", Pricing::bundled, pricingFile == null);
+        Pricing pricingOverride = pricingFile == null ? null : pricing(pricingFile);
         createPrivateDirectory(dir);
         nativeLibraryDirectory(dir);
         AdminSocket socket = AdminSocket.prepare(config.server().socketPath(), loaded.values().find(ConfigKeys.ADMIN_GROUP));
         AdminToken token = AdminToken.resolve(config.server().adminToken(), dir, new SecureRandom());
-        Pricing pricing = pricing(config.recording().pricingFile());
 
         CredentialKey key = CredentialKey.open(loaded.get(ConfigKeys.KEY_FILE), env);
         Database db;
@@ -103,8 +112,10 @@ final class Daemon {
             LiveFeed live = new LiveFeed();
             detachLiveLog = LiveLog.attach(live);
             RequestLog requestLog = LiveLog.tee(db.requestLog(), live);
+            Pricing pricing = pricingOverride != null ? pricingOverride : join(pricingLoad);
             // One JDK client for the OAuth token endpoints: sign-in and refresh share its connections.
-            java.net.http.HttpClient oauthHttp = OAuth.httpClient();
+            // Built on first use: its TLS set-up (the CA store) is costly and most starts never need it.
+            java.net.http.HttpClient oauthHttp = new DeferredHttpClient(OAuth::httpClient);
             Proxy proxy = new Proxy(config.proxy(), config.recording(), accounts,
                     OAuth.tokens(config.oauth(), accounts, clock, oauthHttp), requestLog, pricing,
                     Providers::adapter, clock);
@@ -225,8 +236,24 @@ final class Daemon {
         return errors;
     }
 
+    /** Runs {@code work} on a new daemon thread (when {@code wanted}); its result or failure is in the task. */
+    private static <T> FutureTask<T> ahead(String name, Callable<T> work, boolean wanted) {
+        FutureTask<T> task = new FutureTask<>(work);
+        if (wanted) Thread.ofPlatform().name(name).daemon().start(task);
+        return task;
+    }
+
+    /** The result of a task from {@link #ahead}: waits for it, and fails as the work failed. */
+    private static <T> T join(FutureTask<T> task) throws InterruptedException {
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
     private static Pricing pricing(Path file) {
-        if (file == null) return Pricing.bundled();
         try {
             return Pricing.load(file);
         } catch (CcflareException e) {

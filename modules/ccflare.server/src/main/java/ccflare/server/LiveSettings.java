@@ -138,7 +138,7 @@ final class LiveSettings implements ccflare.api.RuntimeSettings {
         try {
             ObjectNode root;
             try {
-                JsonNode existing = ConfigLoader.FILE_MAPPER.readTree(Files.readAllBytes(configFile));
+                JsonNode existing = ConfigLoader.fileMapper().readTree(Files.readAllBytes(configFile));
                 if (existing != null && !existing.isMissingNode() && !(existing instanceof ObjectNode)) {
                     throw new IOException(configFile + " is not a JSON object; not overwritten");
                 }
@@ -146,7 +146,7 @@ final class LiveSettings implements ccflare.api.RuntimeSettings {
             } catch (NoSuchFileException absent) {
                 root = JsonNodeFactory.instance.objectNode();
             }
-            for (Map.Entry<String, Object> e : written.entrySet()) root.set(e.getKey(), ConfigLoader.FILE_MAPPER.valueToTree(e.getValue()));
+            for (Map.Entry<String, Object> e : written.entrySet()) root.set(e.getKey(), ConfigLoader.fileMapper().valueToTree(e.getValue()));
             Path dir = configFile.toAbsolutePath().getParent();
             if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -154,7 +154,7 @@ final class LiveSettings implements ccflare.api.RuntimeSettings {
             Path tmp = Files.createTempFile(dir, ".ccflare.json", ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try {
-                byte[] bytes = ConfigLoader.FILE_MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+                byte[] bytes = ConfigLoader.fileMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
                 try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                     ch.write(ByteBuffer.wrap(bytes));
                     ch.write(ByteBuffer.wrap(new byte[] {'\n'}));

@@ -7,21 +7,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's log output (Logback, configured by {@code logback.xml} at the jar's root). The level
- * and format must be known before the first logger exists, so {@link #prepare} only sets the
- * properties {@code logback.xml} reads; {@link #setLevel} changes the level while running.
+ * The daemon's log output (Logback, configured by {@link LogConfiguration}). The level and format
+ * must be known before the first logger exists, so {@link #prepare} only sets the properties
+ * {@link LogConfiguration} reads; {@link #setLevel} changes the level while running.
  */
 final class LogOutput {
 
     /** Libraries that stay at WARN or above whatever the level: their INFO lines are noise to an operator. */
-    private static final List<String> QUIET = List.of("org.eclipse.jetty", "org.flywaydb", "org.sqlite");
+    static final List<String> QUIET = List.of("org.eclipse.jetty", "org.flywaydb", "org.sqlite");
+
+    static final String LEVEL_PROPERTY = "ccflare.log.level";
+    static final String FORMAT_PROPERTY = "ccflare.log.format";
 
     private LogOutput() {}
 
     /** Call before any logger is made. */
     static void prepare(String level, String format) {
-        System.setProperty("ccflare.log.level", level);
-        System.setProperty("ccflare.log.format", format);
+        System.setProperty(LEVEL_PROPERTY, level);
+        System.setProperty(FORMAT_PROPERTY, format);
     }
 
     /** Changes the level of every logger at once, for example after {@code PATCH /api/config {"log_level":"DEBUG"}}. */
@@ -31,6 +34,6 @@ final class LogOutput {
         context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(wanted);
         Level quiet = wanted.isGreaterOrEqual(Level.WARN) ? wanted : Level.WARN;
         for (String name : QUIET) context.getLogger(name).setLevel(quiet);
-        System.setProperty("ccflare.log.level", wanted.toString());
+        System.setProperty(LEVEL_PROPERTY, wanted.toString());
     }
 }

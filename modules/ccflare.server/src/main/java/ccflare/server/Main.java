@@ -1,6 +1,7 @@
 package ccflare.server;
 
 import ccflare.core.Version;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.InstantSource;
 import java.util.Map;
@@ -23,12 +24,55 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        ahead("ccflare-open-modules", Main::openModules);
+        ahead("ccflare-tls-setup", Main::setUpTls);
         Launch launch = launch(args, System.getenv(), System.out, System.err);
         switch (launch) {
             case Launch.Exit(int code) -> System.exit(code);
             case Launch.Running(Daemon daemon) -> StopSignals.install(daemon);
         }
         // Jetty's non-daemon threads keep the process alive until a signal stops the daemon.
+    }
+
+    /**
+     * Runs start-up work on another core while this thread loads the configuration and the daemon
+     * opens the database. Only a head start: the work is what the start path would otherwise do
+     * on this thread (the JDK does each part once per process, whichever thread comes first), and
+     * a failure here is left to the real use to report.
+     */
+    private static void ahead(String name, Runnable work) {
+        Thread.ofPlatform().name(name).daemon().start(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                // nothing lost: the real use reports
+            }
+        });
+    }
+
+    /**
+     * The first look-up of a resource outside a package (SLF4J's and Logback's service files, soon
+     * after) opens every module's jar and reads its central directory: tens of milliseconds.
+     */
+    private static void openModules() {
+        try {
+            Main.class.getClassLoader().getResources("META-INF/services/org.slf4j.spi.SLF4JServiceProvider");
+        } catch (IOException e) {
+            // nothing lost: the real look-up reports
+        }
+    }
+
+    /**
+     * The JDK's security providers and default TLS context: the credential key's cipher, the
+     * admin token's random source and the proxy's HTTP client (which reads the runtime's CA
+     * certificates, cached for every later TLS context) need them while the daemon starts.
+     */
+    private static void setUpTls() {
+        try {
+            javax.net.ssl.SSLContext.getDefault();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            // nothing lost: the real use reports
+        }
     }
 
     /**

@@ -464,7 +464,7 @@ class ConfigLoaderTest {
         assertThat(failure(Map.of(), env(key.env(), bad)).getMessage())
                 .isEqualTo("ccflare: " + key.env() + "=" + shown + expected);
         if (key.hasFileKey()) {
-            Path file = writeConfig(ConfigLoader.FILE_MAPPER.writeValueAsString(Map.of(key.fileKey(), bad)));
+            Path file = writeConfig(ConfigLoader.fileMapper().writeValueAsString(Map.of(key.fileKey(), bad)));
             assertThat(failure(Map.of(), env()).getMessage())
                     .isEqualTo("ccflare: " + key.fileKey() + "=" + shown + " in " + file + expected);
             Files.delete(file);
@@ -481,5 +481,18 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.oneLine("something\nodd")).isEqualTo("something odd");
         assertThatThrownBy(() -> new Config.Server("h", 70000, Path.of("/s"), "", Duration.ZERO))
                 .hasMessage("PORT: 70000 (expected: 0..65535)");
+    }
+
+    @Test
+    void configKeysAreEqualExactlyWhenTheirComponentsAreLikeRecordsAre() {
+        for (ConfigKey<?> key : ConfigKeys.ALL) {
+            ConfigKey<?> copy = new ConfigKey<>(key.env(), key.envAliases(), key.fileKey(), key.flag(), key.defaultDoc(),
+                    key.defaultRule(), key.parser(), key.description(), key.secret(), key.live());
+            assertThat(copy).isEqualTo(key).hasSameHashCodeAs(key);
+            ConfigKey<?> other = new ConfigKey<>(key.env(), key.envAliases(), key.fileKey(), key.flag(), key.defaultDoc(),
+                    key.defaultRule(), key.parser(), key.description() + ".", key.secret(), key.live());
+            assertThat(other).isNotEqualTo(key);
+        }
+        assertThat(ConfigKeys.ALL).doesNotHaveDuplicates();
     }
 }

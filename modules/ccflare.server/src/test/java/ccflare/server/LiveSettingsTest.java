@@ -35,7 +35,7 @@ class LiveSettingsTest {
     }
 
     private JsonNode file() throws IOException {
-        return ConfigLoader.FILE_MAPPER.readTree(cfg().toFile());
+        return ConfigLoader.fileMapper().readTree(cfg().toFile());
     }
 
     @Test
@@ -105,7 +105,7 @@ class LiveSettingsTest {
 
         settings.update(Map.of("retry_attempts", 5));
 
-        assertThat(ConfigLoader.FILE_MAPPER.readTree(dir.resolve("new/ccflare/ccflare.json").toFile()).get("retry_attempts").asInt())
+        assertThat(ConfigLoader.fileMapper().readTree(dir.resolve("new/ccflare/ccflare.json").toFile()).get("retry_attempts").asInt())
                 .isEqualTo(5);
         assertThat(Files.exists(nested)).isFalse();
     }
