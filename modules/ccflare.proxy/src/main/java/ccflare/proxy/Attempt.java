@@ -112,6 +112,17 @@ final class Attempt implements org.eclipse.jetty.client.Response.Listener {
         if (r != null) r.abort(cause);
     }
 
+    /**
+     * Whether the client has seen nothing from this attempt for at least {@code nanos}: true before
+     * the response is committed, false while a write to the client is pending (it will fail if the
+     * client is gone) or when the pump last wrote less than {@code nanos} ago.
+     */
+    boolean quietFor(long nowNanos, long nanos) {
+        if (!committed) return true;
+        long since = waitingSinceNanos;
+        return since != 0 && nowNanos - since >= nanos;
+    }
+
     /** The pump waits on the upstream from now on. */
     void waitingForUpstream() { waitingSinceNanos = System.nanoTime(); }
 

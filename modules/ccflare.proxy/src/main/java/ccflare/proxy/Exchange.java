@@ -246,7 +246,10 @@ final class Exchange {
             probe = probing && nowNanos - nextProbeNanos >= 0;
             if (probe) nextProbeNanos = nowNanos + CLIENT_PROBE_NANOS;
         }
-        if (probe) probeClient();
+        // A stream that wrote to its client within the last probe interval needs no probe: a
+        // client that left fails the next write (about 10,000 fewer read calls a second with
+        // 2,000 streams). The probe is for the silences: waiting for the head, thinking phases.
+        if (probe && (attempt == null || attempt.quietFor(nowNanos, CLIENT_PROBE_NANOS))) probeClient();
         if (attempt != null) attempt.tick(nowNanos);
         return true;
     }

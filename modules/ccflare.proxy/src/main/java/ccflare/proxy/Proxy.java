@@ -158,6 +158,9 @@ public final class Proxy {
     /** Client requests currently being proxied (admitted and not yet completed). */
     public int inFlight() { return inFlight.get(); }
 
+    /** The upstream client's thread pool: selector, scheduler and a few spare. */
+    static final int UPSTREAM_THREADS = 12;
+
     /** How long an idle pooled upstream connection stays open. */
     static final long POOLED_IDLE_TIMEOUT_MS = 60_000;
 
@@ -170,7 +173,11 @@ public final class Proxy {
         // HTTP/2 over TLS where the upstream offers it (ALPN), HTTP/1.1 otherwise and over http://;
         // TLS trusts the JDK's defaults plus the configured CA certificates (see UpstreamTransport).
         HttpClient c = new HttpClient(UpstreamTransport.create(config.upstreamCaCertificates()));
-        QueuedThreadPool threads = new QueuedThreadPool();
+        // Small on purpose: every callback of an exchange is non-blocking and runs on the selector
+        // that read it, so the pool holds the selector and a few threads for Jetty's own
+        // blocking bits (host name lookups). Jetty's default of 200 let a burst of 2,000 new
+        // streams spawn all 200, which then fought over two cores (and held ~20 MiB of stacks).
+        QueuedThreadPool threads = new QueuedThreadPool(UPSTREAM_THREADS, 2);
         threads.setName("ccflare-upstream");
         c.setExecutor(threads);
         c.setName("ccflare-upstream");
