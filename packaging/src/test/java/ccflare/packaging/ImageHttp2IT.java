@@ -1,12 +1,13 @@
 package ccflare.packaging;
 
+import static ccflare.packaging.Launches.freePort;
+import static ccflare.packaging.Launches.output;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ccflare.testing.FakeUpstream;
 import ccflare.testing.Received;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -91,17 +92,5 @@ class ImageHttp2IT {
         throw new AssertionError("daemon not serving /health within 30 s:\n" + output(log));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
-    private static String output(Path log) {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "(no output: " + e + ")";
-        }
-    }
 }

@@ -1,11 +1,12 @@
 package ccflare.packaging;
 
+import static ccflare.packaging.Launches.freePort;
+import static ccflare.packaging.Launches.output;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,11 +49,6 @@ class ImageLaunchIT {
         return pb;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     @Test
     void startsServesHealthKeepsItsFilesPrivateAndStopsWithExitZeroOnSigterm() throws Exception {
@@ -165,11 +161,4 @@ class ImageLaunchIT {
         assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEmpty();
     }
 
-    private static String output(Path log) {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "(no output: " + e + ")";
-        }
-    }
 }
