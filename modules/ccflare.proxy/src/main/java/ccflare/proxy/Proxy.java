@@ -172,7 +172,12 @@ public final class Proxy {
     private static HttpClient newHttpClient(Config.Proxy config) {
         // HTTP/2 over TLS where the upstream offers it (ALPN), HTTP/1.1 otherwise and over http://;
         // TLS trusts the JDK's defaults plus the configured CA certificates (see UpstreamTransport).
-        HttpClient c = new HttpClient(UpstreamTransport.create(config.upstreamCaCertificates()));
+        UpstreamTransport transport = UpstreamTransport.create(config.upstreamCaCertificates());
+        HttpClient c = new HttpClient(transport);
+        // One bounded pool of heap buffers for the whole client (see UpstreamTransport.bufferPool).
+        c.setByteBufferPool(transport.getClientConnector().getByteBufferPool());
+        c.setUseInputDirectByteBuffers(false);
+        c.setUseOutputDirectByteBuffers(false);
         // Small on purpose: every callback of an exchange is non-blocking and runs on the selector
         // that read it, so the pool holds the selector and a few threads for Jetty's own
         // blocking bits (host name lookups). Jetty's default of 200 let a burst of 2,000 new

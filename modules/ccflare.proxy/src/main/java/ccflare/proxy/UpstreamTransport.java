@@ -15,6 +15,7 @@ import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
 import org.eclipse.jetty.http.HttpScheme;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.ClientConnectionFactoryOverHTTP2;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Transport;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -66,12 +67,29 @@ final class UpstreamTransport extends HttpClientTransportDynamic {
     static UpstreamTransport create(List<X509Certificate> extraTrust) {
         ClientConnector connector = new ClientConnector();
         connector.setSslContextFactory(tls(extraTrust));
+        connector.setByteBufferPool(bufferPool());
         HTTP2Client http2 = new HTTP2Client(connector);
+        http2.setUseInputDirectByteBuffers(false);
+        http2.setUseOutputDirectByteBuffers(false);
         http2.setInitialStreamRecvWindow(STREAM_RECV_WINDOW);
         http2.setInitialSessionRecvWindow(SESSION_RECV_WINDOW);
         // Upstreams never push; refusing pushes keeps streams ours.
         http2.setMaxConcurrentPushedStreams(0);
         return new UpstreamTransport(connector, http2);
+    }
+
+    /** Idle buffers the upstream client's pool keeps for reuse, per kind (heap, direct). */
+    static final long POOL_RETAINED_BYTES = 16L * 1024 * 1024;
+
+    /**
+     * The upstream side's buffer pool: heap buffers only, and at most {@link #POOL_RETAINED_BYTES}
+     * of idle ones kept. Jetty's default keeps up to an eighth of the maximum heap in pooled
+     * direct buffers, whose memory returns only when a full GC finds them: after 2,000 concurrent
+     * streams that was 160 MiB of RSS that never went away. Heap buffers cost one copy into the
+     * JDK's per-thread direct buffer per read and write.
+     */
+    static ArrayByteBufferPool bufferPool() {
+        return new ArrayByteBufferPool(0, -1, -1, -1, POOL_RETAINED_BYTES, POOL_RETAINED_BYTES);
     }
 
     /**
