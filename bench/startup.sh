@@ -9,7 +9,8 @@
 #        the seed is made by the first.
 # env:   JAVA_OPTS extra JVM options for the measured launches; KEEP=1 keeps the work directory;
 #        LOGS=1 prints each run's daemon log.
-# Prints each run's milliseconds and the median. Needs /work/main/bench/out/classes (bench.FakeUpstream).
+# Prints each run's milliseconds and the median. Compiles the bench's Java programs into
+# bench/out/classes when they are missing (as bench/run.sh does).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd -P)
 IMGS=()
@@ -17,8 +18,13 @@ IFS=, read -r -a given <<<"${1:-$here/packaging/target/ccflare-0.1.0}"
 for g in "${given[@]}"; do IMGS+=("$(cd "$g" && pwd -P)"); done
 IMG=${IMGS[0]}
 RUNS=${2:-7}
-J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
-CLASSES=${BENCH_CLASSES:-/work/main/bench/out/classes}
+cd "$here"
+. scripts/jdk.sh
+J=$JAVA_HOME/bin/java
+CLASSES=${BENCH_CLASSES:-$here/bench/out/classes}
+if [ ! -f "$CLASSES/bench/FakeUpstream.class" ]; then
+  "$JAVA_HOME/bin/javac" -d "$CLASSES" --release 25 bench/src/bench/*.java
+fi
 W=$(mktemp -d /tmp/ccflare-startup.XXXXXX)
 TOKEN=tok-startup-0123456789abcdef
 freeport() { python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"; }
