@@ -159,8 +159,7 @@ class ProxyFailoverTest {
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).startsWith("event: message_start");
-        assertThat(r.body()).endsWith("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\","
-                + "\"message\":\"upstream connection reset\"}}\n\n");
+        assertThat(r.body()).endsWith(ProxyHarness.SSE_RESET_TAIL);
         assertThat(fake.requestsWithCredential("key-b")).isEmpty();
         RequestRecord rec = h.log.next();
         assertThat(rec.outcome()).isEqualTo(Outcome.MID_STREAM_RESET);

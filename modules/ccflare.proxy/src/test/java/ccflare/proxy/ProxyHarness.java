@@ -25,6 +25,10 @@ import org.eclipse.jetty.server.ServerConnector;
 /** A real Jetty server on 127.0.0.1:0 hosting the proxy handler, pointed at an {@link Upstream}. */
 final class ProxyHarness implements AutoCloseable {
 
+    /** How the proxy ends an SSE stream whose upstream connection was cut after commit. */
+    static final String SSE_RESET_TAIL = "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\","
+            + "\"message\":\"upstream connection reset\"}}\n\n";
+
     static final long T0 = 1_800_000_000_000L;
 
     final ManualClock clock = new ManualClock(T0);

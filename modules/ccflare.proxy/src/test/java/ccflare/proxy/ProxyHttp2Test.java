@@ -185,8 +185,7 @@ class ProxyHttp2Test {
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).startsWith("event: message_start");
-        assertThat(r.body()).endsWith("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\","
-                + "\"message\":\"upstream connection reset\"}}\n\n");
+        assertThat(r.body()).endsWith(ProxyHarness.SSE_RESET_TAIL);
         assertThat(fake.requestsWithCredential("key-b")).isEmpty();
         RequestRecord rec = h.log.next();
         assertThat(rec.outcome()).isEqualTo(Outcome.MID_STREAM_RESET);
@@ -200,8 +199,7 @@ class ProxyHttp2Test {
 
         HttpResponse<String> cut = h.post("/v1/messages", STREAM);
 
-        assertThat(cut.body()).startsWith("event: message_start").endsWith("event: error\ndata: {\"type\":\"error\","
-                + "\"error\":{\"type\":\"api_error\",\"message\":\"upstream connection reset\"}}\n\n");
+        assertThat(cut.body()).startsWith("event: message_start").endsWith(ProxyHarness.SSE_RESET_TAIL);
         assertThat(h.log.next().outcome()).isEqualTo(Outcome.MID_STREAM_RESET);
         // The closed connection is not reused: the next request opens a new one.
         assertThat(h.post("/v1/messages", STREAM).body()).contains("event: message_stop");
