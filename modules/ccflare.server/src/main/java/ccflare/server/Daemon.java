@@ -25,7 +25,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
@@ -94,7 +93,7 @@ final class Daemon {
         // the same way). A pricing file given by the operator is read here, before anything
         // opens: bad configuration still fails fast.
         Path pricingFile = config.recording().pricingFile();
-        FutureTask<Pricing> pricingLoad = ahead("ccflare-pricing", Pricing::bundled, pricingFile == null);
+        FutureTask<Pricing> pricingLoad = pricingFile == null ? Threads.ahead("ccflare-pricing", Pricing::bundled) : null;
         Pricing pricingOverride = pricingFile == null ? null : pricing(pricingFile);
         createPrivateDirectory(dir);
         nativeLibraryDirectory(dir);
@@ -247,14 +246,7 @@ final class Daemon {
         return errors;
     }
 
-    /** Runs {@code work} on a new daemon thread (when {@code wanted}); its result or failure is in the task. */
-    private static <T> FutureTask<T> ahead(String name, Callable<T> work, boolean wanted) {
-        FutureTask<T> task = new FutureTask<>(work);
-        if (wanted) Thread.ofPlatform().name(name).daemon().start(task);
-        return task;
-    }
-
-    /** The result of a task from {@link #ahead}: waits for it, and fails as the work failed. */
+    /** The result of a task from {@link Threads#ahead}: waits for it, and fails as the work failed. */
     private static <T> T join(FutureTask<T> task) throws InterruptedException {
         try {
             return task.get();

@@ -24,30 +24,15 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        ahead("ccflare-open-modules", Main::openModules);
-        ahead("ccflare-tls-setup", Main::setUpTls);
+        // Head starts only: a failure there is left to the real use to report (the tasks are not read).
+        Threads.ahead("ccflare-open-modules", () -> { openModules(); return null; });
+        Threads.ahead("ccflare-tls-setup", () -> { setUpTls(); return null; });
         Launch launch = launch(args, System.getenv(), System.out, System.err);
         switch (launch) {
             case Launch.Exit(int code) -> System.exit(code);
             case Launch.Running(Daemon daemon) -> StopSignals.install(daemon);
         }
         // Jetty's non-daemon threads keep the process alive until a signal stops the daemon.
-    }
-
-    /**
-     * Runs start-up work on another core while this thread loads the configuration and the daemon
-     * opens the database. Only a head start: the work is what the start path would otherwise do
-     * on this thread (the JDK does each part once per process, whichever thread comes first), and
-     * a failure here is left to the real use to report.
-     */
-    private static void ahead(String name, Runnable work) {
-        Thread.ofPlatform().name(name).daemon().start(() -> {
-            try {
-                work.run();
-            } catch (RuntimeException e) {
-                // nothing lost: the real use reports
-            }
-        });
     }
 
     /**

@@ -1,7 +1,9 @@
 package ccflare.server;
 
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -11,7 +13,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * daemon: {@code ccflare-http-*} (Jetty selectors and acceptors, platform threads),
  * {@code ccflare-vt-*} (request handling, virtual threads), {@code ccflare-db-writer} (the one
  * SQLite writer: JNI pins a virtual thread's carrier, so it is a platform thread),
- * {@code ccflare-maintenance} (retention and checkpoints) and {@code ccflare-shutdown}.
+ * {@code ccflare-maintenance} (retention and checkpoints), {@code ccflare-shutdown}, and the
+ * short-lived start-up helpers of {@link #ahead}.
  */
 final class Threads {
 
@@ -42,6 +45,16 @@ final class Threads {
     /** A new virtual thread per task, named {@code ccflare-vt-N}: API requests, WebSocket sessions. */
     static Executor virtual() {
         return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ccflare-vt-", 0).factory());
+    }
+
+    /**
+     * Start-up work given a head start on another core ({@code ccflare-<what>}, a daemon thread):
+     * its result, or the exception it failed with, waits in the returned task for whoever needs it.
+     */
+    static <T> FutureTask<T> ahead(String name, Callable<T> work) {
+        FutureTask<T> task = new FutureTask<>(work);
+        Thread.ofPlatform().name(name).daemon().start(task);
+        return task;
     }
 
     /** The thread that drains and closes the daemon after SIGTERM or SIGINT. */
