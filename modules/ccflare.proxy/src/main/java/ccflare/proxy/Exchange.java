@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLHandshakeException;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
@@ -685,7 +688,7 @@ final class Exchange {
         }
         boolean connect = hasCause(failure, ConnectException.class);
         String what = failure instanceof Attempt.FirstByteTimeout ? "no response within "
-                + proxy.config.firstByteTimeout().toMillis() + " ms" : String.valueOf(failure.getMessage());
+                + proxy.config.firstByteTimeout().toMillis() + " ms" : describe(failure);
         Account account = attempt.account;
         noteFailure((account == null ? "upstream" : account.name()) + ": " + what, connect);
         if (LOG.isDebugEnabled()) LOG.debug("{} P2S attempt {} failed: {}", id, attempt.number, what);
@@ -729,6 +732,24 @@ final class Exchange {
         } catch (NumberFormatException e) {
             return 0;
         }
+    }
+
+    /**
+     * A failure before the response head, in words for the error message: a certificate the
+     * upstream's chain does not verify against is named as such, with what to do about it, rather
+     * than as the JDK's exception chain (which names internal classes).
+     */
+    private static String describe(Throwable failure) {
+        if (hasCause(failure, CertPathBuilderException.class) || hasCause(failure, CertPathValidatorException.class)) {
+            Throwable root = failure;
+            while (root.getCause() != null) root = root.getCause();
+            return "the upstream's TLS certificate is not trusted (" + root.getMessage()
+                    + "); for a private or corporate certificate authority, set CCFLARE_UPSTREAM_CA_FILE";
+        }
+        if (hasCause(failure, SSLHandshakeException.class)) {
+            return "TLS handshake with the upstream failed: " + failure.getMessage();
+        }
+        return String.valueOf(failure.getMessage());
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
