@@ -9,8 +9,6 @@ import ccflare.core.ProviderKind;
 import ccflare.core.RequestRecord;
 import ccflare.testing.Behaviour;
 import ccflare.testing.FakeUpstream;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -263,15 +261,7 @@ class ProxyFailoverTest {
         fake.behave("key-a", Behaviour.slowDeltas(Duration.ofMillis(100)));
         fake.deltas(100, Duration.ofMillis(100));
 
-        long closedAt;
-        try (Socket s = rawPost(STREAM)) {
-            InputStream in = s.getInputStream();
-            byte[] buf = new byte[512];
-            int total = 0;
-            while (total < 600) total += Math.max(0, in.read(buf));
-            s.setSoLinger(true, 0);
-            closedAt = System.nanoTime();
-        }
+        long closedAt = h.postReadThenReset(STREAM, 600);
 
         RequestRecord rec = upstreamAbortedWithinASecondOf(closedAt);
         assertThat(rec.attempts()).isEqualTo(1);
@@ -285,7 +275,7 @@ class ProxyFailoverTest {
         fake.behave("key-a", Behaviour.hang());
 
         long closedAt;
-        try (Socket s = rawPost(JSON)) {
+        try (Socket s = h.rawPost(JSON)) {
             fake.awaitRequest(0, Duration.ofSeconds(3));
             assertThat(s.isConnected()).isTrue();
             closedAt = System.nanoTime();
@@ -359,15 +349,4 @@ class ProxyFailoverTest {
         return rec;
     }
 
-    private Socket rawPost(String json) throws Exception {
-        Socket s = new Socket("127.0.0.1", h.port());
-        s.setSoTimeout(5000);
-        OutputStream out = s.getOutputStream();
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        out.write(("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
-                + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(body);
-        out.flush();
-        return s;
-    }
 }

@@ -11,10 +11,15 @@ import ccflare.core.TokenSource;
 import ccflare.providers.Pricing;
 import ccflare.providers.ProviderAdapter;
 import ccflare.testing.ManualClock;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -93,6 +98,36 @@ final class ProxyHarness implements AutoCloseable {
     String url(String pathAndQuery) { return "http://127.0.0.1:" + connector.getLocalPort() + pathAndQuery; }
 
     int port() { return connector.getLocalPort(); }
+
+    /** A raw HTTP/1.1 {@code POST /v1/messages} on a socket of its own, so a test can cut the connection itself. */
+    Socket rawPost(String json) throws IOException {
+        Socket s = new Socket("127.0.0.1", port());
+        s.setSoTimeout(5000);
+        OutputStream out = s.getOutputStream();
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        out.write(("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
+        return s;
+    }
+
+    /**
+     * Posts {@code json} raw, reads at least {@code bytes} of the response, then drops the
+     * connection with a reset (linger 0), like a client killed mid-stream.
+     *
+     * @return {@link System#nanoTime} of the reset
+     */
+    long postReadThenReset(String json, int bytes) throws IOException {
+        try (Socket s = rawPost(json)) {
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[512];
+            int total = 0;
+            while (total < bytes) total += Math.max(0, in.read(buf));
+            s.setSoLinger(true, 0);
+            return System.nanoTime();
+        }
+    }
 
     String apiKeyAccount(String name, int priority) {
         return accounts.add(name, name, ProviderKind.ANTHROPIC, priority, "", new Credentials.ApiKey("key-" + name)).id();

@@ -12,8 +12,6 @@ import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -212,15 +210,7 @@ class ProxyHttp2Test {
         h.apiKeyAccount("a", 0);
         fake.deltas(100, Duration.ofMillis(100));
 
-        long closedAt;
-        try (Socket s = rawPost(STREAM)) {
-            InputStream in = s.getInputStream();
-            byte[] buf = new byte[512];
-            int total = 0;
-            while (total < 600) total += Math.max(0, in.read(buf));
-            s.setSoLinger(true, 0);
-            closedAt = System.nanoTime();
-        }
+        long closedAt = h.postReadThenReset(STREAM, 600);
 
         assertThat(fake.awaitAborts(1, Duration.ofSeconds(3))).isTrue();
         assertThat(Duration.ofNanos(fake.abortedAtNanos().getFirst() - closedAt)).isLessThan(Duration.ofSeconds(1));
@@ -279,15 +269,4 @@ class ProxyHttp2Test {
                 p.firstByteTimeout(), p.streamIdleTimeout(), ca);
     }
 
-    private Socket rawPost(String json) throws Exception {
-        Socket s = new Socket("127.0.0.1", h.port());
-        s.setSoTimeout(5000);
-        OutputStream out = s.getOutputStream();
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        out.write(("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
-                + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(body);
-        out.flush();
-        return s;
-    }
 }
