@@ -3,6 +3,7 @@ package ccflare.api;
 import static java.util.Objects.requireNonNull;
 
 import ccflare.core.AccountRegistry;
+import ccflare.core.HostPolicy;
 import ccflare.core.OAuthFlows;
 import ccflare.core.RequestQueries;
 import java.time.InstantSource;
@@ -18,10 +19,11 @@ import java.time.InstantSource;
  *                   {@code /api/auth/**}
  * @param live       the live log and request feed behind {@code /ws/**}, {@code /api/logs/**} and
  *                   {@code /api/requests/stream}; the daemon publishes into the same instance
+ * @param hosts      which Host and Origin headers a request over TCP may carry
  */
 public record ApiContext(AccountRegistry accounts, RequestQueries queries, RuntimeSettings settings,
                          DaemonStatus status, String adminToken, InstantSource clock, OAuthFlows oauth,
-                         LiveFeed live) {
+                         LiveFeed live, HostPolicy hosts) {
 
     public ApiContext {
         requireNonNull(accounts, "accounts");
@@ -32,9 +34,16 @@ public record ApiContext(AccountRegistry accounts, RequestQueries queries, Runti
         requireNonNull(clock, "clock");
         requireNonNull(oauth, "oauth");
         requireNonNull(live, "live");
+        requireNonNull(hosts, "hosts");
         if (adminToken.isBlank()) {
             throw new IllegalArgumentException("adminToken: empty (expected: the resolved admin token, never empty)");
         }
+    }
+
+    /** Over TCP only loopback Host names are served ({@link HostPolicy#loopback()}). */
+    public ApiContext(AccountRegistry accounts, RequestQueries queries, RuntimeSettings settings,
+                      DaemonStatus status, String adminToken, InstantSource clock, OAuthFlows oauth, LiveFeed live) {
+        this(accounts, queries, settings, status, adminToken, clock, oauth, live, HostPolicy.loopback());
     }
 
     /** With a live feed of its own that nothing publishes into: the live views stay silent. */

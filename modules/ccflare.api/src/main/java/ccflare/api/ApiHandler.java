@@ -44,7 +44,7 @@ final class ApiHandler extends Handler.Abstract {
 
     ApiHandler(ApiContext context) {
         super(InvocationType.BLOCKING);
-        this.gate = new AdminGate(context.adminToken());
+        this.gate = new AdminGate(context.adminToken(), context.hosts());
         new DaemonEndpoints(context).register(routes);
         new AccountEndpoints(context.accounts(), context.clock()).register(routes);
         new TrafficEndpoints(context.accounts(), context.queries(), context.clock()).register(routes);
@@ -145,9 +145,9 @@ final class ApiHandler extends Handler.Abstract {
         try {
             boolean unixSocket = AdminGate.overUnixSocket(request);
             if (!unixSocket) {
-                var host = AdminGate.hostProblem(request);
+                var host = gate.hostProblem(request);
                 if (host.isPresent()) return Reply.error(421, host.get());
-                var origin = webSocketPath(path) ? AdminGate.webSocketOriginProblem(request) : AdminGate.originProblem(request);
+                var origin = webSocketPath(path) ? gate.webSocketOriginProblem(request) : gate.originProblem(request);
                 if (origin.isPresent()) return Reply.error(403, origin.get());
                 if (!path.equals("/health") && !gate.authorised(request)) {
                     return Reply.error(401, UNAUTHORISED).withHeader("www-authenticate", "Bearer");

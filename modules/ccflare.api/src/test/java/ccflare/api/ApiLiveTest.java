@@ -198,13 +198,14 @@ class ApiLiveTest extends AgainstApiFixture {
         }
         try (RawLive ws = RawLive.webSocket(f.port(), "/ws/logs", tcpHeaders("Origin: https://evil.example"), 0)) {
             assertThat(ws.status).isEqualTo(403);
-            assertThat(json(ws.body).path("error").asText()).contains("origin 'https://evil.example' may not use this API");
+            assertThat(json(ws.body).path("error").asText()).contains("origin 'https://evil.example' may not use this daemon");
         }
         int otherPort = f.port() == 65535 ? 65534 : f.port() + 1;
         try (RawLive ws = RawLive.webSocket(f.port(), "/ws/logs", tcpHeaders("Origin: http://localhost:" + otherPort), 0)) {
             assertThat(ws.status).as("another local web server's page").isEqualTo(403);
-            assertThat(json(ws.body).path("error").asText()).isEqualTo("origin 'http://localhost:" + otherPort
-                    + "' may not open this WebSocket (expected: a page served by this daemon, same scheme and port)");
+            assertThat(json(ws.body).path("error").asText()).startsWith("origin 'http://localhost:" + otherPort
+                    + "' may not use this daemon (expected: no Origin, as command-line clients and SDKs send, or a page"
+                    + " served by this daemon itself, same scheme and port;");
         }
         try (RawLive ws = RawLive.webSocket(f.port(), "/ws/logs", List.of("Host: evil.example:" + f.port(),
                 "Authorization: Bearer " + ApiFixture.TOKEN), 0)) {

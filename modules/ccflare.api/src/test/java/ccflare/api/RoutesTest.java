@@ -2,7 +2,6 @@ package ccflare.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -57,17 +56,6 @@ class RoutesTest {
                     "GET /ws/logs", "GET /ws/requests", "GET /api/logs/stream", "GET /api/requests/stream",
                     "GET /api/logs/history", "DELETE /api/requests", "GET /api/admin/token");
             assertThat(f.api.routes()).hasSize(31);
-        }
-    }
-
-    @Test
-    void loopbackAuthoritiesAreRecognisedAndLookalikesAreNot() {
-        for (String ok : List.of("localhost", "localhost:8080", "127.0.0.1:1", "[::1]", "[::1]:65535", "LocalHost:80")) {
-            assertThat(AdminGate.loopbackAuthority(ok)).as(ok).isTrue();
-        }
-        for (String bad : List.of("localhost.", "127.0.0.2", "[::1", "[::1]x", "localhost:", "localhost:1234567",
-                "evil.example", "127.0.0.1.nip.io", "localhost:80:80", "user@localhost", "")) {
-            assertThat(AdminGate.loopbackAuthority(bad)).as(bad).isFalse();
         }
     }
 }

@@ -26,19 +26,30 @@ public record Config(Server server, Storage storage, Proxy proxy, Recording reco
 
     /**
      * @param host       bind address of the TCP connector
+     * @param allowedHosts further Host names accepted over TCP (see {@link HostPolicy})
      * @param port       TCP port; 0 picks a free one
      * @param socketPath the admin Unix socket
      * @param adminToken the token required on /api over TCP; empty = read or generate admin.token
      * @param drainTimeout how long SIGTERM waits for in-flight requests
      */
-    public record Server(String host, int port, Path socketPath, String adminToken, Duration drainTimeout) {
+    public record Server(String host, List<String> allowedHosts, int port, Path socketPath, String adminToken,
+                         Duration drainTimeout) {
         public Server {
             requireNonNull(host, "host");
             if (host.isBlank()) throw new IllegalArgumentException("HOST: '' (expected: an address to bind, e.g. 127.0.0.1)");
+            allowedHosts = List.copyOf(allowedHosts);
+            try {
+                HostPolicy.of(host, allowedHosts);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("CCFLARE_ALLOWED_HOSTS: " + e.getMessage(), e);
+            }
             if (port < 0 || port > 65535) throw new IllegalArgumentException("PORT: " + port + " (expected: 0..65535)");
             adminToken = adminToken == null ? "" : adminToken;
             requireNonNull(drainTimeout, "drainTimeout");
         }
+
+        /** The Host and Origin rule of every route over TCP. */
+        public HostPolicy hostPolicy() { return HostPolicy.of(host, allowedHosts); }
     }
 
     /** @param dbPath the SQLite database file */

@@ -16,6 +16,8 @@ final class ErrorBodies {
     static final String TOO_LARGE = "request_too_large";
     static final String OVERLOADED = "overloaded_error";
     static final String API_ERROR = "api_error";
+    static final String INVALID_REQUEST = "invalid_request_error";
+    static final String PERMISSION = "permission_error";
 
     static byte[] json(String type, String message) {
         return ("{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":\""

@@ -142,6 +142,11 @@ final class Exchange {
         if (LOG.isDebugEnabled()) LOG.debug("{} C2P {} {}", id, request.getMethod(), request.getHttpURI());
         // Live views show the request now; the record follows when it ends.
         proxy.log.started(id, receivedAtMs, request.getMethod(), path);
+        var refusal = ClientGate.check(proxy.hosts, request.getHeaders(), request.isSecure());
+        if (refusal.isPresent()) {
+            reject(refusal.get().status(), refusal.get().type(), refusal.get().message(), 0);
+            return;
+        }
         if (route instanceof Route.UnknownPrefix unknown) {
             reject(404, ErrorBodies.NOT_FOUND, "unknown provider prefix '" + unknown.name()
                     + "' (expected: anthropic, openai, claude-code, codex)", 0);

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import ccflare.core.AccountRegistry;
 import ccflare.core.Config;
+import ccflare.core.HostPolicy;
 import ccflare.core.ProviderKind;
 import ccflare.core.RequestLog;
 import ccflare.core.TokenSource;
@@ -97,6 +98,8 @@ public final class Proxy {
             Thread.ofVirtual().name("ccflare-credentials-", 0).factory());
     /** The timeouts and client probes of every waiting exchange; runs while the handler runs. */
     final Ticker ticker;
+    /** The DNS-rebinding and cross-site rule every client request passes first. */
+    final HostPolicy hosts;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final V1Handler handler;
 
@@ -133,6 +136,20 @@ public final class Proxy {
      */
     public Proxy(Config.Proxy config, Config.Recording recording, AccountRegistry accounts, TokenSource tokens,
                  RequestLog log, Pricing pricing, Function<ProviderKind, ProviderAdapter> adapters, InstantSource clock) {
+        this(config, recording, accounts, tokens, log, pricing, adapters, clock, HostPolicy.loopback());
+    }
+
+    /**
+     * As the 8-argument constructor, serving the Host names of {@code hosts} rather than loopback
+     * names only.
+     *
+     * @param hosts which Host and Origin headers a client request may carry; others are refused
+     *              (421, 403) before any account is touched, so that web pages cannot spend them
+     */
+    public Proxy(Config.Proxy config, Config.Recording recording, AccountRegistry accounts, TokenSource tokens,
+                 RequestLog log, Pricing pricing, Function<ProviderKind, ProviderAdapter> adapters, InstantSource clock,
+                 HostPolicy hosts) {
+        this.hosts = requireNonNull(hosts, "hosts");
         this.config = requireNonNull(config, "config");
         this.recording = requireNonNull(recording, "recording");
         this.accounts = requireNonNull(accounts, "accounts");

@@ -4,6 +4,7 @@ import static ccflare.server.ValueParser.bool;
 import static ccflare.server.ValueParser.caFile;
 import static ccflare.server.ValueParser.groupName;
 import static ccflare.server.ValueParser.home;
+import static ccflare.server.ValueParser.hostNames;
 import static ccflare.server.ValueParser.httpUrl;
 import static ccflare.server.ValueParser.intRange;
 import static ccflare.server.ValueParser.longRange;
@@ -75,6 +76,13 @@ final class ConfigKeys {
 
     static final ConfigKey<String> HOST = simple("HOST", "host", "--host", "127.0.0.1", word("an address to bind, e.g. 127.0.0.1"),
             "Address the TCP port binds to. Keep it on loopback unless the admin token protects a shared host.", false);
+
+    static final ConfigKey<List<String>> ALLOWED_HOSTS = new ConfigKey<>("CCFLARE_ALLOWED_HOSTS", List.of(), "allowed_hosts",
+            "", "none (loopback names, the bind address, and any IP address when bound to a wildcard)", (env, r) -> "",
+            hostNames(),
+            "Further host names clients and browsers may use for this daemon (`Host` header). Any other name is refused"
+                    + " with 421 on every route, `/v1/**` included, to stop DNS rebinding.",
+            false, false);
 
     static final ConfigKey<String> ADMIN_TOKEN = new ConfigKey<>("CCFLARE_ADMIN_TOKEN", List.of(), "admin_token", "",
             "read from `admin.token` beside the database, generated (32 random bytes, base64url, mode 0600) on first start",
@@ -195,7 +203,7 @@ final class ConfigKeys {
     /** Every key, in resolution order (a key's default may read keys above it). */
     static final List<ConfigKey<?>> ALL = List.of(
             CONFIG_PATH, DB_PATH, SOCKET_PATH, KEY_FILE, PRICING_FILE,
-            PORT, HOST, ADMIN_TOKEN, ADMIN_GROUP, MAX_HEADER_BYTES, MAX_BODY_BYTES, MAX_IN_FLIGHT, DRAIN_TIMEOUT_MS,
+            PORT, HOST, ALLOWED_HOSTS, ADMIN_TOKEN, ADMIN_GROUP, MAX_HEADER_BYTES, MAX_BODY_BYTES, MAX_IN_FLIGHT, DRAIN_TIMEOUT_MS,
             LB_STRATEGY, SESSION_DURATION_MS, RETRY_ATTEMPTS, RETRY_DELAY_MS, RETRY_BACKOFF, MAX_ATTEMPTS,
             CONNECT_TIMEOUT_MS, FIRST_BYTE_TIMEOUT_MS, STREAM_IDLE_TIMEOUT_MS,
             ANTHROPIC_BASE_URL, CLAUDE_CODE_BASE_URL, OPENAI_BASE_URL, CODEX_BASE_URL, UPSTREAM_CA_FILE,

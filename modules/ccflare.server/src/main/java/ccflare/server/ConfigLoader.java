@@ -89,7 +89,8 @@ final class ConfigLoader {
             Map<ProviderKind, String> baseUrls = new EnumMap<>(ProviderKind.class);
             ConfigKeys.BASE_URLS.forEach((kind, key) -> baseUrls.put(kind, v.get(key)));
             return new Config(
-                    new Config.Server(v.get(ConfigKeys.HOST), v.get(ConfigKeys.PORT), v.get(ConfigKeys.SOCKET_PATH),
+                    new Config.Server(v.get(ConfigKeys.HOST), v.get(ConfigKeys.ALLOWED_HOSTS), v.get(ConfigKeys.PORT),
+                            v.get(ConfigKeys.SOCKET_PATH),
                             v.find(ConfigKeys.ADMIN_TOKEN).orElse(""), Duration.ofMillis(v.get(ConfigKeys.DRAIN_TIMEOUT_MS))),
                     new Config.Storage(v.get(ConfigKeys.DB_PATH)),
                     new Config.Proxy(baseUrls, Duration.ofMillis(v.get(ConfigKeys.SESSION_DURATION_MS)),

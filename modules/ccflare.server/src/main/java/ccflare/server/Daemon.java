@@ -121,11 +121,11 @@ final class Daemon {
             java.net.http.HttpClient oauthHttp = new DeferredHttpClient(OAuth::httpClient);
             Proxy proxy = new Proxy(config.proxy(), config.recording(), accounts,
                     OAuth.tokens(config.oauth(), accounts, clock, oauthHttp), requestLog, pricing,
-                    Providers::adapter, clock);
+                    Providers::adapter, clock, config.server().hostPolicy());
             LiveSettings settings = new LiveSettings(loaded, env, LogOutput::setLevel);
             DaemonState state = new DaemonState(db, settings, key, proxy::inFlight, clock);
             Api api = new Api(new ApiContext(accounts, db.queries(), settings, state, token.value(), clock,
-                    OAuth.flows(config.oauth(), accounts, clock, oauthHttp), live));
+                    OAuth.flows(config.oauth(), accounts, clock, oauthHttp), live, config.server().hostPolicy()));
 
             Executor virtualThreads = Threads.virtual();
             // Heap buffers in a pool that keeps at most 16 MiB idle per kind: Jetty's default pool

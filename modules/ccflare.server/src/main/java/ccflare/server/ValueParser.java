@@ -134,6 +134,25 @@ final class ValueParser<T> {
     }
 
     /**
+     * Comma-separated host names or IP addresses without scheme or port (an empty text is no
+     * names); each is checked by {@link ccflare.core.HostPolicy#of}.
+     */
+    static ValueParser<List<String>> hostNames() {
+        return new ValueParser<>("comma-separated host names or IP addresses without port, e.g. ccflare.lan,192.168.1.5",
+                (text, env) -> {
+                    if (text.isEmpty()) return List.of();
+                    List<String> names = java.util.Arrays.stream(text.split(",", -1)).map(String::strip).toList();
+                    if (names.contains("")) throw new Refused("has an empty entry");
+                    try {
+                        ccflare.core.HostPolicy.of("127.0.0.1", names);
+                    } catch (IllegalArgumentException e) {
+                        throw new Refused(e.getMessage().substring(0, e.getMessage().indexOf(" (expected")));
+                    }
+                    return names;
+                });
+    }
+
+    /**
      * A Unix group name as useradd/groupadd accept it (portable: letters, digits, {@code _ . -},
      * not starting with {@code -}). Whether the group exists is checked when the socket is made.
      */

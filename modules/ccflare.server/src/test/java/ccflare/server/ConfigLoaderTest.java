@@ -196,6 +196,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void allowedHostsAreAListOfNamesAndABadOneIsRefusedByName() {
+        Config c = ConfigLoader.load(Map.of(), env("CCFLARE_ALLOWED_HOSTS", "ccflare.lan, 192.168.1.5")).config();
+        assertThat(c.server().allowedHosts()).containsExactly("ccflare.lan", "192.168.1.5");
+        assertThat(c.server().hostPolicy().allowedAuthority("ccflare.lan:8080")).isTrue();
+        assertThat(ConfigLoader.load(Map.of(), env()).config().server().allowedHosts()).isEmpty();
+
+        assertThat(failure(Map.of(), env("CCFLARE_ALLOWED_HOSTS", "ccflare.lan,http://x.lan")).getMessage())
+                .isEqualTo("ccflare: CCFLARE_ALLOWED_HOSTS=ccflare.lan,http://x.lan: 'http://x.lan' is not a host name or IP"
+                        + " address (expected: comma-separated host names or IP addresses without port, e.g."
+                        + " ccflare.lan,192.168.1.5)");
+    }
+
+    @Test
     void emptyEnvironmentVariableCountsAsUnset() throws IOException {
         writeConfig("{\"port\": 9001}");
 
@@ -479,7 +492,7 @@ class ConfigLoaderTest {
     void recordValidationMessagesBecomeTheSameOneLine() {
         assertThat(ConfigLoader.oneLine("PORT: 70000 (expected: 0..65535)")).isEqualTo("PORT=70000 (expected: 0..65535)");
         assertThat(ConfigLoader.oneLine("something\nodd")).isEqualTo("something odd");
-        assertThatThrownBy(() -> new Config.Server("h", 70000, Path.of("/s"), "", Duration.ZERO))
+        assertThatThrownBy(() -> new Config.Server("h", List.of(), 70000, Path.of("/s"), "", Duration.ZERO))
                 .hasMessage("PORT: 70000 (expected: 0..65535)");
     }
 
