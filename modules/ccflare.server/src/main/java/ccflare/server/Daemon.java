@@ -18,6 +18,7 @@ import ccflare.proxy.Proxy;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -231,6 +232,10 @@ final class Daemon {
                 throw new StartupException(2, "ccflare: cannot listen on " + where + ": address already in use (set PORT or --port)", e);
             }
             String reason = cause == null ? e.getMessage() : cause.getMessage();
+            if (cause instanceof UnresolvedAddressException) {
+                // Its message is null: name what is wrong instead of printing "null".
+                reason = "'" + config.server().host() + "' is not an address of this machine nor a name that resolves to one";
+            }
             throw new StartupException(2, "ccflare: cannot listen on " + where + ": " + flat(String.valueOf(reason))
                     + " (set HOST or --host, PORT or --port)", e);
         }

@@ -169,6 +169,15 @@ class DaemonTest {
     }
 
     @Test
+    void aHostThatIsNotAnAddressIsNamedNotReportedAsNull() {
+        Main.Launch launch = launch(env("HOST", "999.1.1.1"));
+
+        assertThat(launch).isEqualTo(new Main.Launch.Exit(2));
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("ccflare: cannot listen on 999.1.1.1:0: '999.1.1.1' is"
+                + " not an address of this machine nor a name that resolves to one (set HOST or --host, PORT or --port)\n");
+    }
+
+    @Test
     void badConfigurationStopsBeforeAnythingIsCreated() {
         assertThat(launch(env("PORT", "abc"))).isEqualTo(new Main.Launch.Exit(2));
 
