@@ -113,7 +113,8 @@ final class HeaderRewrite {
     }
 
     /**
-     * Copies upstream response headers to the client response, less hop-by-hop ones. The body
+     * Copies upstream response headers to the client response, less hop-by-hop ones; the
+     * upstream's {@code Date} replaces the one Jetty already set. The body
      * passes byte for byte, so the upstream's {@code Content-Length} still holds and is kept: the
      * client then knows the response is complete with its last byte, in the same write (chunked
      * re-framing cost a second write for the terminal chunk), and a body cut short by the upstream
@@ -129,7 +130,10 @@ final class HeaderRewrite {
                     ? HOP_BY_HOP_HEADERS.contains(known) || (encoded && known == HttpHeader.CONTENT_LENGTH)
                             || (connectionListed != null && connectionListed.contains(known.lowerCaseName()))
                     : connectionListed != null && connectionListed.contains(field.getLowerCaseName());
-            if (!drop) client.add(field);
+            if (drop) continue;
+            // Jetty put its own Date on the response when the request arrived; the origin's replaces it (one Date).
+            if (known == HttpHeader.DATE) client.put(field);
+            else client.add(field);
         }
     }
 

@@ -60,6 +60,17 @@ class ProxyForwardingTest {
         assertThat(got.header("x-api-key")).isEqualTo("key-a");
     }
 
+    @Test void aProxiedResponseCarriesOneDateHeader() throws Exception {
+        h.apiKeyAccount("a", 0);
+        upstream.on("key-a", Upstream.json(200, "{\"id\":\"msg_1\"}"));
+
+        HttpResponse<String> r = h.post("/v1/messages", REQUEST, "content-type", "application/json");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(upstream.received).hasSize(1);
+        assertThat(r.headers().allValues("date")).hasSize(1);
+    }
+
     @Test void sendsExactlyTheAccountCredentialAndMergesAnthropicBetaAsASet() throws Exception {
         h.oauthAccount("c", 0);
         h.post("/v1/messages", REQUEST, "x-api-key", "client-key", "authorization", "Bearer client-token",

@@ -38,6 +38,14 @@ class RouteAndHeaderTest {
         assertThat(Route.of("/")).isInstanceOf(Route.NotProxied.class);
     }
 
+    @Test void theUpstreamsDateReplacesTheOneJettySetSoTheClientGetsOne() {
+        HttpFields.Mutable client = HttpFields.build().add("date", "Mon, 07 Dec 2026 02:00:01 GMT");
+        HttpFields upstream = HttpFields.build().add("Date", "Mon, 07 Dec 2026 02:00:00 GMT").add("x-a", "1").add("x-a", "2");
+        HeaderRewrite.copyResponse(upstream, client);
+        assertThat(client.getValuesList("date")).containsExactly("Mon, 07 Dec 2026 02:00:00 GMT");
+        assertThat(client.getValuesList("x-a")).containsExactly("1", "2");
+    }
+
     @Test void betasMergeAsASetInClientOrder() {
         HttpFields client = HttpFields.build().add("anthropic-beta", " x ,y,,x").add("Anthropic-Beta", "z, y");
         assertThat(HeaderRewrite.mergedBetas(client, List.of("oauth-2025-04-20", "z"))).isEqualTo("x,y,z,oauth-2025-04-20");
