@@ -186,6 +186,18 @@ class ApiAccountsTest extends AgainstApiFixture {
     }
 
     @Test
+    void aRepeatedKeyIs400AndChangesNothing() throws Exception {
+        String id = add("twice").path("id").asText();
+        var r = f.patch("/api/accounts/" + id, "{\"priority\":5,\"priority\":7}");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.error()).startsWith("malformed JSON: Duplicate field 'priority'").contains("line 1");
+        assertThat(f.accounts.byId(id).orElseThrow().priority()).isZero();
+        var added = f.post("/api/accounts", "{\"name\":\"a\",\"provider\":\"anthropic\",\"apiKey\":\"sk-1\",\"apiKey\":\"sk-2\"}");
+        assertThat(added.status()).isEqualTo(400);
+        assertThat(f.accounts.find("a")).isEmpty();
+    }
+
+    @Test
     void addingATakenNameIs409() throws Exception {
         add("dup");
         var r = f.post("/api/accounts", "{\"name\":\"dup\",\"provider\":\"openai\",\"apiKey\":\"k2\"}");

@@ -1,6 +1,7 @@
 package ccflare.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,13 +11,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * The one JSON codec of the API: camelCase records, unknown fields ignored on read, absent
- * values left out on write. Thread-safe.
+ * The one JSON codec of the API: camelCase records, unknown fields ignored on read, a repeated
+ * key refused, absent values left out on write. Thread-safe.
  */
 public final class Json {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // {"priority":1,"priority":9} is a mistake or a smuggling attempt, not "last one wins".
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .serializationInclusion(JsonInclude.Include.NON_ABSENT)
             .build();
 
