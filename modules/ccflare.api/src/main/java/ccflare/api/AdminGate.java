@@ -47,8 +47,8 @@ final class AdminGate {
     /**
      * Why the Origin header of a WebSocket handshake is refused; empty when absent or same-origin.
      * Browsers do not apply the same-origin policy to WebSockets (cross-site WebSocket hijacking),
-     * so the page must come from this very scheme, host and port: another local web server (a dev
-     * server on localhost:3000) may not open the feeds.
+     * so the page must be this daemon's own: an allowed host name with the request's scheme and
+     * port. Another local web server (a dev server on localhost:3000) may not open the feeds.
      */
     Optional<String> webSocketOriginProblem(Request request) {
         return hosts.sameOriginProblem(request.getHeaders().get(HttpHeader.ORIGIN),

@@ -43,7 +43,7 @@ public final class HostPolicy {
 
     /** Loopback names only: what a daemon bound to 127.0.0.1 without an allow-list accepts. */
     public static HostPolicy loopback() {
-        return new HostPolicy(Set.copyOf(LOOPBACK), false);
+        return of("127.0.0.1", List.of());
     }
 
     /**
@@ -57,14 +57,19 @@ public final class HostPolicy {
         boolean wildcard = bind.isEmpty() || WILDCARDS.contains(bind);
         if (!wildcard) names.add(normalisedHost(bind));
         for (String a : allowed) {
-            String n = normalisedHost(a.trim().toLowerCase(Locale.ROOT));
-            if (!validHostName(n) && !ipLiteral(n)) {
+            if (!acceptableName(a)) {
                 throw new IllegalArgumentException("'" + printable(a) + "' is not a host name or IP address (expected: names"
                         + " like ccflare.lan or 192.168.1.5, without scheme or port)");
             }
-            names.add(n);
+            names.add(normalisedHost(a.trim().toLowerCase(Locale.ROOT)));
         }
         return new HostPolicy(names, wildcard);
+    }
+
+    /** Whether {@code name} may be listed as a further host: a host name or IP address, without scheme or port. */
+    public static boolean acceptableName(String name) {
+        String n = normalisedHost(name.trim().toLowerCase(Locale.ROOT));
+        return validHostName(n) || ipLiteral(n);
     }
 
     /** Why a request with this {@code Host} header is refused; empty when the header names this daemon. */

@@ -26,7 +26,8 @@ class HostPolicyTest {
         assertThat(loopback.hostProblem("127.0.0.1:8080")).isEmpty();
         assertThat(loopback.hostProblem(null)).hasValueSatisfying(m -> assertThat(m).startsWith("missing Host header"));
         assertThat(loopback.hostProblem("attacker.example")).hasValueSatisfying(m -> assertThat(m)
-                .contains("'attacker.example'").contains("DNS rebinding").contains("CCFLARE_ALLOWED_HOSTS"));
+                .contains("'attacker.example'").contains("(expected: localhost, 127.0.0.1 or [::1], with the port;")
+                .contains("DNS rebinding").contains("CCFLARE_ALLOWED_HOSTS"));
         assertThat(loopback.hostProblem("evil\r\n.example")).hasValueSatisfying(m -> assertThat(m).contains("\\u000d\\u000a"));
     }
 

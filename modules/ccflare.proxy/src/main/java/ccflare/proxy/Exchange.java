@@ -827,25 +827,13 @@ final class Exchange {
         }
         boolean idle = upstreamFailure instanceof Attempt.StreamIdleTimeout;
         String message = idle ? "upstream stream idle for " + proxy.config.streamIdleTimeout().toMillis() + " ms"
-                : "upstream connection reset after the response began (" + failureKind(upstreamFailure) + ")";
+                : "upstream connection reset after the response began (" + StreamFailure.kind(upstreamFailure) + ")";
         // The failure's own text (Jetty internals, socket addresses) is for the log, not the record.
         if (!idle && LOG.isDebugEnabled()) LOG.debug("{} upstream stream failed", id, upstreamFailure);
         if (!finish(status, idle ? Outcome.STREAM_IDLE_TIMEOUT : Outcome.MID_STREAM_RESET, message)) return;
         if (isSse()) callback.succeeded();
         // Without an in-band way to say so, a cut body must reach the client as a broken response, not a whole one.
         else callback.failed(upstreamFailure);
-    }
-
-    /** A few words on how the upstream stream broke: the exception's type, not its text. */
-    private static String failureKind(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        return switch (root) {
-            case java.io.EOFException e -> "the upstream closed the connection";
-            case java.nio.channels.ClosedChannelException e -> "the upstream closed the connection";
-            case java.util.concurrent.TimeoutException e -> "timed out";
-            default -> root.getClass().getSimpleName();
-        };
     }
 
     String streamErrorMessage(Throwable upstreamFailure) {

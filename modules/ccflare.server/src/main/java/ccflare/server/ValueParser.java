@@ -135,7 +135,7 @@ final class ValueParser<T> {
 
     /**
      * Comma-separated host names or IP addresses without scheme or port (an empty text is no
-     * names); each is checked by {@link ccflare.core.HostPolicy#of}.
+     * names); each is checked by {@link ccflare.core.HostPolicy#acceptableName}.
      */
     static ValueParser<List<String>> hostNames() {
         return new ValueParser<>("comma-separated host names or IP addresses without port, e.g. ccflare.lan,192.168.1.5",
@@ -143,10 +143,8 @@ final class ValueParser<T> {
                     if (text.isEmpty()) return List.of();
                     List<String> names = java.util.Arrays.stream(text.split(",", -1)).map(String::strip).toList();
                     if (names.contains("")) throw new Refused("has an empty entry");
-                    try {
-                        ccflare.core.HostPolicy.of("127.0.0.1", names);
-                    } catch (IllegalArgumentException e) {
-                        throw new Refused(e.getMessage().substring(0, e.getMessage().indexOf(" (expected")));
+                    for (String n : names) {
+                        if (!ccflare.core.HostPolicy.acceptableName(n)) throw new Refused("'" + n + "' is not a host name or IP address");
                     }
                     return names;
                 });

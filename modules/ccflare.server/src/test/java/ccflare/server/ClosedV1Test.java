@@ -6,14 +6,11 @@ import ccflare.testing.FakeUpstream;
 import ccflare.testing.TestHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,17 +39,7 @@ class ClosedV1Test {
     }
 
     private void start(Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>();
-        env.put("HOME", home.toString());
-        env.put("PORT", "0");
-        env.put("CCFLARE_DB_PATH", home.resolve("data/ccflare.db").toString());
-        env.put("CCFLARE_ADMIN_TOKEN", TOKEN);
-        env.putAll(extra);
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Main.Launch launch = Main.launch(new String[0], env, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertThat(launch).as(err.toString(StandardCharsets.UTF_8)).isInstanceOf(Main.Launch.Running.class);
-        daemon = ((Main.Launch.Running) launch).daemon();
+        daemon = TestDaemons.start(home, TOKEN, extra);
     }
 
     private URI uri(String path) { return daemon.uri().resolve(path); }

@@ -8,9 +8,7 @@ import ccflare.testing.Sse;
 import ccflare.testing.TestHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +17,6 @@ import java.time.Duration;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +44,6 @@ class DaemonEndToEndTest {
 
     @TempDir Path home;
     private Daemon daemon;
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     @AfterEach
     void stop() {
@@ -55,16 +51,7 @@ class DaemonEndToEndTest {
     }
 
     private void start(Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>();
-        env.put("HOME", home.toString());
-        env.put("PORT", "0");
-        env.put("CCFLARE_DB_PATH", home.resolve("data/ccflare.db").toString());
-        env.put("CCFLARE_ADMIN_TOKEN", TOKEN);
-        env.putAll(extra);
-        Main.Launch launch = Main.launch(new String[0], env, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertThat(launch).as(err.toString(StandardCharsets.UTF_8)).isInstanceOf(Main.Launch.Running.class);
-        daemon = ((Main.Launch.Running) launch).daemon();
+        daemon = TestDaemons.start(home, TOKEN, extra);
     }
 
     private URI uri(String path) { return daemon.uri().resolve(path); }
