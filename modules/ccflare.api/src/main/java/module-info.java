@@ -1,7 +1,9 @@
 /**
- * The management surface: /health, the /api/** REST endpoints and the /ws/** live views as a
- * Jetty core handler, with the admin gate (Unix socket open; over TCP a loopback Host and the
- * admin bearer token), and the LiveFeed the daemon publishes its log lines and requests into.
+ * The management surface: /health, the /api/** REST endpoints, the /ws/** live views and the web
+ * dashboard (its files are resources of this module, under ccflare/api/dashboard/) as Jetty core
+ * handlers, with the admin gate (Unix socket open; over TCP a loopback Host and the admin bearer
+ * token or the dashboard's session cookie), and the LiveFeed the daemon publishes its log lines
+ * and requests into.
  */
 module ccflare.api {
     // Its public types take ccflare.core ports (AccountRegistry, RequestQueries, OAuthFlows) in ApiContext.

@@ -2,6 +2,7 @@ package ccflare.api;
 
 import static java.util.Objects.requireNonNull;
 
+import java.security.SecureRandom;
 import java.util.List;
 import org.eclipse.jetty.server.Handler;
 
@@ -13,8 +14,14 @@ import org.eclipse.jetty.server.Handler;
  * <p>Access: over the Unix socket every request is allowed (the socket's directory decides who
  * can connect). Over TCP the {@code Host} header must be loopback ({@code localhost},
  * {@code 127.0.0.1}, {@code [::1]}, any port; else 421), an {@code Origin}, when sent, must be
- * loopback (else 403), and {@code /api/**} requires {@code Authorization: Bearer <admin token>}
- * (else 401). {@code /health} needs no token. No CORS headers are ever sent.
+ * loopback (else 403), and {@code /api/**} and {@code /ws/**} require
+ * {@code Authorization: Bearer <admin token>} or the web dashboard's session cookie (else 401);
+ * with the cookie, a request that changes state also needs this daemon's own {@code Origin}
+ * (else 403). {@code /health} needs neither. No CORS headers are ever sent.
+ *
+ * <p>The web dashboard ({@link #dashboardHandler()}) is a second handler over the same gate:
+ * its sign-in turns a one-time code from {@code POST /api/dashboard/login} or the pasted admin
+ * token into the session cookie.
  *
  * <p>Client mistakes answer 4xx with {@code {"error":…}} naming the problem; an unexpected
  * failure answers 500 with an id that appears in the ERROR log line with the stack trace.
@@ -22,10 +29,21 @@ import org.eclipse.jetty.server.Handler;
 public final class Api {
 
     private final ApiHandler handler;
+    private final DashboardHandler dashboard;
     private final LiveFeed live;
 
     public Api(ApiContext context) {
-        this.handler = new ApiHandler(requireNonNull(context, "context"));
+        this(context, StaticAssets.fromModule(Api.class.getModule()));
+    }
+
+    /** With the dashboard's files given, for tests. */
+    Api(ApiContext context, StaticAssets assets) {
+        requireNonNull(context, "context");
+        AdminGate gate = new AdminGate(context.adminToken(), context.hosts());
+        DashboardSessions sessions = new DashboardSessions(context.adminToken(), context.clock());
+        LoginCodes codes = new LoginCodes(context.clock(), new SecureRandom());
+        this.handler = new ApiHandler(context, gate, new SessionGate(sessions), codes);
+        this.dashboard = new DashboardHandler(assets, gate, sessions, codes);
         this.live = context.live();
     }
 
@@ -38,6 +56,15 @@ public final class Api {
      * database.
      */
     public Handler handler() { return handler; }
+
+    /**
+     * The web dashboard: {@code /} (the dashboard with a session cookie, else a sign-in page),
+     * {@code POST /login}, {@code POST /logout}, {@code /signin.css} and {@code /assets/**},
+     * served from memory (the files are read from this module's resources once, here). Returns
+     * false for every other path. Blocking only while {@code POST /login} reads its small form;
+     * run it where the API runs. See {@code docs/dashboard.md}.
+     */
+    public Handler dashboardHandler() { return dashboard; }
 
     /** The live feed the API serves, the one given in its {@link ApiContext}. */
     public LiveFeed live() { return live; }

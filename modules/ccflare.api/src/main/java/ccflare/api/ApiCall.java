@@ -16,14 +16,36 @@ final class ApiCall {
     /** API bodies are small JSON documents; anything bigger is a mistake or an attack. */
     static final int MAX_BODY_BYTES = 1 << 20;
 
+    /** How the caller was admitted. */
+    enum Access {
+        /** Over the admin Unix socket: its directory's permissions decided. */
+        UNIX_SOCKET,
+        /** Over TCP with {@code Authorization: Bearer <admin token>}. */
+        TOKEN,
+        /** Over TCP with the dashboard's session cookie. */
+        SESSION,
+        /** Over TCP with no credential: only {@code /health} is reached this way. */
+        NONE
+    }
+
     private final Request request;
     private final List<String> pathParams;
+    private final Access access;
     private Fields query;
 
-    ApiCall(Request request, List<String> pathParams) {
+    ApiCall(Request request, List<String> pathParams, Access access) {
         this.request = request;
         this.pathParams = List.copyOf(pathParams);
+        this.access = access;
     }
+
+    /** How the caller was admitted. */
+    Access access() { return access; }
+
+    /** The request's {@code Host} header, when sent. */
+    Optional<String> host() { return Optional.ofNullable(request.getHeaders().get(HttpHeader.HOST)); }
+
+    boolean secure() { return request.isSecure(); }
 
     String method() { return request.getMethod(); }
 

@@ -31,20 +31,23 @@ import org.slf4j.LoggerFactory;
 final class ApiHandler extends Handler.Abstract {
 
     private static final Logger LOG = LoggerFactory.getLogger(Api.class);
-    static final String UNAUTHORISED =
-            "missing or wrong admin token (see admin.token beside the database, or ccflarectl dashboard)";
+    static final String UNAUTHORISED = "missing or wrong admin token or dashboard session (see admin.token beside the"
+            + " database; in a browser, sign in at / or run ccflarectl dashboard)";
     private static final HttpField JSON = new HttpField(HttpHeader.CONTENT_TYPE, "application/json");
     private static final HttpField NO_STORE = new HttpField(HttpHeader.CACHE_CONTROL, "no-store");
     private static final HttpField NO_SNIFF = new HttpField("x-content-type-options", "nosniff");
 
     private final Routes routes = new Routes();
     private final AdminGate gate;
+    private final SessionGate sessions;
     private final LiveEndpoints live;
     private volatile ServerWebSocketContainer webSockets;
 
-    ApiHandler(ApiContext context) {
+    ApiHandler(ApiContext context, AdminGate gate, SessionGate sessions, LoginCodes codes) {
         super(InvocationType.BLOCKING);
-        this.gate = new AdminGate(context.adminToken(), context.hosts());
+        this.gate = gate;
+        this.sessions = sessions;
+        new DashboardEndpoints(codes, context.status()).register(routes);
         new DaemonEndpoints(context).register(routes);
         new AccountEndpoints(context.accounts(), context.clock()).register(routes);
         new TrafficEndpoints(context.accounts(), context.queries(), context.clock()).register(routes);
@@ -143,18 +146,24 @@ final class ApiHandler extends Handler.Abstract {
 
     private Reply answer(Request request, String path) {
         try {
-            boolean unixSocket = AdminGate.overUnixSocket(request);
-            if (!unixSocket) {
+            ApiCall.Access access = ApiCall.Access.UNIX_SOCKET;
+            if (!AdminGate.overUnixSocket(request)) {
                 var host = gate.hostProblem(request);
                 if (host.isPresent()) return Reply.error(421, host.get());
                 var origin = webSocketPath(path) ? gate.webSocketOriginProblem(request) : gate.originProblem(request);
                 if (origin.isPresent()) return Reply.error(403, origin.get());
-                if (!path.equals("/health") && !gate.authorised(request)) {
+                access = gate.authorised(request) ? ApiCall.Access.TOKEN
+                        : sessions.session(request).isPresent() ? ApiCall.Access.SESSION : ApiCall.Access.NONE;
+                if (!path.equals("/health") && access == ApiCall.Access.NONE) {
                     return Reply.error(401, UNAUTHORISED).withHeader("www-authenticate", "Bearer");
+                }
+                if (access == ApiCall.Access.SESSION && SessionGate.changesState(request.getMethod())) {
+                    var csrf = SessionGate.sameOriginProblem(gate, request);
+                    if (csrf.isPresent()) return Reply.error(403, csrf.get());
                 }
             }
             return switch (routes.match(request.getMethod(), path)) {
-                case Routes.Match.Found f -> f.endpoint().handle(new ApiCall(request, f.params()));
+                case Routes.Match.Found f -> f.endpoint().handle(new ApiCall(request, f.params(), access));
                 case Routes.Match.WrongMethod w -> Reply.error(405, "method " + request.getMethod() + " not allowed on "
                         + path + " (expected: " + String.join(", ", w.allowed()) + ")")
                         .withHeader("allow", String.join(", ", w.allowed()));

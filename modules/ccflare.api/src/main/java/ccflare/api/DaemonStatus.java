@@ -1,6 +1,8 @@
 package ccflare.api;
 
+import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 
 /** What the daemon knows about itself, for {@code /health} and {@code /api/maintenance/*}. Implemented by the daemon. */
 public interface DaemonStatus {
@@ -24,4 +26,11 @@ public interface DaemonStatus {
      * @throws IllegalArgumentException for an unknown action
      */
     Map<String, Object> maintenance(String action);
+
+    /**
+     * The base URL a browser on this machine opens to reach the TCP listener, with the port actually
+     * bound ({@code http://127.0.0.1:8080/}); empty before the listener is bound. The dashboard's
+     * login links are built on it.
+     */
+    default Optional<URI> browserUri() { return Optional.empty(); }
 }

@@ -135,7 +135,8 @@ final class Daemon {
             server = new Server(Threads.http(virtualThreads), null,
                     new ArrayByteBufferPool(0, -1, -1, -1, POOL_RETAINED_BYTES, POOL_RETAINED_BYTES));
             ServerConnector connector = connector(server, config);
-            server.setHandler(new GracefulHandler(new Dispatch(proxy.handler(), api.handler(), new NotFoundHandler(), virtualThreads)));
+            server.setHandler(new GracefulHandler(new Dispatch(proxy.handler(), api.handler(), api.dashboardHandler(),
+                    new NotFoundHandler(), virtualThreads)));
             socket.attach(server, connector);
             server.setErrorHandler(errorHandler());
             // SIGTERM lets in-flight requests finish for up to the drain timeout (GracefulHandler
@@ -145,6 +146,7 @@ final class Daemon {
             listen(connector, config);
             server.start();
             settings.listeningOn(connector.getLocalPort());
+            state.listeningAt(browserUri(config.server().host(), connector.getLocalPort()));
             socket.started();
 
             maintenance = Threads.maintenance();
@@ -175,6 +177,18 @@ final class Daemon {
     }
 
     int port() { return connector.getLocalPort(); }
+
+    /**
+     * The base URL a browser on this machine opens: the bound host, except that a wildcard bind
+     * ({@code 0.0.0.0}, {@code ::}) is reached through {@code 127.0.0.1}, the name the Host check
+     * admits; an IPv6 literal in brackets.
+     */
+    static URI browserUri(String host, int port) {
+        String h = host == null ? "" : host.trim();
+        if (h.isEmpty() || h.equals("0.0.0.0") || h.equals("::") || h.equals("[::]") || h.equals("0:0:0:0:0:0:0:0")) h = "127.0.0.1";
+        if (h.contains(":") && !h.startsWith("[")) h = "[" + h + "]";
+        return URI.create("http://" + h + ":" + port + "/");
+    }
 
     /**
      * Stops accepting connections, lets in-flight requests finish for up to the drain timeout,

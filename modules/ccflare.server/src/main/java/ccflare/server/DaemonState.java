@@ -6,10 +6,12 @@ import ccflare.api.DaemonStatus;
 import ccflare.core.RequestQueries;
 import ccflare.core.Version;
 import ccflare.db.Database;
+import java.net.URI;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
@@ -37,6 +39,7 @@ final class DaemonState implements DaemonStatus {
     private final IntSupplier inFlight;
     private final InstantSource clock;
     private final long startedAtMs;
+    private volatile URI browserUri;
 
     DaemonState(Database db, LiveSettings settings, CredentialKey key, IntSupplier inFlight, InstantSource clock) {
         this.db = requireNonNull(db, "db");
@@ -54,6 +57,12 @@ final class DaemonState implements DaemonStatus {
         maintenance.scheduleWithFixedDelay(() -> guarded("checkpoint", db::checkpoint),
                 CHECKPOINT_EVERY_MINUTES, CHECKPOINT_EVERY_MINUTES, TimeUnit.MINUTES);
     }
+
+    /** Records where a browser reaches the TCP listener, once it is bound. */
+    void listeningAt(URI uri) { browserUri = requireNonNull(uri, "uri"); }
+
+    @Override
+    public Optional<URI> browserUri() { return Optional.ofNullable(browserUri); }
 
     @Override
     public String version() { return Version.current(); }

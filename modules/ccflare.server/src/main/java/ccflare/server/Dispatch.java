@@ -10,7 +10,9 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The daemon's top handler: {@code /v1/**} goes to the proxy on the thread that parsed the
- * request, everything else (the API, which reads the database, and the 404) to a virtual thread.
+ * request, everything else (the API, which reads the database, the web dashboard at {@code /}
+ * and {@code /assets/**}, and the 404) to a virtual thread. The dashboard serves from memory and
+ * blocks only to read the sign-in form; it is not worth a second dispatch rule.
  *
  * <p>Why not a plain {@code Handler.Sequence}: a sequence is as blocking as its most blocking
  * child, so with the API in it Jetty handed every proxied request to a new virtual thread and
@@ -23,19 +25,22 @@ final class Dispatch extends Handler.Sequence {
 
     private final Handler proxy;
     private final Handler api;
+    private final Handler dashboard;
     private final Handler notFound;
     private final Executor blocking;
 
     /**
      * @param proxy    non-blocking; returns false for paths it does not serve
-     * @param api      may block; returns false for paths it does not serve
-     * @param notFound answers everything else
-     * @param blocking where {@code api} and {@code notFound} run (virtual threads)
+     * @param api       may block; returns false for paths it does not serve
+     * @param dashboard may block; returns false for paths it does not serve
+     * @param notFound  answers everything else
+     * @param blocking  where {@code api}, {@code dashboard} and {@code notFound} run (virtual threads)
      */
-    Dispatch(Handler proxy, Handler api, Handler notFound, Executor blocking) {
-        super(proxy, api, notFound);
+    Dispatch(Handler proxy, Handler api, Handler dashboard, Handler notFound, Executor blocking) {
+        super(proxy, api, dashboard, notFound);
         this.proxy = requireNonNull(proxy, "proxy");
         this.api = requireNonNull(api, "api");
+        this.dashboard = requireNonNull(dashboard, "dashboard");
         this.notFound = requireNonNull(notFound, "notFound");
         this.blocking = requireNonNull(blocking, "blocking");
     }
@@ -48,7 +53,8 @@ final class Dispatch extends Handler.Sequence {
         if (proxy.handle(request, response, callback)) return true;
         blocking.execute(() -> {
             try {
-                if (!api.handle(request, response, callback) && !notFound.handle(request, response, callback)) {
+                if (!api.handle(request, response, callback) && !dashboard.handle(request, response, callback)
+                        && !notFound.handle(request, response, callback)) {
                     Response.writeError(request, response, callback, 404);
                 }
             } catch (Throwable t) {

@@ -10,7 +10,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
-/** The last handler: any path neither the proxy nor the API serves answers 404 {@code {"error":…}}. */
+/** The last handler: any path neither the proxy, the API nor the dashboard serves answers 404 {@code {"error":…}}. */
 final class NotFoundHandler extends Handler.Abstract.NonBlocking {
 
     private static final int MAX_PATH_ECHO = 200;
@@ -21,7 +21,7 @@ final class NotFoundHandler extends Handler.Abstract.NonBlocking {
         if (path == null) path = "";
         if (path.length() > MAX_PATH_ECHO) path = path.substring(0, MAX_PATH_ECHO) + "…";
         byte[] body = Json.write(ErrorBody.of("not found: " + request.getMethod() + " " + path
-                + " (expected: /v1/…, /health or /api/…)"));
+                + " (expected: /v1/…, /health, /api/… or the dashboard at /)"));
         response.setStatus(HttpStatus.NOT_FOUND_404);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);

@@ -80,7 +80,7 @@ class DaemonTest {
         TestHttp.Reply missing = TestHttp.get(uri("/nowhere"));
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.header("content-type")).startsWith("application/json");
-        assertThat(missing.body()).isEqualTo("{\"error\":\"not found: GET /nowhere (expected: /v1/…, /health or /api/…)\"}");
+        assertThat(missing.body()).isEqualTo("{\"error\":\"not found: GET /nowhere (expected: /v1/…, /health, /api/… or the dashboard at /)\"}");
         assertThat(missing.header("server")).isNull();
     }
 
