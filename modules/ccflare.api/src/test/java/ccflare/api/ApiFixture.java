@@ -44,9 +44,15 @@ final class ApiFixture implements AutoCloseable {
     /** @param signIn the OAuth sign-in behind /api/auth/**, built over the fixture's registry and clock; null for none */
     ApiFixture(Path dir, java.util.function.BiFunction<AccountRegistry, ManualClock, ccflare.core.OAuthFlows> signIn)
             throws Exception {
+        this(dir, signIn, StaticAssets.fromModule(Api.class.getModule()));
+    }
+
+    /** @param assets the dashboard's files, served by {@link Api#dashboardHandler()} after the API */
+    ApiFixture(Path dir, java.util.function.BiFunction<AccountRegistry, ManualClock, ccflare.core.OAuthFlows> signIn,
+               StaticAssets assets) throws Exception {
         accounts = new AccountRegistry(store, clock);
         api = new Api(new ApiContext(accounts, queries, daemon, daemon, TOKEN, clock,
-                signIn == null ? new UnconfiguredSignIn() : signIn.apply(accounts, clock), live));
+                signIn == null ? new UnconfiguredSignIn() : signIn.apply(accounts, clock), live), assets);
         server = new Server();
         tcp = new ServerConnector(server, new HttpConnectionFactory());
         tcp.setHost("127.0.0.1");
@@ -56,7 +62,7 @@ final class ApiFixture implements AutoCloseable {
         unix.setUnixDomainPath(socket);
         server.addConnector(tcp);
         server.addConnector(unix);
-        server.setHandler(new Handler.Sequence(api.handler(), new Handler.Abstract() {
+        server.setHandler(new Handler.Sequence(api.handler(), api.dashboardHandler(), new Handler.Abstract() {
             @Override public boolean handle(org.eclipse.jetty.server.Request request, Response response, Callback callback) {
                 response.setStatus(418);
                 callback.succeeded();

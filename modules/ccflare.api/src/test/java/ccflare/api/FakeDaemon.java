@@ -31,6 +31,11 @@ final class FakeDaemon implements RuntimeSettings, DaemonStatus {
         return Map.copyOf(settings);
     }
 
+    /** Where a browser reaches the daemon; empty until a test says, as before the listener binds. */
+    volatile java.net.URI browserUri;
+
+    @Override public java.util.Optional<java.net.URI> browserUri() { return java.util.Optional.ofNullable(browserUri); }
+
     @Override public String version() { return "0.1.0-test"; }
 
     @Override public long startedAtMs() { return startedAtMs; }
