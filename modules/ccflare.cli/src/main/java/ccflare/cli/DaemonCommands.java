@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** The daemon itself: status, analyze, config, dashboard. */
@@ -180,80 +181,55 @@ final class DaemonCommands {
         }
     }
 
-    @Command(name = "dashboard", description = {"Print the web dashboard's URL with the admin token.",
-            "The token is read from the daemon when it offers it, else from admin.token beside the database."})
+    @Command(name = "dashboard", description = {"Print a one-time link that signs a browser in to the web dashboard.",
+            "The link works once, within 60 seconds; the visit trades it for a session cookie,",
+            "so neither the link nor the admin token stays usable in the address bar or history."})
     static final class Dashboard extends Action {
+        @Option(names = "--open", description = "Also open the link in the browser ($BROWSER, else xdg-open).")
+        boolean open;
+
         @Override
         void run() {
-            JsonNode config = daemon().get("/api/config", "reading the configuration").tree();
-            String host = first(config, "host", "HOST").map(JsonNode::asText).orElse("127.0.0.1");
-            // A wildcard bind is reached through loopback; the daemon only answers loopback Host headers.
-            if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") || host.isBlank()) host = "127.0.0.1";
-            if (host.contains(":") && !host.startsWith("[")) host = "[" + host + "]";
-            int port = first(config, "port", "PORT").map(JsonNode::asInt).orElse(8080);
-            String base = "http://" + host + ":" + port + "/";
-
-            Optional<String> token = tokenFromDaemon();
-            Path tokenFile = tokenFile(config);
-            if (token.isEmpty()) token = readToken(tokenFile);
+            JsonNode login = daemon().post("/api/dashboard/login", Map.of(), "issuing dashboard login links").tree();
+            String url = login.path("url").asText();
+            String expiresAt = login.path("expiresAt").asText();
+            if (url.isBlank()) throw Failure.failed("the daemon answered without a login link: " + Json.writeString(login));
             if (json()) {
-                ObjectNode o = JsonNodeFactory.instance.objectNode();
-                o.put("url", token.map(t -> base + "?token=" + t).orElse(base));
-                o.put("tokenIncluded", token.isPresent());
-                if (token.isEmpty()) o.put("tokenFile", tokenFile.toString());
-                printJson(o);
-                return;
-            }
-            if (token.isPresent()) {
-                out().println(base + "?token=" + token.get());
+                printJson(login);
             } else {
-                out().println(base);
-                io().err().println("ccflarectl: the admin token is not readable here; it is in " + tokenFile
-                        + " (readable by the daemon's user). Open " + base + "?token=<that token>");
+                out().println(url);
+                io().err().println("ccflarectl: the link signs in one browser, once, until " + localTime(expiresAt)
+                        + "; run ccflarectl dashboard again for another.");
             }
+            if (open) openBrowser(url);
         }
 
-        private Optional<String> tokenFromDaemon() {
+        private String localTime(String iso) {
             try {
-                JsonNode t = daemon().get("/api/admin/token", "handing out the admin token").tree().path("token");
-                return t.isTextual() && !t.asText().isBlank() ? Optional.of(t.asText()) : Optional.empty();
-            } catch (Failure f) {
-                if (f.exitCode() == ExitCode.UNREACHABLE) throw f;
-                return Optional.empty(); // older daemon: fall back to the file
+                return java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")
+                        .format(java.time.Instant.parse(iso).atZone(java.time.ZoneId.systemDefault()));
+            } catch (RuntimeException e) {
+                return iso;
             }
         }
 
-        /** admin.token beside the database, found the way the daemon finds the database. */
-        private Path tokenFile(JsonNode config) {
-            Map<String, String> env = io().env();
-            Optional<String> db = first(config, "db_path", "CCFLARE_DB_PATH", "dbPath").map(JsonNode::asText)
-                    .or(() -> Optional.ofNullable(env.get("CCFLARE_DB_PATH")).filter(s -> !s.isBlank()));
-            if (db.isPresent()) {
-                Path parent = Path.of(db.get()).toAbsolutePath().getParent();
-                return parent.resolve("admin.token");
-            }
-            String state = env.get("STATE_DIRECTORY");
-            if (state != null && !state.isBlank()) return Path.of(state.split(":")[0], "admin.token");
-            String data = env.get("XDG_DATA_HOME");
-            Path dir = data != null && !data.isBlank() ? Path.of(data, "ccflare") : io().home().resolve(".local/share/ccflare");
-            return dir.resolve("admin.token");
-        }
-
-        private static Optional<String> readToken(Path file) {
+        /** {@code $BROWSER URL} when set (the convention of xdg-utils and Python's webbrowser), else {@code xdg-open URL}. */
+        private void openBrowser(String url) {
+            String browser = io().env().getOrDefault("BROWSER", "").split(":")[0].strip();
+            List<String> command = browser.isEmpty() ? List.of("xdg-open", url) : List.of(browser, url);
             try {
-                String t = Files.readString(file, StandardCharsets.UTF_8).strip();
-                return t.isEmpty() || t.contains("\n") ? Optional.empty() : Optional.of(t);
-            } catch (IOException | SecurityException e) {
-                return Optional.empty();
+                Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() != 0) {
+                    throw Failure.failed("could not open the browser: " + String.join(" ", command.getFirst())
+                            + " exited with " + p.exitValue() + " (the link above still works: paste it into a browser)");
+                }
+            } catch (IOException e) {
+                throw Failure.failed("could not open the browser: " + command.getFirst() + " is not available ("
+                        + e.getMessage() + "); set BROWSER, or paste the link above into a browser");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        }
-
-        private static Optional<JsonNode> first(JsonNode config, String... keys) {
-            for (String k : keys) {
-                JsonNode v = config.path(k);
-                if (!v.isMissingNode() && !v.isNull()) return Optional.of(v);
-            }
-            return Optional.empty();
         }
     }
 }

@@ -34,7 +34,7 @@ final class ManPage {
         for (CommandLine sub : root.subcommands().values().stream().distinct().toList()) commands(r, sub.getCommandSpec());
         footer(r, root.usageMessage().footer());
         r.append(".SH FILES\n.TP\n\\fIadmin.token\\fR\nThe dashboard's admin token, beside the database;"
-                + " \\fBccflarectl dashboard\\fR prints the URL with it.\n");
+                + " paste it into the dashboard's sign-in page, or run \\fBccflarectl dashboard\\fR for a one-time link.\n");
         r.append(".SH \"SEE ALSO\"\n\\fBccflare\\fR(1), \\fBsystemctl\\fR(1)\n");
         return r.toString();
     }

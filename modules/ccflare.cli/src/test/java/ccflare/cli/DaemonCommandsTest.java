@@ -85,28 +85,39 @@ class DaemonCommandsTest extends AgainstFakeDaemon {
     }
 
     @Test
-    void dashboardUsesTheTokenTheDaemonHandsOut() {
-        daemon.on("GET /api/config", 200, Samples.CONFIG).on("GET /api/admin/token", 200, "{\"token\":\"t0k\"}");
+    void dashboardPrintsTheOneTimeLinkTheDaemonIssues() {
+        daemon.on("POST /api/dashboard/login", 200,
+                "{\"url\":\"http://127.0.0.1:8181/?login=abcDEF_123-xyz\",\"expiresAt\":\"2026-03-01T12:01:00Z\"}");
         var r = cli.run("dashboard");
-        assertThat(r.code()).isZero();
-        assertThat(r.out()).isEqualTo("http://127.0.0.1:8181/?token=t0k\n");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo("http://127.0.0.1:8181/?login=abcDEF_123-xyz\n");
+        assertThat(r.err()).contains("once", "ccflarectl dashboard again").doesNotContain("token");
+        var json = cli.run("--json", "dashboard");
+        assertThat(json.out()).contains("\"url\"", "\"expiresAt\"");
     }
 
     @Test
-    void dashboardReadsTheTokenFileBesideTheDatabaseWhenTheDaemonHasNoTokenEndpoint(@TempDir Path tmp) throws Exception {
-        Files.writeString(tmp.resolve("admin.token"), "filetoken\n");
-        daemon.on("GET /api/config", 200, "{\"port\":9000,\"host\":\"0.0.0.0\"}");
-        var r = cli.env(Map.of("CCFLARE_DB_PATH", tmp.resolve("ccflare.db").toString())).run("dashboard");
-        assertThat(r.code()).isZero();
-        assertThat(r.out()).isEqualTo("http://127.0.0.1:9000/?token=filetoken\n");
+    void dashboardOpenHandsTheLinkToTheBrowser(@TempDir Path tmp) throws Exception {
+        daemon.on("POST /api/dashboard/login", 200,
+                "{\"url\":\"http://127.0.0.1:8181/?login=opened\",\"expiresAt\":\"2026-03-01T12:01:00Z\"}");
+        Path seen = tmp.resolve("seen");
+        Path browser = tmp.resolve("browser.sh");
+        Files.writeString(browser, "#!/bin/sh\nprintf '%s' \"$1\" > " + seen + "\n");
+        Files.setPosixFilePermissions(browser, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        var r = cli.env(Map.of("BROWSER", browser.toString())).run("dashboard", "--open");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.readString(seen)).isEqualTo("http://127.0.0.1:8181/?login=opened");
+
+        var missing = cli.env(Map.of("BROWSER", tmp.resolve("no-such-browser").toString())).run("dashboard", "--open");
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.out()).contains("?login=opened");
+        assertThat(missing.err()).contains("could not open the browser", "paste the link");
     }
 
     @Test
-    void dashboardWithoutAReadableTokenPrintsTheUrlAndWhereTheTokenIs(@TempDir Path tmp) {
-        daemon.on("GET /api/config", 200, "{}");
-        var r = cli.env(Map.of("CCFLARE_DB_PATH", tmp.resolve("ccflare.db").toString())).run("dashboard");
-        assertThat(r.code()).isZero();
-        assertThat(r.out()).isEqualTo("http://127.0.0.1:8080/\n");
-        assertThat(r.err()).contains(tmp.resolve("admin.token").toString());
+    void dashboardAgainstADaemonWithoutLoginLinksSaysSo() {
+        var r = cli.run("dashboard");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("issuing dashboard login links");
     }
 }

@@ -227,9 +227,15 @@ class CtlAgainstDaemonTest {
             assertThat(bad.err()).startsWith("ccflarectl: ").contains("data_retention_days");
 
             Run dashboard = ok(ctl("dashboard"));
-            // /api/config reports the port actually bound (the test binds a free one with PORT=0).
-            assertThat(dashboard.out()).matches("http://127\\.0\\.0\\.1:" + daemon.port() + "/\\?token=\\S+\n");
-            parsed(ctl("dashboard", "--json"));
+            // The link names the port actually bound (the test binds a free one with PORT=0) and works once.
+            assertThat(dashboard.out()).matches("http://127\\.0\\.0\\.1:" + daemon.port() + "/\\?login=[A-Za-z0-9_-]+\n");
+            java.net.URI link = java.net.URI.create(dashboard.out().strip());
+            TestHttp.Reply visit = TestHttp.get(link);
+            assertThat(visit.status()).isEqualTo(303);
+            String cookie = visit.header("set-cookie").split(";", 2)[0];
+            assertThat(TestHttp.get(link.resolve("/api/accounts"), "cookie", cookie).status()).isEqualTo(200);
+            assertThat(TestHttp.get(link).status()).isEqualTo(401);
+            assertThat(parsed(ctl("dashboard", "--json")).path("url").asText()).contains("?login=");
 
             Run reset = ok(ctl("reset-stats"));
             assertThat(reset.out()).isNotBlank();
