@@ -33,7 +33,7 @@ final class AccountsScreen {
             return out;
         }
         Columns cols = Columns.layout(COLUMNS, v.width() - 2);
-        out.add(new AttributedString("  ").concat(cols.header(COLUMNS, v.bold())));
+        out.add(Layout.cat(new AttributedString("  "), cols.header(COLUMNS, v.bold())));
         int rows = v.height() - 1;
         int first = Math.max(0, Math.min(m.accounts().cursor() - rows + 1, list.size() - rows));
         for (int i = first; i < list.size() && out.size() < v.height(); i++) {
@@ -48,7 +48,7 @@ final class AccountsScreen {
                     new AttributedString(Display.count(a.requestCount())),
                     new AttributedString(AccountStatus.instant(a.lastUsed()).map(t -> Display.relative(t, m.now())).orElse("never")));
             AttributedStyle base = sel ? v.selected() : AttributedStyle.DEFAULT;
-            out.add(new AttributedString(sel ? "› " : "  ", base).concat(cols.row(COLUMNS, cells, base)));
+            out.add(Layout.cat(new AttributedString(sel ? "› " : "  ", base), cols.row(COLUMNS, cells, base)));
         }
         return out;
     }

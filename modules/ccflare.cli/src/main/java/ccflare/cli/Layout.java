@@ -59,6 +59,10 @@ final class Layout {
         return new AttributedStringBuilder().append(line.columnSubSequence(0, Math.max(0, width - 1))).append("…").toAttributedString();
     }
 
+    static AttributedString cat(AttributedString a, AttributedString b) {
+        return AttributedString.join(AttributedString.EMPTY, a, b);
+    }
+
     static AttributedString text(String s, AttributedStyle style) {
         return new AttributedString(s, style);
     }

@@ -38,7 +38,7 @@ final class RequestsScreen {
             return out;
         }
         Columns cols = Columns.layout(COLUMNS, v.width() - 2);
-        out.add(new AttributedString("  ").concat(cols.header(COLUMNS, v.bold())));
+        out.add(Layout.cat(new AttributedString("  "), cols.header(COLUMNS, v.bold())));
         for (TuiModel.InFlight f : r.inFlight()) {
             if (out.size() >= Math.min(v.height(), 1 + Math.max(1, v.height() / 4))) break;
             long secs = Math.max(0, Duration.between(f.at(), m.now()).toSeconds());
@@ -46,7 +46,7 @@ final class RequestsScreen {
                     new AttributedString(TIME.format(f.at().atZone(v.zone()))), new AttributedString(f.method()),
                     new AttributedString(f.path()), new AttributedString("…"), new AttributedString(""),
                     new AttributedString(""), new AttributedString(""), new AttributedString(""), new AttributedString(secs + "s"));
-            out.add(new AttributedString("  ", v.dim()).concat(cols.row(COLUMNS, cells, v.dim())));
+            out.add(Layout.cat(new AttributedString("  ", v.dim()), cols.row(COLUMNS, cells, v.dim())));
         }
         int rows = v.height() - out.size();
         int first = Math.max(0, Math.min(r.cursor() - rows + 1, r.rows().size() - rows));
@@ -66,7 +66,7 @@ final class RequestsScreen {
                     new AttributedString(s.costUsd() == null ? "-" : Display.cost(s.costUsd())),
                     new AttributedString(s.responseTimeMs() == null ? "-" : Display.duration(s.responseTimeMs())));
             AttributedStyle base = sel ? v.selected() : AttributedStyle.DEFAULT;
-            out.add(new AttributedString(sel ? "› " : "  ", base).concat(cols.row(COLUMNS, cells, base)));
+            out.add(Layout.cat(new AttributedString(sel ? "› " : "  ", base), cols.row(COLUMNS, cells, base)));
         }
         return out;
     }

@@ -21,4 +21,10 @@ sealed interface TuiEffect {
     record Rename(String id, String name, String newName) implements TuiEffect {}
 
     record Remove(String id, String name) implements TuiEffect {}
+
+    /** Add an Anthropic API-key account. */
+    record AddApiKey(String name, String apiKey) implements TuiEffect {
+        @Override
+        public String toString() { return "AddApiKey[name=" + name + ", apiKey=(hidden)]"; }
+    }
 }

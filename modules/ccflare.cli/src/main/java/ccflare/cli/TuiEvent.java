@@ -16,7 +16,7 @@ sealed interface TuiEvent {
 
     /** A key; {@code text} is the typed character for {@link Key#CHAR}, else empty. */
     record Pressed(Key key, String text) implements TuiEvent {
-        Pressed {
+        public Pressed {
             requireNonNull(key, "key");
             text = text == null ? "" : text;
         }
@@ -25,6 +25,12 @@ sealed interface TuiEvent {
 
         static Pressed ch(char c) { return new Pressed(Key.CHAR, String.valueOf(c)); }
     }
+
+    /** A sentence for the status line. */
+    record Notice(String message) implements TuiEvent {}
+
+    /** The terminal changed size: draw again. */
+    record Resized() implements TuiEvent {}
 
     /** Time passed: countdowns and "5s ago" move on. */
     record Tick(Instant now) implements TuiEvent {}
@@ -36,7 +42,7 @@ sealed interface TuiEvent {
     record Disconnected(String reason, Instant retryAt) implements TuiEvent {}
 
     record AccountsLoaded(List<AccountView> accounts) implements TuiEvent {
-        AccountsLoaded { accounts = List.copyOf(accounts); }
+        public AccountsLoaded { accounts = List.copyOf(accounts); }
     }
 
     record StatsLoaded(StatsView stats) implements TuiEvent {}
@@ -46,7 +52,7 @@ sealed interface TuiEvent {
 
     /** Recent history, newest first, read once per connection. */
     record RequestsLoaded(List<RequestSummary> requests) implements TuiEvent {
-        RequestsLoaded { requests = List.copyOf(requests); }
+        public RequestsLoaded { requests = List.copyOf(requests); }
     }
 
     /** The proxy accepted a request that has not finished yet. */
@@ -59,7 +65,7 @@ sealed interface TuiEvent {
 
     /** Log history read once per connection, oldest first. */
     record LogsLoaded(List<LogLine> lines) implements TuiEvent {
-        LogsLoaded { lines = List.copyOf(lines); }
+        public LogsLoaded { lines = List.copyOf(lines); }
     }
 
     record Logged(LogLine line) implements TuiEvent {}
@@ -72,7 +78,7 @@ sealed interface TuiEvent {
 
     /** One log line of the daemon. */
     record LogLine(Instant at, String level, String logger, String message) {
-        LogLine {
+        public LogLine {
             level = level == null ? "INFO" : level;
             logger = logger == null ? "" : logger;
             message = message == null ? "" : message;

@@ -147,6 +147,9 @@ record TuiModel(Tab tab, Link link, DaemonInfo daemon, Overview overview, Accoun
             Prompt withInput(String i) { return new Prompt(purpose, label, i, accountId, accountName); }
         }
 
-        enum Purpose { REMOVE, RENAME, PRIORITY, LOG_FILTER }
+        enum Purpose { REMOVE, RENAME, PRIORITY, LOG_FILTER, ADD_NAME, ADD_KEY }
+
+        /** Whether what is typed stays hidden (an API key). */
+        static boolean secret(Prompt p) { return p.purpose() == Purpose.ADD_KEY; }
     }
 }

@@ -34,6 +34,8 @@ final class TuiReducer {
         return switch (event) {
             case TuiEvent.Pressed p -> key(m, p);
             case TuiEvent.Tick t -> Step.of(m.withNow(t.now()));
+            case TuiEvent.Resized r -> Step.of(m);
+            case TuiEvent.Notice n -> Step.of(m.withNotice(n.message()));
             case TuiEvent.Connected c -> Step.of(m.withLink(new TuiModel.Link(TuiModel.Link.State.UP, "", null))
                     .withDaemon(new TuiModel.DaemonInfo(c.health(), c.port() > 0 ? c.port() : m.daemon().port(), m.daemon().note())));
             case TuiEvent.Disconnected d -> Step.of(m.withLink(new TuiModel.Link(TuiModel.Link.State.DOWN, d.reason(), d.retryAt())));
@@ -132,6 +134,10 @@ final class TuiReducer {
                 yield n < 0 ? Step.of(m.withNotice("priority: '" + in + "' (expected: an integer >= 0)"))
                         : busy(m, new TuiEffect.SetPriority(prompt.accountId(), prompt.accountName(), n));
             }
+            case ADD_NAME -> in.isEmpty() ? Step.of(m.withNotice("not added: no name"))
+                    : Step.of(m.withOverlay(new Prompt(Purpose.ADD_KEY, "API key for " + in + " (not shown): ", "", "", in)));
+            case ADD_KEY -> prompt.input().isBlank() ? Step.of(m.withNotice("not added: no key"))
+                    : busy(m.withNotice("adding " + prompt.accountName() + "…"), new TuiEffect.AddApiKey(prompt.accountName(), prompt.input().strip()));
             case LOG_FILTER -> {
                 var l = m.logs();
                 yield Step.of(m.withLogs(new TuiModel.Logs(l.lines(), l.frozen(), l.newWhilePaused(), l.minLevel(), in, 0)));
@@ -188,7 +194,8 @@ final class TuiReducer {
         var a = m.accounts();
         int moved = move(a.cursor(), a.list().size(), p, c);
         if (moved != a.cursor()) return Step.of(m.withAccounts(new TuiModel.Accounts(a.list(), moved)));
-        if (c.equals("r")) return Step.of(m, new TuiEffect.Refresh(m.overview().range()));
+        if (c.equals("a")) return Step.of(m.withOverlay(new Prompt(Purpose.ADD_NAME, "Name of the new API-key account: ", "", "", "")));
+        if (c.equals("R")) return Step.of(m, new TuiEffect.Refresh(m.overview().range()));
         var selected = a.selected();
         if (selected.isEmpty()) return Step.of(m);
         AccountView acc = selected.get();
@@ -205,7 +212,7 @@ final class TuiReducer {
             return Step.of(m.withOverlay(new Prompt(Purpose.PRIORITY, "New priority for " + acc.name() + " (lower is tried first): ",
                     "", acc.id(), acc.name())));
         }
-        if (c.equals("n")) {
+        if (c.equals("r")) {
             return Step.of(m.withOverlay(new Prompt(Purpose.RENAME, "New name for " + acc.name() + ": ", "", acc.id(), acc.name())));
         }
         if (c.equals("d") || p.key() == Key.DELETE) {
