@@ -34,7 +34,7 @@ final class TuiView {
 
     static List<AttributedString> frame(TuiModel m, Viewport v) {
         List<AttributedString> out = new ArrayList<>(v.height());
-        out.add(title(m, v));
+        out.add(Layout.fit(title(m, v), v.width()));
         Viewport body = v.withHeight(Math.max(1, v.height() - 2));
         List<AttributedString> lines = m.overlay() instanceof Overlay.Help ? help(v) : switch (m.tab()) {
             case OVERVIEW -> OverviewScreen.render(m, body);
