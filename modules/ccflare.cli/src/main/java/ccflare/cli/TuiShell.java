@@ -46,6 +46,7 @@ final class TuiShell {
 
     static final Duration POLL = Duration.ofSeconds(2);
     static final Duration RETRY = Duration.ofSeconds(1);
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
 
     /** Posted by the loop itself to stop. */
     private record Stop() {}
@@ -196,7 +197,12 @@ final class TuiShell {
         KeyMap<TuiEvent.Pressed> keys = keyMap(terminal);
         BindingReader reader = new BindingReader(terminal.reader());
         while (running.get()) {
-            TuiEvent.Pressed p = reader.readBinding(keys, null, true);
+            TuiEvent.Pressed p;
+            try {
+                p = reader.readBinding(keys, null, true);
+            } catch (RuntimeException | IOError e) { // the terminal's input closed (EndOfFileException)
+                p = null;
+            }
             if (p == null) { // end of input
                 events.offer(new Stop());
                 return;
@@ -260,10 +266,10 @@ final class TuiShell {
         while (running.get()) {
             boolean up = false;
             try {
-                HealthView h = Json.read(client.get("/health", "health").body(), HealthView.class);
+                HealthView h = Json.read(get("/health", "health").body(), HealthView.class);
                 int port = 0;
                 try {
-                    port = client.get("/api/config", "reading the configuration").tree().path("port").asInt(0);
+                    port = get("/api/config", "reading the configuration").tree().path("port").asInt(0);
                 } catch (Failure ignored) {
                     // older daemon: the port stays unknown
                 }
@@ -271,21 +277,21 @@ final class TuiShell {
                 up = true;
                 if (requestsStream.compareAndSet(false, true)) {
                     post(new TuiEvent.RequestsLoaded(Arrays.asList(
-                            Json.read(client.get("/api/requests?limit=200", "request history").body(), RequestSummary[].class))));
+                            Json.read(get("/api/requests?limit=200", "request history").body(), RequestSummary[].class))));
                     startThread("tui-requests", this::followRequests);
                 }
                 if (logsStream.compareAndSet(false, true)) {
-                    post(new TuiEvent.LogsLoaded(logLines(client.get("/api/logs/history?limit=1000", "log history").tree())));
+                    post(new TuiEvent.LogsLoaded(logLines(get("/api/logs/history?limit=1000", "log history").tree())));
                     startThread("tui-logs", this::followLogs);
                 }
                 post(new TuiEvent.AccountsLoaded(Arrays.asList(
-                        Json.read(client.get("/api/accounts", "accounts").body(), AccountView[].class))));
-                post(new TuiEvent.StatsLoaded(Json.read(client.get("/api/stats", "statistics").body(), StatsView.class)));
+                        Json.read(get("/api/accounts", "accounts").body(), AccountView[].class))));
+                post(new TuiEvent.StatsLoaded(Json.read(get("/api/stats", "statistics").body(), StatsView.class)));
                 String r = range;
                 post(new TuiEvent.AnalyticsLoaded(r,
-                        Json.read(client.get("/api/analytics?range=" + r, "analytics").body(), AnalyticsView.class)));
+                        Json.read(get("/api/analytics?range=" + r, "analytics").body(), AnalyticsView.class)));
             } catch (RuntimeException e) {
-                if (!up) post(new TuiEvent.Disconnected(e.getMessage(), clock.instant().plus(RETRY)));
+                if (!up || gone(e)) post(new TuiEvent.Disconnected(e.getMessage(), clock.instant().plus(RETRY)));
                 else post(new TuiEvent.Notice("reading the daemon failed: " + e.getMessage()));
             }
             synchronized (refreshSignal) {
@@ -297,6 +303,14 @@ final class TuiShell {
                 }
             }
         }
+    }
+
+    /** Whether a failure means the daemon is gone rather than an answer the API gave. */
+    static boolean gone(RuntimeException e) {
+        if (!(e instanceof Failure f)) return false;
+        String m = String.valueOf(f.getMessage());
+        return f.exitCode() == ExitCode.UNREACHABLE || m.contains("the request to the daemon at") || m.contains("did not answer")
+                || m.contains("connection to the daemon broke");
     }
 
     private void refreshNow() {
@@ -367,7 +381,7 @@ final class TuiShell {
             }
             case TuiEffect.FetchDetail f -> Thread.ofVirtual().start(() -> {
                 try {
-                    post(new TuiEvent.DetailLoaded(Json.read(client.get("/api/requests/" + Action.segment(f.id()), "request details").body(),
+                    post(new TuiEvent.DetailLoaded(Json.read(get("/api/requests/" + Action.segment(f.id()), "request details").body(),
                             RequestDetail.class)));
                 } catch (RuntimeException e) {
                     post(new TuiEvent.Notice("details of " + f.id() + ": " + e.getMessage()));
@@ -383,6 +397,11 @@ final class TuiShell {
             case TuiEffect.AddApiKey a -> action("added " + a.name(), "POST", "/api/accounts",
                     new NewAccount(a.name(), "anthropic", a.apiKey(), null, null));
         }
+    }
+
+    /** A read with a short timeout: a poll never waits long on a daemon that hangs. */
+    private DaemonClient.Reply get(String path, String feature) {
+        return client.call("GET", path, null, feature, READ_TIMEOUT);
     }
 
     private static String account(String id) { return "/api/accounts/" + Action.segment(id); }

@@ -26,7 +26,7 @@ final class TuiView {
             case OVERVIEW -> List.of("←/→ range", "r refresh");
             case ACCOUNTS -> List.of("↑/↓ select", "p pause/resume", "+/- priority", "P set priority", "r rename", "d remove",
                     "a add API key", "R refresh");
-            case REQUESTS -> m.requests().openId() != null ? List.of("↑/↓ scroll", "PgUp/PgDn", "q/Esc close")
+            case REQUESTS -> m.requests().openId() != null ? List.of("↑/↓ scroll", "PgUp/PgDn page", "q/Esc close")
                     : List.of("↑/↓ select", "Enter details", "PgUp/PgDn page");
             case LOGS -> List.of("Space pause", "/ filter", "l/L level", "c clear", "↑/↓ scroll");
         };
@@ -96,6 +96,7 @@ final class TuiView {
         for (String k : keys) {
             if (sb.length() > 0) sb.style(v.dim()).append(" · ");
             int sp = k.indexOf(' ');
+            if (sp < 0) sp = k.length();
             sb.style(v.key()).append(k.substring(0, sp)).style(v.plain()).append(k.substring(sp));
         }
         return sb.toAttributedString();
@@ -109,7 +110,7 @@ final class TuiView {
         for (Tab t : Tab.values()) {
             out.add(new AttributedString("  " + t.digit() + " " + t.title + ": " + String.join(" · ", keys(probe.withTab(t)))));
         }
-        out.add(new AttributedString("  Requests detail: " + String.join(" · ", List.of("↑/↓ scroll", "PgUp/PgDn", "q/Esc close"))));
+        out.add(new AttributedString("  Requests detail: " + String.join(" · ", List.of("↑/↓ scroll", "PgUp/PgDn page", "q/Esc close"))));
         out.add(new AttributedString("  prompts: type, Enter ok, Backspace, Esc cancel"));
         return out;
     }
