@@ -276,13 +276,23 @@ final class TuiShell {
                 post(new TuiEvent.Connected(h, port));
                 up = true;
                 if (requestsStream.compareAndSet(false, true)) {
-                    post(new TuiEvent.RequestsLoaded(Arrays.asList(
-                            Json.read(get("/api/requests?limit=200", "request history").body(), RequestSummary[].class))));
-                    startThread("tui-requests", this::followRequests);
+                    try {
+                        post(new TuiEvent.RequestsLoaded(Arrays.asList(
+                                Json.read(get("/api/requests?limit=200", "request history").body(), RequestSummary[].class))));
+                        startThread("tui-requests", this::followRequests);
+                    } catch (RuntimeException e) {
+                        requestsStream.set(false); // no follower started: the next poll tries again
+                        throw e;
+                    }
                 }
                 if (logsStream.compareAndSet(false, true)) {
-                    post(new TuiEvent.LogsLoaded(logLines(get("/api/logs/history?limit=1000", "log history").tree())));
-                    startThread("tui-logs", this::followLogs);
+                    try {
+                        post(new TuiEvent.LogsLoaded(logLines(get("/api/logs/history?limit=1000", "log history").tree())));
+                        startThread("tui-logs", this::followLogs);
+                    } catch (RuntimeException e) {
+                        logsStream.set(false);
+                        throw e;
+                    }
                 }
                 post(new TuiEvent.AccountsLoaded(Arrays.asList(
                         Json.read(get("/api/accounts", "accounts").body(), AccountView[].class))));

@@ -40,6 +40,8 @@ final class TuiLiveDaemon implements AutoCloseable {
     private final List<BlockingQueue<String>> requestFollowers = new CopyOnWriteArrayList<>();
     private volatile Server server;
     private volatile boolean running;
+    /** Bumped by every stop, so a stream of a stopped server ends even after a restart. */
+    private volatile int generation;
     private int next = 100;
 
     TuiLiveDaemon() throws Exception {
@@ -66,6 +68,7 @@ final class TuiLiveDaemon implements AutoCloseable {
 
     synchronized void stop() throws Exception {
         running = false;
+        generation++;
         requestFollowers.clear();
         if (server != null) server.stop();
         server = null;
@@ -153,6 +156,7 @@ final class TuiLiveDaemon implements AutoCloseable {
     }
 
     private void stream(Response response, Callback callback, boolean requestsFeed) throws Exception {
+        int mine = generation;
         BlockingQueue<String> q = new LinkedBlockingQueue<>();
         if (requestsFeed) requestFollowers.add(q);
         response.setStatus(200);
@@ -160,7 +164,7 @@ final class TuiLiveDaemon implements AutoCloseable {
         q.offer("event: connected\ndata: {\"type\":\"connected\"}\n\n");
         if (!requestsFeed) q.offer("event: log\ndata: {\"type\":\"log\",\"ts\":1772366403000,\"level\":\"WARN\",\"logger\":\"ccflare.proxy\",\"msg\":\"live line\"}\n\n");
         try {
-            while (running) {
+            while (running && generation == mine) {
                 String chunk = q.poll(100, TimeUnit.MILLISECONDS);
                 if (chunk == null) continue;
                 Callback.Completable done = new Callback.Completable();

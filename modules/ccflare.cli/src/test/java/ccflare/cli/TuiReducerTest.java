@@ -170,4 +170,32 @@ class TuiReducerTest {
         node.put("id", id);
         return Json.convert(node, RequestSummary.class);
     }
+
+    /** Renders every screen at 100x24; with -Dtui.captures=DIR also writes them as docs/images/tui-*.txt. */
+    @Test
+    void capturesOfEveryScreen() throws Exception {
+        TuiModel m = apply(loaded(), new TuiEvent.Connected(Json.read(Samples.HEALTH.getBytes(StandardCharsets.UTF_8),
+                        ccflare.protocol.HealthView.class), 8181),
+                new TuiEvent.StatsLoaded(Json.read(Samples.STATS.getBytes(StandardCharsets.UTF_8), ccflare.protocol.StatsView.class)),
+                new TuiEvent.LogsLoaded(List.of(new TuiEvent.LogLine(NOW, "INFO", "ccflare.server", "listening on 127.0.0.1:8181"),
+                        new TuiEvent.LogLine(NOW.plusSeconds(5), "WARN", "ccflare.proxy", "account 'team' rate limited"),
+                        new TuiEvent.LogLine(NOW.plusSeconds(9), "ERROR", "ccflare.proxy", "upstream 529 overloaded"))));
+        m = apply(m, new TuiEvent.AnalyticsLoaded("24h", Json.read(("{\"meta\":{\"range\":\"24h\",\"bucket\":\"1h\"},"
+                + "\"totals\":{\"requests\":1234,\"successRate\":98,\"totalTokens\":1234567,\"totalCostUsd\":0.0123,"
+                + "\"avgResponseTime\":1234,\"avgTokensPerSecond\":45.2},\"timeSeries\":[{\"ts\":1,\"requests\":3},{\"ts\":2,\"requests\":9},"
+                + "{\"ts\":3,\"requests\":5},{\"ts\":4,\"requests\":12}],\"tokenBreakdown\":{\"inputTokens\":1000,"
+                + "\"cacheReadInputTokens\":2000,\"cacheCreationInputTokens\":300,\"outputTokens\":400}}").getBytes(StandardCharsets.UTF_8),
+                ccflare.protocol.AnalyticsView.class)));
+        String dir = System.getProperty("tui.captures");
+        for (Tab t : Tab.values()) {
+            String text = screen(m.withTab(t), 100, 24);
+            assertThat(text.lines().count()).isEqualTo(24);
+            if (dir != null) {
+                java.nio.file.Files.writeString(java.nio.file.Path.of(dir, "tui-" + t.name().toLowerCase(java.util.Locale.ROOT) + ".txt"), text);
+            }
+        }
+        if (dir != null) {
+            java.nio.file.Files.writeString(java.nio.file.Path.of(dir, "tui-help.txt"), screen(apply(m, ch('?')), 100, 24));
+        }
+    }
 }

@@ -95,9 +95,10 @@ class TuiShellTest {
         awaitScreen("● connected");
         awaitScreen("ccflare 0.1.0");
         press("2");
-        awaitScreen("personal-max");
-        assertThat(shell.screen()).contains("work").contains("team").contains("p pause/resume");
+        awaitScreen("p pause/resume");
+        assertThat(shell.screen()).contains("personal-max").contains("work").contains("team").contains("claude-code");
         press("3");
+        awaitScreen("Enter details");
         awaitScreen("claude-opus-4-1");
         press("4");
         awaitScreen("live line");
@@ -152,8 +153,8 @@ class TuiShellTest {
         String rmcup = "\u001b[?1049l"; // xterm's exit_ca_mode
         String smcup = "\u001b[?1049h";
         assertThat(rmcup).isNotEmpty();
-        assertThat(output()).contains(smcup);
-        assertThat(output().lastIndexOf(rmcup)).isGreaterThan(output().lastIndexOf(smcup));
+        await("the alternate screen left", () -> output().lastIndexOf(rmcup) > output().lastIndexOf(smcup)
+                && output().contains(smcup));
     }
 
     @Test
@@ -193,7 +194,8 @@ class TuiShellTest {
         assertThat(loop.isAlive()).isFalse();
         assertThat(failure).isNull();
         assertThat(terminal.getAttributes().getLocalFlag(Attributes.LocalFlag.ICANON)).isTrue();
-        assertThat(output()).contains("\u001b[?1049l");
+        // The terminal may be a pseudo-terminal whose output a JLine thread copies: wait for it.
+        await("the alternate screen left", () -> output().contains("\u001b[?1049l"));
     }
 
     @Test
