@@ -96,7 +96,8 @@ class TuiShellTest {
         awaitScreen("ccflare 0.1.0");
         press("2");
         awaitScreen("p pause/resume");
-        assertThat(shell.screen()).contains("personal-max").contains("work").contains("team").contains("claude-code");
+        awaitScreen("claude-code"); // the provider column: the accounts table, once read
+        assertThat(shell.screen()).contains("personal-max").contains("work").contains("team");
         press("3");
         awaitScreen("Enter details");
         awaitScreen("claude-opus-4-1");
@@ -181,6 +182,7 @@ class TuiShellTest {
         await("the accounts read again", () -> daemon.received.stream().filter("GET /api/accounts"::equals).count() > before);
         press("2");
         awaitScreen("p pause/resume");
+        awaitScreen("claude-code");
         assertThat(shell.screen()).contains("personal-max");
     }
 
