@@ -57,6 +57,7 @@ import picocli.CommandLine.ScopeType;
                 DaemonCommands.Analyze.class,
                 DaemonCommands.Config.class,
                 DaemonCommands.Dashboard.class,
+                TuiCommand.class,
                 CommandLine.HelpCommand.class})
 final class CtlCommand implements Callable<Integer> {
 

@@ -1,0 +1,30 @@
+package ccflare.cli;
+
+/**
+ * What the reducer asks the loop to do outside the model: talk to the daemon or stop. Values, so
+ * tests check that a key asks for the right call without making it.
+ */
+sealed interface TuiEffect {
+    record Quit() implements TuiEffect {}
+
+    /** Read the latest accounts, stats and analytics now instead of at the next poll. */
+    record Refresh(String range) implements TuiEffect {}
+
+    record FetchDetail(String id) implements TuiEffect {}
+
+    record Pause(String id, String name) implements TuiEffect {}
+
+    record Resume(String id, String name) implements TuiEffect {}
+
+    record SetPriority(String id, String name, int priority) implements TuiEffect {}
+
+    record Rename(String id, String name, String newName) implements TuiEffect {}
+
+    record Remove(String id, String name) implements TuiEffect {}
+
+    /** Add an Anthropic API-key account. */
+    record AddApiKey(String name, String apiKey) implements TuiEffect {
+        @Override
+        public String toString() { return "AddApiKey[name=" + name + ", apiKey=(hidden)]"; }
+    }
+}

@@ -1,0 +1,201 @@
+package ccflare.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ccflare.protocol.AccountView;
+import ccflare.protocol.Json;
+import ccflare.protocol.RequestSummary;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The reducer and the renderer as pure functions: fixed models, fixed screen sizes, no I/O. */
+class TuiReducerTest {
+
+    static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+
+    static List<AccountView> accounts() {
+        return Arrays.asList(Json.read(Samples.ACCOUNTS.getBytes(StandardCharsets.UTF_8), AccountView[].class));
+    }
+
+    static List<RequestSummary> requests() {
+        return Arrays.asList(Json.read(Samples.REQUESTS.getBytes(StandardCharsets.UTF_8), RequestSummary[].class));
+    }
+
+    static TuiModel apply(TuiModel m, TuiEvent... events) {
+        for (TuiEvent e : events) m = TuiReducer.apply(m, e).model();
+        return m;
+    }
+
+    static TuiEvent.Pressed ch(char c) { return TuiEvent.Pressed.ch(c); }
+
+    static String screen(TuiModel m, int w, int h) {
+        return TuiView.text(TuiView.frame(m, new Viewport(w, h, false, ZoneOffset.UTC)));
+    }
+
+    TuiModel loaded() {
+        return apply(TuiModel.initial("/tmp/s.sock", NOW), new TuiEvent.AccountsLoaded(accounts()),
+                new TuiEvent.RequestsLoaded(requests()));
+    }
+
+    @Test
+    void numberKeysAndTabSwitchScreens() {
+        TuiModel m = loaded();
+        assertThat(apply(m, ch('2')).tab()).isEqualTo(Tab.ACCOUNTS);
+        assertThat(apply(m, ch('4')).tab()).isEqualTo(Tab.LOGS);
+        assertThat(apply(m, TuiEvent.Pressed.of(Key.TAB), TuiEvent.Pressed.of(Key.TAB)).tab()).isEqualTo(Tab.REQUESTS);
+        assertThat(TuiReducer.apply(m, ch('q')).effects()).containsExactly(new TuiEffect.Quit());
+        assertThat(TuiReducer.apply(m, TuiEvent.Pressed.of(Key.CTRL_C)).effects()).containsExactly(new TuiEffect.Quit());
+    }
+
+    @Test
+    void pauseKeyAsksToPauseTheSelectedAccountAndResumeForAPausedOne() {
+        TuiModel m = apply(loaded(), ch('2'));
+        assertThat(TuiReducer.apply(m, ch('p')).effects()).containsExactly(new TuiEffect.Pause("a1", "work"));
+        TuiModel second = apply(m, TuiEvent.Pressed.of(Key.DOWN));
+        assertThat(TuiReducer.apply(second, ch('p')).effects()).containsExactly(new TuiEffect.Resume("a2", "personal-max"));
+        assertThat(TuiReducer.apply(second, ch('+')).effects()).containsExactly(new TuiEffect.SetPriority("a2", "personal-max", 6));
+    }
+
+    @Test
+    void removeNeedsTheNameTypedExactly() {
+        TuiModel m = apply(loaded(), ch('2'), ch('d'));
+        assertThat(m.overlay()).isInstanceOf(TuiModel.Overlay.Prompt.class);
+        TuiModel typedWrong = apply(m, ch('w'), ch('o'));
+        var wrong = TuiReducer.apply(typedWrong, TuiEvent.Pressed.of(Key.ENTER));
+        assertThat(wrong.effects()).isEmpty();
+        assertThat(wrong.model().notice()).contains("not removed");
+        var right = TuiReducer.apply(apply(m, ch('w'), ch('o'), ch('r'), ch('k')), TuiEvent.Pressed.of(Key.ENTER));
+        assertThat(right.effects()).containsExactly(new TuiEffect.Remove("a1", "work"));
+        assertThat(TuiReducer.apply(m, TuiEvent.Pressed.of(Key.ESC)).model().overlay()).isInstanceOf(TuiModel.Overlay.None.class);
+    }
+
+    @Test
+    void addingAnApiKeyAccountNeverShowsTheKey() {
+        TuiModel m = apply(loaded(), ch('2'), ch('a'), ch('n'), ch('e'), ch('w'), TuiEvent.Pressed.of(Key.ENTER));
+        for (char c : "sk-secret".toCharArray()) m = apply(m, ch(c));
+        assertThat(screen(m, 100, 20)).doesNotContain("sk-secret").contains("*********");
+        var step = TuiReducer.apply(m, TuiEvent.Pressed.of(Key.ENTER));
+        assertThat(step.effects()).containsExactly(new TuiEffect.AddApiKey("new", "sk-secret"));
+        assertThat(step.effects().toString()).doesNotContain("sk-secret");
+    }
+
+    @Test
+    void liveRequestsAreBoundedAndNewestFirst() {
+        TuiModel m = loaded();
+        RequestSummary template = requests().getFirst();
+        for (int i = 0; i < TuiModel.MAX_REQUESTS + 50; i++) {
+            m = apply(m, new TuiEvent.RequestRecorded(withId(template, "live-" + i)));
+        }
+        assertThat(m.requests().rows()).hasSize(TuiModel.MAX_REQUESTS);
+        assertThat(m.requests().rows().getFirst().id()).isEqualTo("live-" + (TuiModel.MAX_REQUESTS + 49));
+        for (int i = 0; i < TuiModel.MAX_LOG_LINES + 10; i++) {
+            m = apply(m, new TuiEvent.Logged(new TuiEvent.LogLine(NOW, "INFO", "x", "line " + i)));
+        }
+        assertThat(m.logs().lines()).hasSize(TuiModel.MAX_LOG_LINES);
+    }
+
+    @Test
+    void logsPauseFreezesAndFilterSelects() {
+        TuiModel m = apply(loaded(), ch('4'), new TuiEvent.Logged(new TuiEvent.LogLine(NOW, "INFO", "ccflare.proxy", "alpha one")),
+                new TuiEvent.Logged(new TuiEvent.LogLine(NOW, "ERROR", "ccflare.proxy", "beta two")));
+        TuiModel paused = apply(m, ch(' '), new TuiEvent.Logged(new TuiEvent.LogLine(NOW, "INFO", "x", "gamma three")));
+        assertThat(screen(paused, 80, 10)).contains("paused (1 new)").contains("beta two").doesNotContain("gamma three");
+        TuiModel filtered = apply(m, ch('/'), ch('a'), ch('l'), ch('p'), TuiEvent.Pressed.of(Key.ENTER));
+        assertThat(screen(filtered, 80, 10)).contains("alpha one").doesNotContain("beta two");
+    }
+
+    @Test
+    void framesHaveExactlyTheSizeAskedForAtEverySize() {
+        TuiModel m = apply(loaded(), new TuiEvent.Connected(Json.read(Samples.HEALTH.getBytes(StandardCharsets.UTF_8),
+                ccflare.protocol.HealthView.class), 8181));
+        for (Tab t : Tab.values()) {
+            for (int[] size : new int[][] {{80, 24}, {40, 10}, {132, 50}, {20, 5}}) {
+                var frame = TuiView.frame(m.withTab(t), new Viewport(size[0], size[1], true, ZoneOffset.UTC));
+                assertThat(frame).as(t + " " + size[0] + "x" + size[1]).hasSize(size[1]);
+                assertThat(frame).allSatisfy(l -> assertThat(l.columnLength()).isLessThanOrEqualTo(size[0]));
+            }
+        }
+    }
+
+    @Test
+    void screensShowTheirContentAndKeys() {
+        TuiModel m = apply(loaded(), new TuiEvent.Connected(Json.read(Samples.HEALTH.getBytes(StandardCharsets.UTF_8),
+                ccflare.protocol.HealthView.class), 8181));
+        String overview = screen(m, 120, 30);
+        assertThat(overview).contains("● connected").contains("0.1.0").contains("port 8181").contains("←/→ range");
+        String accounts = screen(m.withTab(Tab.ACCOUNTS), 120, 30);
+        assertThat(accounts).contains("work").contains("personal-max").contains("paused").contains("cooling 3m")
+                .contains("p pause/resume");
+        String reqs = screen(m.withTab(Tab.REQUESTS), 120, 30);
+        assertThat(reqs).contains("claude-sonnet-4-5").contains("429").contains("Enter details");
+        String help = screen(apply(m, ch('?')), 120, 30);
+        assertThat(help).contains("2 Accounts: ").contains("d remove").contains("Space pause");
+        String down = screen(apply(m, new TuiEvent.Disconnected("no daemon answers", NOW)), 120, 30);
+        assertThat(down).contains("disconnected").contains("no daemon answers");
+    }
+
+    @Test
+    void plainViewportWritesNoColour() {
+        TuiModel m = loaded().withTab(Tab.ACCOUNTS);
+        var plain = TuiView.frame(m, new Viewport(100, 20, false, ZoneOffset.UTC));
+        for (var l : plain) assertThat(l.toAnsi()).doesNotContain("\u001b[3").doesNotContain("\u001b[4");
+        var coloured = TuiView.frame(m, new Viewport(100, 20, true, ZoneOffset.UTC));
+        assertThat(coloured.stream().map(l -> l.toAnsi()).toList().toString()).contains("\u001b[");
+    }
+
+    @Test
+    void enterOpensTheDetailAndEscClosesIt() {
+        TuiModel m = apply(loaded(), ch('3'));
+        var step = TuiReducer.apply(m, TuiEvent.Pressed.of(Key.ENTER));
+        assertThat(step.effects()).containsExactly(new TuiEffect.FetchDetail("r2"));
+        assertThat(screen(step.model(), 80, 10)).contains("loading");
+        TuiModel closed = apply(step.model(), TuiEvent.Pressed.of(Key.ESC));
+        assertThat(closed.requests().openId()).isNull();
+        assertThat(TuiReducer.apply(closed, TuiEvent.Pressed.of(Key.ESC)).effects()).containsExactly(new TuiEffect.Quit());
+    }
+
+    @Test
+    void sseBodiesAreDecodedToText() {
+        String body = "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"delta\":{\"type\":\"text_delta\",\"text\":\"Hel\"}}\n\n"
+                + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"delta\":{\"type\":\"text_delta\",\"text\":\"lo\"}}\n\n";
+        assertThat(RequestDetailPane.sseText(body)).isEqualTo("Hello");
+    }
+
+    static RequestSummary withId(RequestSummary s, String id) {
+        var node = (com.fasterxml.jackson.databind.node.ObjectNode) Json.tree(Json.write(s));
+        node.put("id", id);
+        return Json.convert(node, RequestSummary.class);
+    }
+
+    /** Renders every screen at 100x24; with -Dtui.captures=DIR also writes them as docs/images/tui-*.txt. */
+    @Test
+    void capturesOfEveryScreen() throws Exception {
+        TuiModel m = apply(loaded(), new TuiEvent.Connected(Json.read(Samples.HEALTH.getBytes(StandardCharsets.UTF_8),
+                        ccflare.protocol.HealthView.class), 8181),
+                new TuiEvent.StatsLoaded(Json.read(Samples.STATS.getBytes(StandardCharsets.UTF_8), ccflare.protocol.StatsView.class)),
+                new TuiEvent.LogsLoaded(List.of(new TuiEvent.LogLine(NOW, "INFO", "ccflare.server", "listening on 127.0.0.1:8181"),
+                        new TuiEvent.LogLine(NOW.plusSeconds(5), "WARN", "ccflare.proxy", "account 'team' rate limited"),
+                        new TuiEvent.LogLine(NOW.plusSeconds(9), "ERROR", "ccflare.proxy", "upstream 529 overloaded"))));
+        m = apply(m, new TuiEvent.AnalyticsLoaded("24h", Json.read(("{\"meta\":{\"range\":\"24h\",\"bucket\":\"1h\"},"
+                + "\"totals\":{\"requests\":1234,\"successRate\":98,\"totalTokens\":1234567,\"totalCostUsd\":0.0123,"
+                + "\"avgResponseTime\":1234,\"avgTokensPerSecond\":45.2},\"timeSeries\":[{\"ts\":1,\"requests\":3},{\"ts\":2,\"requests\":9},"
+                + "{\"ts\":3,\"requests\":5},{\"ts\":4,\"requests\":12}],\"tokenBreakdown\":{\"inputTokens\":1000,"
+                + "\"cacheReadInputTokens\":2000,\"cacheCreationInputTokens\":300,\"outputTokens\":400}}").getBytes(StandardCharsets.UTF_8),
+                ccflare.protocol.AnalyticsView.class)));
+        String dir = System.getProperty("tui.captures");
+        for (Tab t : Tab.values()) {
+            String text = screen(m.withTab(t), 100, 24);
+            assertThat(text.lines().count()).isEqualTo(24);
+            if (dir != null) {
+                java.nio.file.Files.writeString(java.nio.file.Path.of(dir, "tui-" + t.name().toLowerCase(java.util.Locale.ROOT) + ".txt"), text);
+            }
+        }
+        if (dir != null) {
+            java.nio.file.Files.writeString(java.nio.file.Path.of(dir, "tui-help.txt"), screen(apply(m, ch('?')), 100, 24));
+        }
+    }
+}
