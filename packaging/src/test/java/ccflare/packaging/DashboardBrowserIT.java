@@ -161,6 +161,7 @@ class DashboardBrowserIT {
         field.submit();
         assertThat(new WebDriverWait(driver, WAIT).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[role=alert]")))
                 .getText()).contains("not the admin token");
+        driver.manage().logs().get(LogType.BROWSER); // Chromium logs the 401 of the refused form: expected
         field = driver.findElement(By.id("token"));
         field.sendKeys(TOKEN);
         field.submit();
@@ -228,7 +229,7 @@ class DashboardBrowserIT {
         assertThat(work.findElement(By.cssSelector("td.provider")).getText()).containsIgnoringCase("anthropic");
         assertThat(work.findElement(By.cssSelector("td.state")).getText()).containsIgnoringCase("active");
         work.findElement(By.cssSelector("button[data-action=pause]")).click();
-        new WebDriverWait(driver, WAIT).until(d -> row("work").findElement(By.cssSelector("td.state")).getText().contains("paused"));
+        await(d -> row("work").findElement(By.cssSelector("td.state")).getText().contains("paused"));
         assertThat(account("work").path("paused").asBoolean()).isTrue();
 
         // The proxy skips the paused account: the request is served by the other one.
@@ -237,8 +238,8 @@ class DashboardBrowserIT {
         assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
         assertThat(upstream.requestsWithCredential(KEY_SPARE)).hasSize(spareBefore + 1);
 
-        row("work").findElement(By.cssSelector("button[data-action=resume]")).click();
-        new WebDriverWait(driver, WAIT).until(d -> row("work").findElement(By.cssSelector("td.state")).getText().contains("active"));
+        await(d -> row("work").findElement(By.cssSelector("button[data-action=resume]"))).click();
+        await(d -> row("work").findElement(By.cssSelector("td.state")).getText().contains("active"));
         assertThat(account("work").path("paused").asBoolean()).isFalse();
 
         WebElement form = driver.findElement(By.id("add-account"));
@@ -258,9 +259,11 @@ class DashboardBrowserIT {
     void requestsArriveLiveAndADetailShowsTheConversation() throws Exception {
         signIn();
         open("requests");
+        JsonNode newest = JSON.readTree(api("GET", "/api/requests?limit=1", null).body());
+        String before = newest.size() > 0 ? newest.get(0).path("id").asText() : null;
         HttpResponse<String> streamed = proxy(true, "Tell me about the browser test");
         assertThat(streamed.statusCode()).isEqualTo(200);
-        JsonNode latest = latestRequest(null);
+        JsonNode latest = latestRequest(before);
         String id = latest.path("id").asText();
         WebElement row = new WebDriverWait(driver, WAIT).until(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("table#requests tr[data-request-id='" + id + "']")));
@@ -297,8 +300,9 @@ class DashboardBrowserIT {
         Files.createDirectories(shots);
         for (String theme : List.of("light", "dark")) {
             for (String view : VIEWS) {
-                open(view);
+                // The theme first: a hash change re-renders the view, so the charts take the theme's colours.
                 driver.executeScript("document.documentElement.dataset.theme = arguments[0]", theme);
+                open(view);
                 Thread.sleep(300); // let charts and live rows settle before the picture; not an assertion
                 Files.write(shots.resolve("dashboard-" + view + "-" + theme + ".png"), driver.getScreenshotAs(OutputType.BYTES));
                 assertNoConsoleErrors(view + " (" + theme + ")");
@@ -360,6 +364,12 @@ class DashboardBrowserIT {
         new WebDriverWait(driver, WAIT).withMessage(() -> "view " + view + " never became ready; console: " + consoleLines()
                         + "\ndaemon: " + output(log))
                 .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("main#view[data-view='" + view + "'][data-ready='true']")));
+    }
+
+    /** Waits for a condition over elements that the page may re-render meanwhile. */
+    private static <T> T await(java.util.function.Function<org.openqa.selenium.WebDriver, T> condition) {
+        return new WebDriverWait(driver, WAIT).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .ignoring(org.openqa.selenium.NoSuchElementException.class).until(condition);
     }
 
     private static WebElement row(String account) {

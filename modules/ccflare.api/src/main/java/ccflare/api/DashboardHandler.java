@@ -74,7 +74,7 @@ final class DashboardHandler extends Handler.Abstract {
         if (!AdminGate.overUnixSocket(request)) {
             Optional<String> host = gate.hostProblem(request);
             if (host.isPresent()) return text(response, callback, 421, host.get());
-            Optional<String> origin = gate.originProblem(request);
+            Optional<String> origin = opaqueFormOrigin(request, path) ? Optional.empty() : gate.originProblem(request);
             if (origin.isPresent()) return text(response, callback, 403, origin.get());
         }
         String method = request.getMethod();
@@ -154,7 +154,7 @@ final class DashboardHandler extends Handler.Abstract {
     private boolean logout(Request request, Response response, Callback callback) {
         Optional<String> session = sessionGate.session(request);
         if (session.isPresent()) {
-            Optional<String> csrf = SessionGate.sameOriginProblem(gate, request);
+            Optional<String> csrf = opaqueFormOrigin(request, "/logout") ? Optional.empty() : SessionGate.sameOriginProblem(gate, request);
             if (csrf.isPresent()) return text(response, callback, 403, csrf.get());
             sessions.revoke(session.get());
         }
@@ -240,6 +240,18 @@ final class DashboardHandler extends Handler.Abstract {
         headers.put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);
         return true;
+    }
+
+    /**
+     * Whether this is a form post of the sign-in page or the dashboard's Sign out button, whose
+     * Origin the browser sends as {@code null}: under {@code Referrer-Policy: no-referrer} (ours)
+     * a form navigation's Origin is serialised as {@code null}. Both are safe to accept from an
+     * opaque origin: signing in needs the admin token itself, and the session cookie
+     * ({@code SameSite=Strict}) is not sent on a post another site starts, so such a post can only
+     * clear a cookie it cannot name.
+     */
+    private static boolean opaqueFormOrigin(Request request, String path) {
+        return (path.equals("/login") || path.equals("/logout")) && "null".equals(request.getHeaders().get(HttpHeader.ORIGIN));
     }
 
     private static String printable(String s) {

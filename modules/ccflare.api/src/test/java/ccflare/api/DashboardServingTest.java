@@ -165,6 +165,12 @@ class DashboardServingTest {
         assertThat(right.header("location")).isEqualTo("/");
         assertThat(browser("GET", "/api/stats", cookieOf(right)).status()).isEqualTo(200);
 
+        // Under Referrer-Policy: no-referrer a browser sends the form's Origin as "null"; a foreign one is refused.
+        List<String> opaque = List.of("Host: " + f.host(), "Origin: null", "Content-Type: application/x-www-form-urlencoded");
+        assertThat(f.tcp("POST", "/login", opaque, "token=" + ApiFixture.TOKEN).status()).isEqualTo(303);
+        List<String> foreign = List.of("Host: " + f.host(), "Origin: https://evil.example", "Content-Type: application/x-www-form-urlencoded");
+        assertThat(f.tcp("POST", "/login", foreign, "token=" + ApiFixture.TOKEN).status()).isEqualTo(403);
+
         RawHttp.Reply notAForm = f.tcp("POST", "/login", List.of("Host: " + f.host(), "Content-Type: application/json"), "{}");
         assertThat(notAForm.status()).isEqualTo(415);
     }

@@ -5,7 +5,7 @@ let observer = null;
 function css(name) { return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888'; }
 
 /** Draws series over xs (epoch ms) into box; returns a disposer. series: [{label, values, colour}] */
-export function timeChart(box, xs, series, { height = 220, yFormat = (v) => String(v) } = {}) {
+export function timeChart(box, xs, series, { height = 220, yFormat = (v) => String(v), from = null, to = null } = {}) {
   if (!window.uPlot) { box.textContent = 'chart library not loaded'; return () => {}; }
   const axis = { stroke: css('--muted'), grid: { stroke: css('--grid'), width: 1 }, ticks: { stroke: css('--grid') } };
   const opts = {
@@ -14,6 +14,7 @@ export function timeChart(box, xs, series, { height = 220, yFormat = (v) => Stri
       value: (u, v) => (v == null ? '—' : yFormat(v)) }))],
     axes: [axis, { ...axis, values: (u, vals) => vals.map(yFormat), size: 60 }],
     legend: { show: true },
+    scales: from != null && to != null ? { x: { time: true, range: [from / 1000, to / 1000] } } : {},
     cursor: { drag: { x: false, y: false } },
   };
   const chart = new window.uPlot(opts, [xs.map((x) => x / 1000), ...series.map((s) => s.values)], box);

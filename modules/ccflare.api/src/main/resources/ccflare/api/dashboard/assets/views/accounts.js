@@ -87,7 +87,7 @@ export default async function accounts(main) {
       h('td', { class: 'forecast' }, soonest ? '~' + hhmm(soonest) : '—'),
       h('td', { class: 'requests num' }, num(a.totalRequests)),
       h('td', { class: 'last-used' }, ago(a.lastUsed)),
-      h('td', { class: 'actions' }, buttons));
+      h('td', { class: 'actions' }, h('div', { class: 'buttons' }, buttons)));
   }
 
   async function refresh() {

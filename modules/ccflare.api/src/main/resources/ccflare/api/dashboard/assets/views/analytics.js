@@ -54,5 +54,5 @@ export default async function analytics(main, { params }) {
   return timeChart(chartBox, an.timeSeries.map((p) => p.ts), [
     { label: 'requests', values: an.timeSeries.map((p) => p.requests) },
     { label: 'tokens', values: an.timeSeries.map((p) => p.tokens) },
-    { label: 'cost $', values: an.timeSeries.map((p) => p.costUsd) }], { yFormat: num });
+    { label: 'cost $', values: an.timeSeries.map((p) => p.costUsd) }], { yFormat: num, from: Date.now() - RANGES[range], to: Date.now() });
 }

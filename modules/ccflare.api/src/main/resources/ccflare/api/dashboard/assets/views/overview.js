@@ -56,9 +56,9 @@ export default async function overview(main, { params }) {
   const disposers = [];
   if (xs.length) {
     disposers.push(timeChart(reqBox, xs, [{ label: 'requests', values: an.timeSeries.map((p) => p.requests) },
-      { label: 'success %', values: an.timeSeries.map((p) => p.successRate) }], { yFormat: num }));
+      { label: 'success %', values: an.timeSeries.map((p) => p.successRate) }], { yFormat: num, from: since, to: Date.now() }));
     disposers.push(timeChart(tokBox, xs, [{ label: 'tokens', values: an.timeSeries.map((p) => p.tokens) },
-      { label: 'cost $', values: an.timeSeries.map((p) => p.costUsd) }], { yFormat: num }));
+      { label: 'cost $', values: an.timeSeries.map((p) => p.costUsd) }], { yFormat: num, from: since, to: Date.now() }));
   } else {
     reqBox.append(h('p', { class: 'muted' }, 'No requests in the last ' + range + '.'));
     tokBox.append(h('p', { class: 'muted' }, 'No tokens in the last ' + range + ' (since ' + hhmm(since) + ').'));
