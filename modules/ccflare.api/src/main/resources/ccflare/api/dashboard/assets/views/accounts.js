@@ -70,8 +70,6 @@ export default async function accounts(main) {
         const v = await ask('Priority of ' + a.name + ' (lower is tried first)', { label: 'Priority', value: String(a.priority), type: 'number' });
         if (v != null) act(() => post('/api/accounts/' + name + '/priority', { priority: Number(v) }), a.name + ' priority ' + v);
       } }, 'Priority'),
-      state === 'needs re-auth' && OAUTH_PROVIDERS.some(([p]) => p === a.provider)
-        ? h('button', { type: 'button', dataset: { action: 'reauth' }, onclick: () => signIn(a.provider, a.name + '-reauth') }, 'Re-authenticate') : null,
       h('button', { type: 'button', class: 'danger', dataset: { action: 'remove' }, onclick: async () => {
         const v = await ask('Remove ' + a.name + '? Its request history stays. Type its name to confirm.', { label: 'Name', mustEqual: a.name });
         if (v === a.name) act(() => del('/api/accounts/' + name), a.name + ' removed');
