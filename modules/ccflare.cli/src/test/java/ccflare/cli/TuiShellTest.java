@@ -141,15 +141,15 @@ class TuiShellTest {
     @Test
     void qRestoresTheTerminal() throws Exception {
         open("xterm-256color", true);
-        Attributes before = new Attributes(terminal.getAttributes());
+        // (The attributes before the TUI cannot be read here: open() has started it, so it may be in raw mode already.
+        // A fresh line-discipline terminal is canonical with echo on; that is what q must give back.)
         awaitScreen("● connected");
         assertThat(terminal.getAttributes().getLocalFlag(Attributes.LocalFlag.ICANON)).isFalse();
         press("q");
         loop.join(WAIT.toMillis());
         assertThat(loop.isAlive()).isFalse();
         assertThat(failure).isNull();
-        assertThat(terminal.getAttributes().getLocalFlag(Attributes.LocalFlag.ICANON))
-                .isEqualTo(before.getLocalFlag(Attributes.LocalFlag.ICANON)).isTrue();
+        assertThat(terminal.getAttributes().getLocalFlag(Attributes.LocalFlag.ICANON)).isTrue();
         assertThat(terminal.getAttributes().getLocalFlag(Attributes.LocalFlag.ECHO)).isTrue();
         String rmcup = "\u001b[?1049l"; // xterm's exit_ca_mode
         String smcup = "\u001b[?1049h";
