@@ -1,5 +1,6 @@
 package ccflare.packaging;
 
+import static ccflare.packaging.Launches.awaitHealth;
 import static ccflare.packaging.Launches.freePort;
 import static ccflare.packaging.Launches.output;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -84,7 +85,7 @@ class DashboardBrowserIT {
         pb.environment().putAll(Map.of("PORT", Integer.toString(port), "CCFLARE_ADMIN_TOKEN", TOKEN));
         daemon = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        awaitHealth();
+        awaitHealth(http, base, daemon, log);
         addAccount("work", KEY_WORK, 0);
         addAccount("spare", KEY_SPARE, 10);
 
@@ -415,19 +416,6 @@ class DashboardBrowserIT {
                 || k.equals("PORT") || k.equals("HOST") || k.equals("JAVA_OPTS") || k.equals("STATE_DIRECTORY") || k.equals("BROWSER"));
         env.putAll(Map.of("HOME", home.toString(), "XDG_RUNTIME_DIR", runtime.toString(),
                 "CCFLARE_DB_PATH", home.resolve("data/ccflare.db").toString()));
-    }
-
-    private static void awaitHealth() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline && daemon.isAlive()) {
-            try {
-                if (api("GET", "/health", null).statusCode() == 200) return;
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("daemon not serving /health within 30 s:\n" + output(log));
     }
 
     private static HttpResponse<String> api(String method, String path, String json) throws Exception {

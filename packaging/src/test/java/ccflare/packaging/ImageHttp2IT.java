@@ -1,5 +1,6 @@
 package ccflare.packaging;
 
+import static ccflare.packaging.Launches.awaitHealth;
 import static ccflare.packaging.Launches.freePort;
 import static ccflare.packaging.Launches.output;
 
@@ -75,21 +76,6 @@ class ImageHttp2IT {
                 Files.deleteIfExists(runtime);
             }
         }
-    }
-
-    private static void awaitHealth(HttpClient http, URI base, Process daemon, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline && daemon.isAlive()) {
-            try {
-                HttpResponse<String> h = http.send(HttpRequest.newBuilder(base.resolve("/health")).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (h.statusCode() == 200) return;
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("daemon not serving /health within 30 s:\n" + output(log));
     }
 
 

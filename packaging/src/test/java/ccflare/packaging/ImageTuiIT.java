@@ -1,5 +1,6 @@
 package ccflare.packaging;
 
+import static ccflare.packaging.Launches.awaitHealth;
 import static ccflare.packaging.Launches.freePort;
 import static ccflare.packaging.Launches.output;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,7 +75,7 @@ class ImageTuiIT {
         pb.environment().putAll(Map.of("PORT", Integer.toString(port), "CCFLARE_ADMIN_TOKEN", TOKEN));
         daemon = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        awaitHealth(log);
+        awaitHealth(http, base, daemon, log);
         for (String name : List.of("tui-work", "tui-spare")) {
             HttpResponse<String> r = api("POST", "/api/accounts", JSON.writeValueAsString(Map.of("name", name, "provider", "anthropic",
                     "apiKey", "sk-ant-" + name + "-0123456789", "baseUrl", upstream.baseUri().toString())));
@@ -159,19 +160,6 @@ class ImageTuiIT {
     }
 
     private static String quote(String s) { return "'" + s.replace("'", "'\\''") + "'"; }
-
-    private void awaitHealth(Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline && daemon.isAlive()) {
-            try {
-                if (api("GET", "/health", null).statusCode() == 200) return;
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("daemon not serving /health within 30 s:\n" + output(log));
-    }
 
     private HttpResponse<String> api(String method, String path, String json) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(15))

@@ -1,5 +1,6 @@
 package ccflare.api;
 
+import ccflare.core.Html;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -40,7 +41,7 @@ final class SignInPage {
 
     /** The page as UTF-8, with {@code message} (plain text, escaped here) shown above the steps when not null. */
     static byte[] render(String message) {
-        String notice = message == null ? "" : "<p class=\"message\" role=\"alert\">" + escape(message) + "</p>\n";
+        String notice = message == null ? "" : "<p class=\"message\" role=\"alert\">" + Html.escape(message) + "</p>\n";
         String html = """
                 <!doctype html>
                 <html lang="en">
@@ -72,21 +73,5 @@ final class SignInPage {
                 </html>
                 """.formatted(notice);
         return html.getBytes(StandardCharsets.UTF_8);
-    }
-
-    static String escape(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
     }
 }

@@ -1,5 +1,6 @@
 package ccflare.providers;
 
+import ccflare.core.Html;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -167,9 +168,9 @@ final class LoopbackCallback {
     }
 
     private static void write(OutputStream out, Page page) throws IOException {
-        String html = "<!doctype html><html><head><meta charset=\"utf-8\"><title>ccflare: " + escape(page.title())
+        String html = "<!doctype html><html><head><meta charset=\"utf-8\"><title>ccflare: " + Html.escape(page.title())
                 + "</title></head><body style=\"font-family:sans-serif;max-width:40em;margin:4em auto\"><h1>"
-                + escape(page.title()) + "</h1><p>" + escape(page.message()) + "</p></body></html>";
+                + Html.escape(page.title()) + "</h1><p>" + Html.escape(page.message()) + "</p></body></html>";
         byte[] body = html.getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 " + page.status() + " " + reason(page.status()) + "\r\n"
                 + "Content-Type: text/html; charset=utf-8\r\n"
@@ -192,21 +193,5 @@ final class LoopbackCallback {
             case 502 -> "Bad Gateway";
             default -> "Error";
         };
-    }
-
-    static String escape(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
     }
 }
