@@ -60,7 +60,8 @@ final class TrafficEndpoints {
         List<StatsView.ModelShare> models = s.topModels().stream()
                 .map(m -> new StatsView.ModelShare(m.model(), m.count(), round2(m.percentage()))).toList();
         List<StatsView.AccountShare> perAccount = s.accounts().stream()
-                .map(a -> new StatsView.AccountShare(accountName(a), a.requests(), percent(a.successful(), a.requests())))
+                .map(a -> new StatsView.AccountShare(accountName(a), a.requests(), percent(a.successful(), a.requests()),
+                        a.totalTokens(), round6(a.costUsd())))
                 .toList();
         var u = s.usage();
         return Reply.ok(new StatsView(s.totalRequests(), percent(s.successfulRequests(), s.totalRequests()), active,
@@ -128,14 +129,15 @@ final class TrafficEndpoints {
         return Reply.ok(new AnalyticsView(
                 new AnalyticsView.Meta(range.name(), range.bucket(), cumulative),
                 new AnalyticsView.Totals(a.totalRequests(), percent(a.successfulRequests(), a.totalRequests()),
-                        a.activeAccounts(), Math.round(a.avgResponseTimeMs()), a.totalTokens(), round6(a.totalCostUsd()),
+                        a.activeAccounts(), Math.round(a.avgResponseTimeMs()), a.p50ResponseTimeMs(),
+                        a.p95ResponseTimeMs(), a.totalTokens(), round6(a.totalCostUsd()),
                         tokensPerSecond(a.avgTokensPerSecond())),
                 timeSeries(a.timeSeries(), breakdown, cumulative),
                 new AnalyticsView.TokenBreakdown(u.inputTokens(), u.cacheReadInputTokens(), u.cacheCreationInputTokens(),
                         u.outputTokens()),
                 a.modelDistribution().stream().map(m -> new AnalyticsView.ModelCount(m.model(), m.count())).toList(),
                 a.accounts().stream().map(s -> new AnalyticsView.AccountPerformance(accountName(s), s.requests(),
-                        percent(s.successful(), s.requests()))).toList(),
+                        percent(s.successful(), s.requests()), s.totalTokens(), round6(s.costUsd()))).toList(),
                 a.costByModel().stream().map(c -> new AnalyticsView.ModelCost(c.model(), round6(c.costUsd()),
                         c.requests(), c.totalTokens())).toList(),
                 a.modelPerformance().stream().map(p -> new AnalyticsView.ModelPerformance(p.model(),

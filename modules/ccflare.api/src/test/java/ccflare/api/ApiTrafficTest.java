@@ -153,8 +153,9 @@ class ApiTrafficTest {
         f.accounts.changeState(work.id(), a -> a.usedAt(ApiFixture.T0, 1000));
         f.queries.stats = new RequestQueries.Stats(8, 6, 812.6, 5000, 1.2345678, 33.333, new Usage(1000, 2000, 1500, 500, 7),
                 List.of(new RequestQueries.ModelCount("claude-sonnet-4-5", 5, 62.5), new RequestQueries.ModelCount("gpt-5", 3, 37.5)),
-                List.of(new RequestQueries.AccountStats(work.id(), "", 6, 5), new RequestQueries.AccountStats("", "", 2, 1),
-                        new RequestQueries.AccountStats("dead-id", "old name", 1, 0)),
+                List.of(new RequestQueries.AccountStats(work.id(), "", 6, 5, 4000, 1.0000004),
+                        new RequestQueries.AccountStats("", "", 2, 1, 1000, 0.2345674),
+                        new RequestQueries.AccountStats("dead-id", "old name", 1, 0, 0, 0)),
                 List.of("upstream 529", "timeout"));
         var r = f.get("/api/stats");
         assertThat(r.status()).isEqualTo(200);
@@ -174,6 +175,9 @@ class ApiTrafficTest {
         assertThat(s.path("accounts").get(0).path("name").asText()).isEqualTo("work");
         assertThat(s.path("accounts").get(0).path("requestCount").asLong()).isEqualTo(6);
         assertThat(s.path("accounts").get(0).path("successRate").asInt()).isEqualTo(83);
+        assertThat(s.path("accounts").get(0).path("totalTokens").asLong()).isEqualTo(4000);
+        assertThat(s.path("accounts").get(0).path("costUsd").asDouble()).isEqualTo(1.0);
+        assertThat(s.path("accounts").get(1).path("costUsd").asDouble()).isEqualTo(0.234567);
         assertThat(s.path("accounts").get(1).path("name").asText()).isEqualTo("no_account");
         assertThat(s.path("accounts").get(2).path("name").asText()).isEqualTo("old name");
         assertThat(s.path("recentErrors")).hasSize(2);
@@ -205,11 +209,12 @@ class ApiTrafficTest {
 
     @Test
     void analyticsPassesRangeBucketAndFiltersToTheQueryAndMapsNames() throws Exception {
-        f.queries.analytics = new RequestQueries.Analytics(10, 9, 2, 640.4, 9000, 0.5, 0, new Usage(100, 200, 300, 400, 0),
+        f.queries.analytics = new RequestQueries.Analytics(10, 9, 2, 640.4, 500L, 1900L, 9000, 0.5, 0, new Usage(100, 200, 300, 400, 0),
                 List.of(new RequestQueries.Bucket(ApiFixture.T0 - 120_000, "m", 4, 100, 0.1, 3, 500, 30, 90, 10),
                         new RequestQueries.Bucket(ApiFixture.T0 - 60_000, "m", 6, 200, 0.2, 6, 700, 0, 0, 0)),
                 List.of(new RequestQueries.ModelCount("m", 10, 100)),
-                List.of(new RequestQueries.AccountStats(work.id(), "", 7, 7), new RequestQueries.AccountStats("", "", 3, 2)),
+                List.of(new RequestQueries.AccountStats(work.id(), "", 7, 7, 8000, 0.4),
+                        new RequestQueries.AccountStats("", "", 3, 2, 1000, 0.1)),
                 List.of(new RequestQueries.ModelCost("m", 0.3, 10, 300)),
                 List.of(new RequestQueries.ModelPerformance("m", 10, 600.4, 950.6, 1, 20.555, 10, 30)));
         var r = f.get("/api/analytics?range=1h&accounts=work,no_account&models=m,%20x&status=error&modelBreakdown=false");
@@ -229,6 +234,8 @@ class ApiTrafficTest {
         assertThat(a.path("totals").path("requests").asLong()).isEqualTo(10);
         assertThat(a.path("totals").path("successRate").asInt()).isEqualTo(90);
         assertThat(a.path("totals").path("avgResponseTime").asLong()).isEqualTo(640);
+        assertThat(a.path("totals").path("p50ResponseTime").asLong()).isEqualTo(500);
+        assertThat(a.path("totals").path("p95ResponseTime").asLong()).isEqualTo(1900);
         assertThat(a.path("totals").has("avgTokensPerSecond")).isFalse();
         JsonNode first = a.path("timeSeries").get(0);
         assertThat(first.path("ts").asLong()).isEqualTo(ApiFixture.T0 - 120_000);
@@ -242,6 +249,8 @@ class ApiTrafficTest {
         assertThat(a.path("accountPerformance").get(0).path("name").asText()).isEqualTo("work");
         assertThat(a.path("accountPerformance").get(1).path("name").asText()).isEqualTo("no_account");
         assertThat(a.path("accountPerformance").get(1).path("successRate").asInt()).isEqualTo(67);
+        assertThat(a.path("accountPerformance").get(0).path("costUsd").asDouble()).isEqualTo(0.4);
+        assertThat(a.path("accountPerformance").get(0).path("totalTokens").asLong()).isEqualTo(8000);
         assertThat(a.path("costByModel").get(0).path("costUsd").asDouble()).isEqualTo(0.3);
         JsonNode perf = a.path("modelPerformance").get(0);
         assertThat(perf.path("p95ResponseTime").asLong()).isEqualTo(951);
@@ -266,7 +275,7 @@ class ApiTrafficTest {
 
     @Test
     void cumulativeModeSumsRequestsTokensAndCostPerModel() throws Exception {
-        f.queries.analytics = new RequestQueries.Analytics(0, 0, 0, 0, 0, 0, 0, Usage.NONE,
+        f.queries.analytics = new RequestQueries.Analytics(0, 0, 0, 0, null, null, 0, 0, 0, Usage.NONE,
                 List.of(new RequestQueries.Bucket(2000, "b", 1, 10, 0.5, 1, 0, 0, 0, 0),
                         new RequestQueries.Bucket(1000, "a", 2, 20, 1.0, 2, 0, 0, 0, 0),
                         new RequestQueries.Bucket(2000, "a", 3, 30, 1.5, 0, 0, 0, 0, 0)),

@@ -13,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class FakeRequestQueries implements RequestQueries {
     final List<RequestRecord> records = new CopyOnWriteArrayList<>();
     volatile Stats stats = new Stats(0, 0, 0, 0, 0, 0, Usage.NONE, List.of(), List.of(), List.of());
-    volatile Analytics analytics = new Analytics(0, 0, 0, 0, 0, 0, 0, Usage.NONE, List.of(), List.of(), List.of(),
+    volatile Analytics analytics = new Analytics(0, 0, 0, 0, null, null, 0, 0, 0, Usage.NONE, List.of(), List.of(), List.of(),
             List.of(), List.of());
     volatile AnalyticsQuery lastQuery;
     volatile int resets;

@@ -40,7 +40,9 @@ public interface RequestQueries {
 
     record ModelCount(String model, long count, double percentage) {}
 
-    record AccountStats(String accountId, String name, long requests, long successful) {}
+    /** One account's share: {@code accountId} "" for pass-through; {@code name} "" when the account is gone. */
+    record AccountStats(String accountId, String name, long requests, long successful, long totalTokens,
+                        double costUsd) {}
 
     record Stats(long totalRequests, long successfulRequests, double avgResponseTimeMs, long totalTokens,
                  double totalCostUsd, double avgTokensPerSecond, Usage usage, List<ModelCount> topModels,
@@ -65,7 +67,12 @@ public interface RequestQueries {
 
     record ModelCost(String model, double costUsd, long requests, long totalTokens) {}
 
+    /**
+     * @param p50ResponseTimeMs the median response time (nearest rank); null when no request in range measured one
+     * @param p95ResponseTimeMs the 95th percentile (nearest rank); null likewise
+     */
     record Analytics(long totalRequests, long successfulRequests, long activeAccounts, double avgResponseTimeMs,
+                     Long p50ResponseTimeMs, Long p95ResponseTimeMs,
                      long totalTokens, double totalCostUsd, double avgTokensPerSecond, Usage usage,
                      List<Bucket> timeSeries, List<ModelCount> modelDistribution, List<AccountStats> accounts,
                      List<ModelCost> costByModel, List<ModelPerformance> modelPerformance) {}

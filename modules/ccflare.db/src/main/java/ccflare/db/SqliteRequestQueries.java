@@ -91,7 +91,8 @@ final class SqliteRequestQueries implements RequestQueries {
         Filter filter = Filter.of(query);
         return readers.read("computing analytics", c -> {
             Totals t = totals(c, filter);
-            return new Analytics(t.requests, t.successful, t.activeAccounts, t.avgResponseTimeMs, t.totalTokens,
+            return new Analytics(t.requests, t.successful, t.activeAccounts, t.avgResponseTimeMs,
+                    percentile(c, filter, t.timed, 0.50), percentile(c, filter, t.timed, 0.95), t.totalTokens,
                     t.costUsd, t.avgTokensPerSecond, t.usage,
                     timeSeries(c, filter, query.bucketMs(), query.modelBreakdown()), modelCounts(c, filter, 10),
                     accountStats(c, filter), costByModel(c, filter), modelPerformance(c, filter));
@@ -183,7 +184,8 @@ final class SqliteRequestQueries implements RequestQueries {
 
     // ---------------------------------------------------------------- query pieces
 
-    private record Totals(long requests, long successful, long activeAccounts, double avgResponseTimeMs,
+    /** @param timed how many of the requests measured a response time */
+    private record Totals(long requests, long successful, long activeAccounts, double avgResponseTimeMs, long timed,
                           long totalTokens, double costUsd, double avgTokensPerSecond, Usage usage) {}
 
     private static Totals totals(Connection c, Filter f) throws SQLException {
@@ -191,15 +193,32 @@ final class SqliteRequestQueries implements RequestQueries {
                 + " AVG(response_time_ms), COALESCE(SUM(total_tokens), 0), COALESCE(SUM(cost_usd), 0), AVG(" + TPS + "),"
                 + " COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0),"
                 + " COALESCE(SUM(cache_read_input_tokens), 0), COALESCE(SUM(cache_creation_input_tokens), 0),"
-                + " COALESCE(SUM(reasoning_tokens), 0) FROM requests WHERE " + f.where;
+                + " COALESCE(SUM(reasoning_tokens), 0), COUNT(response_time_ms) FROM requests WHERE " + f.where;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             f.bind(ps, 1);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 long count = rs.getLong(1);
                 return new Totals(count, rs.getLong(2), count == 0 ? 0 : rs.getLong(3), Columns.doubleOr(rs, 4, 0),
-                        rs.getLong(5), rs.getDouble(6), Columns.doubleOr(rs, 7, 0),
+                        rs.getLong(13), rs.getLong(5), rs.getDouble(6), Columns.doubleOr(rs, 7, 0),
                         new Usage(rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12)));
+            }
+        }
+    }
+
+    /**
+     * The response time at nearest rank {@code ceil(q n)} of the {@code timed} requests the filter
+     * selects; null when none measured one.
+     */
+    private static Long percentile(Connection c, Filter f, long timed, double q) throws SQLException {
+        if (timed == 0) return null;
+        String sql = "SELECT response_time_ms FROM requests WHERE response_time_ms IS NOT NULL AND " + f.where
+                + " ORDER BY response_time_ms LIMIT 1 OFFSET ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = f.bind(ps, 1);
+            ps.setLong(i, Math.max(0, (long) Math.ceil(q * timed) - 1));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
             }
         }
     }
@@ -227,7 +246,8 @@ final class SqliteRequestQueries implements RequestQueries {
 
     /** Requests per account id ("" = pass-through), busiest first; the name is "" when the account is gone. */
     private static List<AccountStats> accountStats(Connection c, Filter f) throws SQLException {
-        String sql = "SELECT r.account_used, a.name, COUNT(*), COALESCE(SUM(r.success), 0) FROM requests r"
+        String sql = "SELECT r.account_used, a.name, COUNT(*), COALESCE(SUM(r.success), 0),"
+                + " COALESCE(SUM(r.total_tokens), 0), COALESCE(SUM(r.cost_usd), 0) FROM requests r"
                 + " LEFT JOIN accounts a ON a.id = r.account_used WHERE " + f.where("r.")
                 + " GROUP BY r.account_used ORDER BY COUNT(*) DESC, r.account_used";
         List<AccountStats> list = new ArrayList<>();
@@ -237,7 +257,8 @@ final class SqliteRequestQueries implements RequestQueries {
                 while (rs.next()) {
                     String id = rs.getString(1);
                     String name = rs.getString(2);
-                    list.add(new AccountStats(id == null ? "" : id, name == null ? "" : name, rs.getLong(3), rs.getLong(4)));
+                    list.add(new AccountStats(id == null ? "" : id, name == null ? "" : name, rs.getLong(3), rs.getLong(4),
+                            rs.getLong(5), rs.getDouble(6)));
                 }
             }
         }

@@ -82,8 +82,8 @@ class SqliteRequestQueriesTest extends WithOpenDatabase {
         assertThat(s.avgTokensPerSecond()).isEqualTo(30.0);
         assertThat(s.usage()).isEqualTo(new Usage(111, 22, 5, 50, 7));
         assertThat(s.topModels()).containsExactly(new ModelCount("m-opus", 3, 60.0), new ModelCount("m-sonnet", 2, 40.0));
-        assertThat(s.accounts()).containsExactly(new AccountStats("a1", "alice", 3, 2), new AccountStats("a2", "bob", 2, 0),
-                new AccountStats("", "", 1, 1));
+        assertThat(s.accounts()).containsExactly(new AccountStats("a1", "alice", 3, 2, 38, 0.75),
+                new AccountStats("a2", "bob", 2, 0, 0, 0), new AccountStats("", "", 1, 1, 150, 0.125));
         assertThat(s.recentErrors()).containsExactly("rate limited", "upstream unreachable");
     }
 
@@ -102,6 +102,9 @@ class SqliteRequestQueriesTest extends WithOpenDatabase {
         assertThat(a.successfulRequests()).isEqualTo(2);
         assertThat(a.activeAccounts()).isEqualTo(3);
         assertThat(a.avgResponseTimeMs()).isEqualTo(175.0);
+        // timed: 50, 150, 200, 300 (r5 measured none): nearest ranks 2 and 4
+        assertThat(a.p50ResponseTimeMs()).isEqualTo(150L);
+        assertThat(a.p95ResponseTimeMs()).isEqualTo(300L);
         assertThat(a.totalTokens()).isEqualTo(153);
         assertThat(a.totalCostUsd()).isEqualTo(0.375);
         assertThat(a.avgTokensPerSecond()).isEqualTo(20.0);
@@ -111,8 +114,8 @@ class SqliteRequestQueriesTest extends WithOpenDatabase {
                 new Bucket(4000, "", 2, 150, 0.125, 1, 150.0, 0, 150, 0),
                 new Bucket(6000, "", 1, 0, 0, 0, 200.0, 0, 0, 0));
         assertThat(a.modelDistribution()).containsExactly(new ModelCount("m-opus", 2, 50.0), new ModelCount("m-sonnet", 2, 50.0));
-        assertThat(a.accounts()).containsExactly(new AccountStats("a1", "alice", 2, 1), new AccountStats("a2", "bob", 2, 0),
-                new AccountStats("", "", 1, 1));
+        assertThat(a.accounts()).containsExactly(new AccountStats("a1", "alice", 2, 1, 3, 0.25),
+                new AccountStats("a2", "bob", 2, 0, 0, 0), new AccountStats("", "", 1, 1, 150, 0.125));
         assertThat(a.costByModel()).containsExactly(new ModelCost("m-opus", 0.25, 2, 3), new ModelCost("m-sonnet", 0.125, 2, 150));
         assertThat(a.modelPerformance()).containsExactly(
                 new ModelPerformance("m-opus", 2, 250.0, 300.0, 1, 20.0, 20.0, 20.0),
@@ -133,13 +136,16 @@ class SqliteRequestQueriesTest extends WithOpenDatabase {
         Analytics errors = db.queries().analytics(new AnalyticsQuery(10_000, 10_000, 60_000, List.of(),
                 List.of("m-sonnet"), "error", false));
         assertThat(errors.totalRequests()).isEqualTo(1);
+        assertThat(errors.p50ResponseTimeMs()).isEqualTo(50L);
+        assertThat(errors.p95ResponseTimeMs()).isEqualTo(50L);
         assertThat(errors.timeSeries()).containsExactly(new Bucket(0, "", 1, 0, 0, 0, 50.0, 0, 0, 0));
         assertThat(errors.modelPerformance()).containsExactly(new ModelPerformance("m-sonnet", 1, 50.0, 50.0, 1, 0, 0, 0));
         assertThat(errors.costByModel()).isEmpty();
 
         Analytics passThroughOnly = db.queries().analytics(new AnalyticsQuery(10_000, 10_000, 1_000, List.of(""),
                 List.of(), "all", false));
-        assertThat(passThroughOnly.accounts()).containsExactly(new AccountStats("", "", 1, 1));
+        assertThat(passThroughOnly.accounts()).containsExactly(new AccountStats("", "", 1, 1, 150, 0.125));
+        assertThat(passThroughOnly.p50ResponseTimeMs()).isEqualTo(150L);
 
         assertThatThrownBy(() -> db.queries().analytics(new AnalyticsQuery(10_000, 1, 1, List.of(), List.of(), "bad", false)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("status: 'bad' (expected: all, success or error)");

@@ -20,8 +20,13 @@ public record AnalyticsView(Meta meta, Totals totals, List<Point> timeSeries, To
     /** @param range {@code 1h|6h|24h|7d|30d}; @param bucket {@code 1m|5m|1h|1d}; @param cumulative running sums */
     public record Meta(String range, String bucket, boolean cumulative) {}
 
-    /** @param avgTokensPerSecond absent when nothing measured it */
-    public record Totals(long requests, int successRate, long activeAccounts, long avgResponseTime, long totalTokens,
+    /**
+     * @param p50ResponseTime    median response time, ms (nearest rank); absent when no request measured one
+     * @param p95ResponseTime    95th percentile, ms (nearest rank); absent likewise
+     * @param avgTokensPerSecond absent when nothing measured it
+     */
+    public record Totals(long requests, int successRate, long activeAccounts, long avgResponseTime,
+                         Long p50ResponseTime, Long p95ResponseTime, long totalTokens,
                          double totalCostUsd, Double avgTokensPerSecond) {}
 
     /**
@@ -39,7 +44,7 @@ public record AnalyticsView(Meta meta, Totals totals, List<Point> timeSeries, To
     public record ModelCount(String model, long count) {}
 
     /** @param name the account's name, its id when deleted, {@code no_account} for pass-through */
-    public record AccountPerformance(String name, long requests, int successRate) {}
+    public record AccountPerformance(String name, long requests, int successRate, long totalTokens, double costUsd) {}
 
     public record ModelCost(String model, double costUsd, long requests, long totalTokens) {}
 

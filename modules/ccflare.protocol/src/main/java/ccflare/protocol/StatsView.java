@@ -29,6 +29,6 @@ public record StatsView(long totalRequests, int successRate, int activeAccounts,
     /** @param percentage percent of the requests that named a model, two decimals */
     public record ModelShare(String model, long count, double percentage) {}
 
-    /** @param successRate percent, rounded to an integer */
-    public record AccountShare(String name, long requestCount, int successRate) {}
+    /** @param successRate percent, rounded to an integer; @param costUsd of the recorded requests */
+    public record AccountShare(String name, long requestCount, int successRate, long totalTokens, double costUsd) {}
 }

@@ -30,12 +30,12 @@ class JsonShapesTest {
         var account = new AccountView("id", "n", "anthropic", 0, false, "", "2026-01-01T00:00:00Z", null, 1, 2, null, 0,
                 "OK", null, null, 0.5, "2026-01-01T05:00:00Z", null, null, false, null, true);
         var stats = new StatsView(3, 67, 1, 120, 900, 0.25, null, new StatsView.TokenDetails(1, 2, 3, 4, 0),
-                List.of(new StatsView.ModelShare("m", 3, 100)), List.of(new StatsView.AccountShare("n", 3, 67)), List.of("e"));
+                List.of(new StatsView.ModelShare("m", 3, 100)), List.of(new StatsView.AccountShare("n", 3, 67, 30, 0.25)), List.of("e"));
         var analytics = new AnalyticsView(new AnalyticsView.Meta("24h", "1h", true),
-                new AnalyticsView.Totals(1, 100, 1, 5, 10, 0.1, 3.5),
+                new AnalyticsView.Totals(1, 100, 1, 5, 5L, 5L, 10, 0.1, 3.5),
                 List.of(new AnalyticsView.Point(0, "m", 1, 10, 0.1, 100, 0, 0, 5, null)),
                 new AnalyticsView.TokenBreakdown(1, 2, 3, 4), List.of(new AnalyticsView.ModelCount("m", 1)),
-                List.of(new AnalyticsView.AccountPerformance("no_account", 1, 100)),
+                List.of(new AnalyticsView.AccountPerformance("no_account", 1, 100, 10, 0.1)),
                 List.of(new AnalyticsView.ModelCost("m", 0.1, 1, 10)),
                 List.of(new AnalyticsView.ModelPerformance("m", 5, 5, 0, null, null, null)));
         var health = new HealthView("degraded", "0.1.0", 5, 1, "ok", "2026-01-01T00:00:00Z", List.of("n"));
