@@ -93,24 +93,15 @@ final class TrafficEndpoints {
     }
 
     private Reply requests(ApiCall call) {
-        int limit = call.query("limit").map(TrafficEndpoints::limit).orElse(DEFAULT_LIMIT);
-        return Reply.ok(queries.recent(limit).stream().map(r -> Views.summary(r, accounts)).toList());
+        var query = HistoryParams.parse(call::query, DEFAULT_LIMIT, MAX_LIMIT, v -> accountIdFilter("account", v),
+                clock.millis());
+        return Reply.ok(queries.history(query).stream().map(r -> Views.summary(r, accounts)).toList());
     }
 
     private Reply request(ApiCall call) {
         String id = call.pathParam(0);
         return Reply.ok(queries.find(id).map(r -> Views.detail(r, accounts))
                 .orElseThrow(() -> ApiException.notFound("request '" + id + "' not found (it may be past retention)")));
-    }
-
-    private static int limit(String raw) {
-        try {
-            int n = Integer.parseInt(raw.trim());
-            if (n >= 1 && n <= MAX_LIMIT) return n;
-        } catch (NumberFormatException e) {
-            // reported below with the value
-        }
-        throw ApiException.badRequest("limit: '" + raw + "' (expected: an integer 1.." + MAX_LIMIT + ")");
     }
 
     private Reply analytics(ApiCall call) {
@@ -120,7 +111,7 @@ final class TrafficEndpoints {
         String status = oneOf(call, "status", "all", List.of("all", "success", "error"));
         boolean cumulative = oneOf(call, "mode", "normal", List.of("normal", "cumulative")).equals("cumulative");
         boolean breakdown = oneOf(call, "modelBreakdown", "false", List.of("true", "false")).equals("true");
-        List<String> accountIds = list(call, "accounts").stream().map(this::accountIdFilter).toList();
+        List<String> accountIds = list(call, "accounts").stream().map(v -> accountIdFilter("accounts", v)).toList();
         List<String> models = list(call, "models");
 
         RequestQueries.Analytics a = queries.analytics(new AnalyticsQuery(clock.millis(), range.rangeMs(),
@@ -180,11 +171,11 @@ final class TrafficEndpoints {
     }
 
     /** An {@code accounts} filter value as an account id: name or id of a live account, a deleted account's id, or "" for pass-through. */
-    private String accountIdFilter(String value) {
+    private String accountIdFilter(String param, String value) {
         if (value.equals(NO_ACCOUNT)) return "";
         return accounts.find(value).map(Account::id).orElseGet(() -> {
             if (looksLikeUuid(value)) return value; // a deleted account's id still filters its history
-            throw ApiException.badRequest("accounts: no account named '" + value + "' (expected: account names or ids, or "
+            throw ApiException.badRequest(param + ": no account named '" + value + "' (expected: account names or ids, or "
                     + NO_ACCOUNT + ")");
         });
     }

@@ -104,6 +104,38 @@ class ApiTrafficTest {
     }
 
     @Test
+    void requestsTakeACursorAndFiltersAndNameABadOne() throws Exception {
+        for (int i = 0; i < 5; i++) f.queries.records.add(record("r" + i, ApiFixture.T0 - i * 1000L, "", null));
+        assertThat(f.get("/api/requests?limit=2&before=r1").json()).extracting(n -> n.path("id").asText())
+                .containsExactly("r2", "r3");
+        var r = f.get("/api/requests?account=work&model=opus&status=4xx&outcome=rate_limited&since=90s");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        RequestQueries.HistoryQuery q = f.queries.lastHistory;
+        assertThat(q).isEqualTo(new RequestQueries.HistoryQuery(50, null, work.id(), "opus", null, 4,
+                Outcome.RATE_LIMITED, ApiFixture.T0 - 90_000));
+        f.get("/api/requests?account=no_account&status=429&since=2026-01-01T00:00:00Z");
+        assertThat(f.queries.lastHistory).isEqualTo(new RequestQueries.HistoryQuery(50, null, "", null, 429, null, null,
+                java.time.Instant.parse("2026-01-01T00:00:00Z").toEpochMilli()));
+        f.get("/api/requests?since=7d&model=%20&outcome=");
+        assertThat(f.queries.lastHistory).isEqualTo(new RequestQueries.HistoryQuery(50, null, null, null, null, null, null,
+                ApiFixture.T0 - 7 * 86_400_000L));
+
+        Map<String, String> bad = Map.of(
+                "account=ghost", "account: no account named 'ghost' (expected: account names or ids, or no_account)",
+                "status=42", "status: '42' (expected: a status code such as 429, or a class such as 4xx)",
+                "status=6xx", "status: '6xx' (expected: a status code such as 429, or a class such as 4xx)",
+                "outcome=fine", "outcome: 'fine' (expected: one of ok, upstream_error, rate_limited, proxy_error,"
+                        + " client_cancelled, mid_stream_reset, stream_idle_timeout, rejected)",
+                "since=yesterday", "since: 'yesterday' (expected: an ISO-8601 time such as 2026-12-07T08:00:00Z, or an"
+                        + " age such as 90s, 15m, 2h or 7d)");
+        for (var e : bad.entrySet()) {
+            var b = f.get("/api/requests?" + e.getKey());
+            assertThat(b.status()).as(e.getKey()).isEqualTo(400);
+            assertThat(b.error()).isEqualTo(e.getValue());
+        }
+    }
+
+    @Test
     void requestDetailCarriesThePayloadAsTextOrBase64() throws Exception {
         byte[] binary = {(byte) 0xff, 0, 1, (byte) 0xfe};
         var payload = new RequestRecord.Payload(

@@ -16,17 +16,26 @@ final class FakeRequestQueries implements RequestQueries {
     volatile Analytics analytics = new Analytics(0, 0, 0, 0, null, null, 0, 0, 0, Usage.NONE, List.of(), List.of(), List.of(),
             List.of(), List.of());
     volatile AnalyticsQuery lastQuery;
+    volatile HistoryQuery lastHistory;
     volatile int resets;
     volatile RuntimeException failure;
     /** False: clearHistory behaves as the interface's default (a store that cannot clear). */
     volatile boolean canClearHistory = true;
     volatile int historyClears;
 
-    @Override public List<RequestRecord> recent(int limit) {
+    /** Newest first from the cursor, up to the limit; the filters are recorded, not applied (the SQLite store's tests cover them). */
+    @Override public List<RequestRecord> history(HistoryQuery query) {
         fail();
+        lastHistory = query;
         List<RequestRecord> sorted = new ArrayList<>(records);
         sorted.sort(Comparator.comparingLong(RequestRecord::receivedAtMs).reversed());
-        return sorted.subList(0, Math.min(limit, sorted.size())).stream().map(FakeRequestQueries::withoutPayload).toList();
+        int from = 0;
+        if (query.beforeId() != null) {
+            from = sorted.size();
+            for (int i = 0; i < sorted.size(); i++) if (sorted.get(i).id().equals(query.beforeId())) from = i + 1;
+        }
+        return sorted.subList(from, Math.min(from + query.limit(), sorted.size())).stream()
+                .map(FakeRequestQueries::withoutPayload).toList();
     }
 
     @Override public Optional<RequestRecord> find(String id) {

@@ -7,7 +7,15 @@ import java.util.Optional;
 public interface RequestQueries {
 
     /** The newest {@code limit} requests, newest first, without payloads. */
-    List<RequestRecord> recent(int limit);
+    default List<RequestRecord> recent(int limit) {
+        return history(HistoryQuery.latest(limit));
+    }
+
+    /**
+     * One page of the history, newest first, without payloads: the requests that match every
+     * given filter and were recorded before the cursor request. An unknown cursor gives an empty page.
+     */
+    List<RequestRecord> history(HistoryQuery query);
 
     /** One request with its payload, when it is still retained. */
     Optional<RequestRecord> find(String id);
@@ -55,6 +63,30 @@ public interface RequestQueries {
      * @param models    empty for all
      * @param status    all | success | error
      */
+    /**
+     * @param limit       1 or more
+     * @param beforeId    the cursor: only requests older than this one (by time, then by recording order); null: from the newest
+     * @param accountId   only this account's requests, {@code ""} only pass-through ones; null: any
+     * @param model       only models containing this text (case-insensitive); null: any
+     * @param statusCode  only this client status; null: any
+     * @param statusClass only statuses {@code statusClass}xx (1..5); null: any
+     * @param outcome     only this outcome; null: any
+     * @param sinceMs     only requests received at or after this epoch ms; null: any
+     */
+    record HistoryQuery(int limit, String beforeId, String accountId, String model, Integer statusCode,
+                        Integer statusClass, Outcome outcome, Long sinceMs) {
+        public HistoryQuery {
+            if (limit < 1) throw new IllegalArgumentException("limit: " + limit + " (expected: >= 1)");
+            if (statusClass != null && (statusClass < 1 || statusClass > 5)) {
+                throw new IllegalArgumentException("statusClass: " + statusClass + " (expected: 1..5)");
+            }
+        }
+
+        public static HistoryQuery latest(int limit) {
+            return new HistoryQuery(limit, null, null, null, null, null, null, null);
+        }
+    }
+
     record AnalyticsQuery(long nowMs, long rangeMs, long bucketMs, List<String> accountIds, List<String> models,
                           String status, boolean modelBreakdown) {}
 

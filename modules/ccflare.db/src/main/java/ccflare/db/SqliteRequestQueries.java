@@ -42,13 +42,51 @@ final class SqliteRequestQueries implements RequestQueries {
     }
 
     @Override
-    public List<RequestRecord> recent(int limit) {
-        if (limit < 1) throw new IllegalArgumentException("limit: " + limit + " (expected: >= 1)");
-        return readers.read("listing recent requests", c -> {
+    public List<RequestRecord> history(HistoryQuery q) {
+        requireNonNull(q, "query");
+        StringBuilder where = new StringBuilder("1 = 1");
+        List<Object> params = new ArrayList<>();
+        if (q.beforeId() != null) {
+            // (timestamp, rowid) below the cursor's; no row when the cursor is unknown
+            where.append(" AND (r.timestamp, r.rowid) < (SELECT timestamp, rowid FROM requests WHERE id = ?)");
+            params.add(q.beforeId());
+        }
+        if (q.accountId() != null) {
+            if (q.accountId().isEmpty()) where.append(" AND r.account_used IS NULL");
+            else {
+                where.append(" AND r.account_used = ?");
+                params.add(q.accountId());
+            }
+        }
+        if (q.model() != null) {
+            where.append(" AND instr(lower(r.model), lower(?)) > 0");
+            params.add(q.model());
+        }
+        if (q.statusCode() != null) {
+            where.append(" AND r.status_code = ?");
+            params.add(q.statusCode());
+        }
+        if (q.statusClass() != null) {
+            where.append(" AND r.status_code BETWEEN ? AND ?");
+            params.add(q.statusClass() * 100);
+            params.add(q.statusClass() * 100 + 99);
+        }
+        if (q.outcome() != null) {
+            where.append(" AND r.outcome = ?");
+            params.add(q.outcome().wireName());
+        }
+        if (q.sinceMs() != null) {
+            where.append(" AND r.timestamp >= ?");
+            params.add(q.sinceMs());
+        }
+        String sql = "SELECT " + RequestRows.COLUMNS + " FROM requests r WHERE " + where
+                + " ORDER BY r.timestamp DESC, r.rowid DESC LIMIT ?";
+        return readers.read("listing requests", c -> {
             List<RequestRecord> list = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + RequestRows.COLUMNS
-                    + " FROM requests r ORDER BY r.timestamp DESC, r.rowid DESC LIMIT ?")) {
-                ps.setInt(1, limit);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                for (Object p : params) ps.setObject(i++, p);
+                ps.setInt(i, q.limit());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) list.add(RequestRows.read(rs, null));
                 }

@@ -24,6 +24,7 @@ import ccflare.core.RequestQueries.AccountStats;
 import ccflare.core.RequestQueries.Analytics;
 import ccflare.core.RequestQueries.AnalyticsQuery;
 import ccflare.core.RequestQueries.Bucket;
+import ccflare.core.RequestQueries.HistoryQuery;
 import ccflare.core.RequestQueries.ModelCost;
 import ccflare.core.RequestQueries.ModelCount;
 import ccflare.core.RequestQueries.ModelPerformance;
@@ -68,6 +69,42 @@ class SqliteRequestQueriesTest extends WithOpenDatabase {
         assertThat(r5).isEqualTo(failed("r5", 5000, "a2", "", 502, Outcome.PROXY_ERROR, -1, "upstream unreachable"));
         assertThatThrownBy(() -> db.queries().recent(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("limit: 0 (expected: >= 1)");
+    }
+
+    @Test
+    void historyPagesThroughWithACursorAndFilters() {
+        recordKnownSet();
+        var q = db.queries();
+        List<RequestRecord> first = q.history(HistoryQuery.latest(4));
+        assertThat(first).extracting(RequestRecord::id).containsExactly("r6", "r5", "r4", "r3");
+        assertThat(q.history(new HistoryQuery(4, "r3", null, null, null, null, null, null)))
+                .extracting(RequestRecord::id).containsExactly("r2", "r1");
+        assertThat(q.history(new HistoryQuery(4, "r1", null, null, null, null, null, null))).isEmpty();
+        assertThat(q.history(new HistoryQuery(4, "no-such-id", null, null, null, null, null, null))).isEmpty();
+        // the same timestamp: recording order breaks the tie, so no row is skipped or repeated
+        append(ok("t1", 6000, "a1", "m-opus", 5, null, 0, -1));
+        append(ok("t2", 6000, "a1", "m-opus", 5, null, 0, -1));
+        assertThat(q.history(new HistoryQuery(2, null, null, null, null, null, null, null)))
+                .extracting(RequestRecord::id).containsExactly("t2", "t1");
+        assertThat(q.history(new HistoryQuery(2, "t1", null, null, null, null, null, null)))
+                .extracting(RequestRecord::id).containsExactly("r6", "r5");
+
+        assertThat(q.history(new HistoryQuery(10, null, "a2", null, null, null, null, null)))
+                .extracting(RequestRecord::id).containsExactly("r5", "r3");
+        assertThat(q.history(new HistoryQuery(10, null, "", null, null, null, null, null)))
+                .extracting(RequestRecord::id).containsExactly("r4");
+        assertThat(q.history(new HistoryQuery(10, null, null, "SONNET", null, null, null, null)))
+                .extracting(RequestRecord::id).containsExactly("r4", "r3");
+        assertThat(q.history(new HistoryQuery(10, null, null, null, 429, null, null, null)))
+                .extracting(RequestRecord::id).containsExactly("r3");
+        assertThat(q.history(new HistoryQuery(10, null, null, null, null, 5, null, null)))
+                .extracting(RequestRecord::id).containsExactly("r6", "r5");
+        assertThat(q.history(new HistoryQuery(10, null, "a1", null, null, null, Outcome.UPSTREAM_ERROR, null)))
+                .extracting(RequestRecord::id).containsExactly("r6");
+        assertThat(q.history(new HistoryQuery(10, "t1", "a1", "opus", null, 2, Outcome.OK, 1500L)))
+                .extracting(RequestRecord::id).containsExactly("r2");
+        assertThatThrownBy(() -> new HistoryQuery(0, null, null, null, null, null, null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("limit: 0 (expected: >= 1)");
     }
 
     @Test

@@ -6,11 +6,6 @@ import { timeChart } from '../chart.js';
 
 export const RANGES = { '1h': 3600e3, '6h': 6 * 3600e3, '24h': 24 * 3600e3, '7d': 7 * 86400e3, '30d': 30 * 86400e3 };
 
-function percentile(sorted, p) {
-  if (!sorted.length) return null;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
 function tile(metric, label, value, note) {
   return h('div', { class: 'tile', dataset: { metric } }, h('div', { class: 'label' }, label),
     h('div', { class: 'value' }, value), note ? h('div', { class: 'note' }, note) : null);
@@ -21,11 +16,8 @@ export default async function overview(main, { params }) {
   const select = h('select', { id: 'range', 'aria-label': 'Range' },
     Object.keys(RANGES).map((r) => h('option', { value: r, selected: r === range }, 'last ' + r)));
   select.addEventListener('change', () => { location.hash = '#/overview?range=' + select.value; });
-  const [an, stats, recent] = await Promise.all([
-    get('/api/analytics?range=' + range), get('/api/stats'), get('/api/requests?limit=1000')]);
+  const [an, stats] = await Promise.all([get('/api/analytics?range=' + range), get('/api/stats')]);
   const since = Date.now() - RANGES[range];
-  const inRange = recent.filter((r) => Date.parse(r.timestamp) >= since);
-  const times = inRange.map((r) => r.responseTimeMs).filter((v) => v != null).sort((a, b) => a - b);
   const tb = an.tokenBreakdown || {};
   const cacheBase = (tb.inputTokens || 0) + (tb.cacheReadInputTokens || 0) + (tb.cacheCreationInputTokens || 0);
   const t = an.totals;
@@ -38,8 +30,8 @@ export default async function overview(main, { params }) {
         + num(tb.cacheCreationInputTokens || 0) + ' · out ' + num(tb.outputTokens || 0)),
     tile('cost', 'Cost', money(t.totalCostUsd)),
     tile('tokensPerSecond', 'Output speed', rate(t.avgTokensPerSecond)),
-    tile('p50', 'p50 latency', ms(percentile(times, 50)), times.length ? 'of ' + times.length + ' requests' : null),
-    tile('p95', 'p95 latency', ms(percentile(times, 95))),
+    tile('p50', 'p50 latency', ms(t.p50ResponseTime), t.requests ? 'of ' + num(t.requests) + ' requests' : null),
+    tile('p95', 'p95 latency', ms(t.p95ResponseTime)),
     tile('cacheHit', 'Cache hit rate', cacheBase ? pct((100 * (tb.cacheReadInputTokens || 0)) / cacheBase, 1) : '—'),
     liveTile);
   const xs = an.timeSeries.map((p) => p.ts);
