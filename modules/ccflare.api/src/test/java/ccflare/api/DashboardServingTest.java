@@ -271,6 +271,30 @@ class DashboardServingTest {
         assertThat(real.find("assets/vendor/uplot/1.6.30/LICENSE")).isPresent();
     }
 
+    /** Every file the page names (index.html's src/href, every module's imports) is one the module carries, and every module is preloaded. */
+    @Test
+    void everyFileThePageNamesIsInTheModuleAndEveryModuleIsPreloaded() {
+        StaticAssets real = StaticAssets.fromModule(Api.class.getModule());
+        String index = new String(real.find("index.html").orElseThrow().bytes(), StandardCharsets.UTF_8);
+        var named = java.util.regex.Pattern.compile("(?:src|href)=\"/(assets/[^\"]+)\"").matcher(index).results()
+                .map(m -> m.group(1)).toList();
+        assertThat(named).contains("assets/app.js", "assets/app.css");
+        for (String name : named) assertThat(real.find(name)).as(name + " named by index.html").isPresent();
+        var imports = java.util.regex.Pattern.compile("(?m)^import .* from '([^']+)';");
+        List<String> modules = real.names().stream().filter(n -> n.startsWith("assets/") && n.endsWith(".js")
+                && !n.startsWith("assets/vendor/")).toList();
+        assertThat(modules).hasSizeGreaterThan(5);
+        for (String module : modules) {
+            assertThat(named).as(module + " is preloaded by index.html").contains(module);
+            String text = new String(real.find(module).orElseThrow().bytes(), StandardCharsets.UTF_8);
+            java.net.URI base = java.net.URI.create("/" + module);
+            for (var m : imports.matcher(text).results().toList()) {
+                String target = base.resolve(m.group(1)).getPath().substring(1);
+                assertThat(real.find(target)).as(module + " imports " + m.group(1)).isPresent();
+            }
+        }
+    }
+
     private static void assertSecurityHeaders(RawHttp.Reply r) {
         assertThat(r.header("content-security-policy")).contains("default-src 'self'", "script-src 'self'", "frame-ancestors 'none'")
                 .doesNotContain("unsafe-inline", "unsafe-eval", "http:", "https:");

@@ -1,6 +1,6 @@
 import { h, alertBox, ask } from '../dom.js';
 import { get, post, patch, del } from '../api.js';
-import { num, until, ago, hhmm, pct } from '../format.js';
+import { num, money, until, ago, hhmm, pct } from '../format.js';
 
 const API_KEY_PROVIDERS = [['anthropic', 'Anthropic API key'], ['openai', 'OpenAI API key']];
 const OAUTH_PROVIDERS = [['claude-code', 'Claude subscription (Claude Code)'], ['codex', 'ChatGPT subscription (Codex)']];
@@ -44,7 +44,7 @@ export default async function accounts(main) {
   const tbody = h('tbody');
   const table = h('table', { id: 'accounts', class: 'data' },
     h('thead', null, h('tr', null, ['Name', 'Provider', 'Priority', 'State', '5 h window', '7 d window', 'Limit at this rate',
-      'Requests', 'Last used', 'Actions'].map((c) => h('th', { scope: 'col' }, c)))), tbody);
+      'Requests', 'Cost', 'Last used', 'Actions'].map((c) => h('th', { scope: 'col' }, c)))), tbody);
 
   async function act(fn, done) {
     status.replaceChildren();
@@ -52,7 +52,7 @@ export default async function accounts(main) {
     await refresh();
   }
 
-  function row(a) {
+  function row(a, share) {
     const [state, detail] = stateOf(a);
     const name = encodeURIComponent(a.name);
     const f5 = forecast(a.usage5h, a.usage5hReset, 5 * 3600e3);
@@ -83,14 +83,18 @@ export default async function accounts(main) {
       h('td', { class: 'usage5h' }, bar('5 h', a.usage5h, a.usage5hReset)),
       h('td', { class: 'usage7d' }, bar('7 d', a.usage7d, a.usage7dReset)),
       h('td', { class: 'forecast' }, soonest ? '~' + hhmm(soonest) : '—'),
-      h('td', { class: 'requests num' }, num(a.totalRequests)),
+      h('td', { class: 'requests num', title: num(a.requestCount) + ' since the last statistics reset' }, num(a.totalRequests)),
+      h('td', { class: 'cost num', title: share ? num(share.totalTokens) + ' tokens since the last statistics reset' : null },
+        share ? money(share.costUsd) : '—'),
       h('td', { class: 'last-used' }, ago(a.lastUsed)),
       h('td', { class: 'actions' }, h('div', { class: 'buttons' }, buttons)));
   }
 
   async function refresh() {
-    const list = await get('/api/accounts');
-    tbody.replaceChildren(...(list.length ? list.map(row) : [h('tr', null, h('td', { colspan: 10, class: 'muted' }, 'No accounts yet: add one below.'))]));
+    const [list, stats] = await Promise.all([get('/api/accounts'), get('/api/stats')]);
+    const shares = new Map((stats.accounts || []).map((s) => [s.name, s]));
+    tbody.replaceChildren(...(list.length ? list.map((a) => row(a, shares.get(a.name)))
+      : [h('tr', null, h('td', { colspan: 11, class: 'muted' }, 'No accounts yet: add one below.'))]));
   }
 
   // Add an API-key account.

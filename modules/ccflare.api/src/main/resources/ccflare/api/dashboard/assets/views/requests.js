@@ -1,16 +1,26 @@
+// The request history: filtered on the server, a page at a time (the cursor is the last row's id,
+// in the URL as ?before=), so a history of any length stays a table of one page. The newest page
+// also takes new rows live.
 import { h, alertBox } from '../dom.js';
 import { get } from '../api.js';
 import { num, money, ms, time } from '../format.js';
 import { onRequestEvent } from '../live.js';
-import { setParams } from '../app.js';
 
-const FILTERS = ['account', 'model', 'status', 'outcome'];
-const MAX_ROWS = 1000;
+const FILTERS = ['account', 'model', 'status', 'outcome', 'since'];
+const OUTCOMES = ['ok', 'upstream_error', 'rate_limited', 'proxy_error', 'client_cancelled', 'mid_stream_reset',
+  'stream_idle_timeout', 'rejected'];
+const SINCE = [['', 'any time'], ['15m', 'last 15 min'], ['1h', 'last hour'], ['24h', 'last 24 h'], ['7d', 'last 7 days']];
+export const PAGE = 100;
+const MAX_LIVE_ROWS = 500; // the newest page grows with live rows up to this, then drops its oldest
 
+/** Whether a live summary belongs in a list filtered by f (the server's rules, for rows that arrive live). */
 function matches(r, f) {
-  if (f.account && (r.accountUsed || '') !== f.account) return false;
-  if (f.model && !(r.model || '').includes(f.model)) return false;
-  if (f.status && String(r.statusCode) !== f.status && !(f.status.endsWith('xx') && String(r.statusCode)[0] === f.status[0])) return false;
+  if (f.account && (f.account === 'no_account' ? r.accountUsed != null : r.accountUsed !== f.account && r.accountId !== f.account)) return false;
+  if (f.model && !(r.model || '').toLowerCase().includes(f.model.toLowerCase())) return false;
+  if (f.status) {
+    const s = String(r.statusCode);
+    if (/^[1-5]xx$/i.test(f.status) ? s[0] !== f.status[0] : s !== f.status) return false;
+  }
   if (f.outcome && r.outcome !== f.outcome) return false;
   return true;
 }
@@ -20,28 +30,39 @@ function tokens(r) {
   return t ? num(t) : '—';
 }
 
+function hashOf(params) {
+  const q = params.toString();
+  return '#/requests' + (q ? '?' + q : '');
+}
+
 export default async function requests(main, { params }) {
   const f = Object.fromEntries(FILTERS.map((k) => [k, params.get(k) || '']));
-  let limit = Math.min(MAX_ROWS, Number(params.get('limit')) || 200);
+  const before = params.get('before');
+  const filtered = FILTERS.some((k) => f[k]);
   const tbody = h('tbody');
   const status = h('div', { class: 'status-area' });
   const count = h('span', { class: 'muted', role: 'status' });
   const form = h('form', { id: 'request-filters', class: 'filters' },
-    h('label', null, 'Account ', h('input', { name: 'account', value: f.account, size: 12 })),
+    h('label', null, 'Account ', h('input', { name: 'account', value: f.account, size: 12, placeholder: 'name or no_account' })),
     h('label', null, 'Model ', h('input', { name: 'model', value: f.model, size: 14 })),
     h('label', null, 'Status ', h('input', { name: 'status', value: f.status, size: 5, placeholder: '200, 4xx' })),
-    h('label', null, 'Outcome ', h('input', { name: 'outcome', value: f.outcome, size: 10 })),
-    h('button', { type: 'submit' }, 'Filter'));
+    h('label', null, 'Outcome ', h('select', { name: 'outcome' }, h('option', { value: '' }, 'any'),
+      OUTCOMES.map((o) => h('option', { value: o, selected: o === f.outcome }, o.replaceAll('_', ' '))))),
+    h('label', null, 'Time ', h('select', { name: 'since' },
+      SINCE.map(([v, label]) => h('option', { value: v, selected: v === f.since }, label)))),
+    h('button', { type: 'submit' }, 'Filter'),
+    filtered ? h('a', { href: '#/requests', class: 'button' }, 'Clear') : null);
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const p = new URLSearchParams();
     for (const k of FILTERS) { const v = form.elements[k].value.trim(); if (v) p.set(k, v); }
-    location.hash = '#/requests' + (p.toString() ? '?' + p : '');
+    location.hash = hashOf(p);
   });
-  const older = h('button', { type: 'button', id: 'older' }, 'Load older');
   const table = h('table', { id: 'requests', class: 'data clickable' },
     h('thead', null, h('tr', null, ['Time', 'Account', 'Model', 'Status', 'Outcome', 'Tokens', 'Cost', 'Duration']
       .map((c) => h('th', { scope: 'col' }, c)))), tbody);
+  const latest = new URLSearchParams(params); latest.delete('before');
+  const pager = h('nav', { class: 'pager', 'aria-label': 'Pages' });
 
   function open(id) { location.hash = '#/requests/' + encodeURIComponent(id); }
 
@@ -55,10 +76,17 @@ export default async function requests(main, { params }) {
       h('td', { class: 'tokens num' }, r.inFlight ? '' : tokens(r)),
       h('td', { class: 'cost num' }, r.inFlight || r.costUsd == null ? '' : money(r.costUsd)),
       h('td', { class: 'duration num' }, r.inFlight ? '' : ms(r.responseTimeMs)));
-    tr.addEventListener('click', () => open(r.id));
-    tr.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') open(r.id); });
     return tr;
   }
+  // One listener for the whole table, not two per row.
+  tbody.addEventListener('click', (ev) => { const tr = ev.target.closest('tr[data-request-id]'); if (tr) open(tr.dataset.requestId); });
+  tbody.addEventListener('keydown', (ev) => {
+    const tr = ev.target.closest('tr[data-request-id]');
+    if (!tr) return;
+    if (ev.key === 'Enter') open(tr.dataset.requestId);
+    else if (ev.key === 'ArrowDown' && tr.nextElementSibling) { ev.preventDefault(); tr.nextElementSibling.focus(); }
+    else if (ev.key === 'ArrowUp' && tr.previousElementSibling) { ev.preventDefault(); tr.previousElementSibling.focus(); }
+  });
 
   const byId = new Map();
   function put(r, atTop) {
@@ -68,29 +96,32 @@ export default async function requests(main, { params }) {
     else if (atTop) tbody.prepend(tr);
     else tbody.append(tr);
     byId.set(r.id, tr);
-    while (tbody.children.length > MAX_ROWS) { const last = tbody.lastElementChild; byId.delete(last.dataset.requestId); last.remove(); }
+    while (tbody.children.length > MAX_LIVE_ROWS) { const last = tbody.lastElementChild; byId.delete(last.dataset.requestId); last.remove(); }
   }
 
-  async function load() {
-    status.replaceChildren();
-    const list = await get('/api/requests?limit=' + limit);
-    tbody.replaceChildren();
-    byId.clear();
-    const shown = list.filter((r) => matches(r, f));
-    shown.forEach((r) => put(r, false));
-    count.textContent = shown.length + ' of the latest ' + list.length + ' requests' + (FILTERS.some((k) => f[k]) ? ' match' : '');
-    older.hidden = list.length < limit || limit >= MAX_ROWS;
+  const query = new URLSearchParams();
+  for (const k of FILTERS) if (f[k]) query.set(k, f[k]);
+  query.set('limit', String(PAGE));
+  if (before) query.set('before', before);
+  const list = await get('/api/requests?' + query);
+  const rows = document.createDocumentFragment();
+  for (const r of list) { const tr = rowOf(r); byId.set(r.id, tr); rows.append(tr); }
+  tbody.append(rows);
+  const what = filtered ? 'matching requests' : 'requests';
+  count.textContent = list.length === 0 ? 'No ' + what + (before ? ' older than that.' : ' yet.')
+    : list.length + ' ' + what + (before ? ', older page' : ', newest first') + (list.length === PAGE ? '' : ' (all of them)');
+  count.dataset.rows = String(list.length);
+  if (before) pager.append(h('a', { href: hashOf(latest), id: 'newest', class: 'button' }, '⇤ Newest'));
+  if (list.length === PAGE) {
+    const next = new URLSearchParams(latest); next.set('before', list[list.length - 1].id);
+    pager.append(h('a', { href: hashOf(next), id: 'older', class: 'button' }, 'Older →'));
   }
-  older.addEventListener('click', async () => {
-    limit = Math.min(MAX_ROWS, limit + 200);
-    const p = new URLSearchParams(params); p.set('limit', String(limit)); setParams(p);
-    try { await load(); } catch (e) { status.append(alertBox(e.message)); }
-  });
 
-  main.append(h('div', { class: 'toolbar' }, h('h1', null, 'Requests'), count), form, status, h('div', { class: 'scroll' }, table), older);
-  await load();
+  main.append(h('div', { class: 'toolbar' }, h('h1', null, 'Requests'), count), form, status,
+    h('div', { class: 'scroll' }, table), pager);
+  if (before) return null; // an older page is history: nothing arrives live
   const off = onRequestEvent((m) => {
-    if (m.type === 'start' && !FILTERS.some((k) => f[k])) put({ id: m.id, ts: m.ts, path: m.path, inFlight: true }, true);
+    if (m.type === 'start' && !filtered) put({ id: m.id, ts: m.ts, path: m.path, inFlight: true }, true);
     else if (m.type === 'summary') {
       if (matches(m, f)) put(m, !byId.has(m.id));
       else if (byId.has(m.id)) { byId.get(m.id).remove(); byId.delete(m.id); }
