@@ -163,7 +163,7 @@ final class AccountEndpoints {
         return accounts.find(idOrName).orElseThrow(() -> notFound(idOrName));
     }
 
-    private static ApiException notFound(String idOrName) {
+    static ApiException notFound(String idOrName) {
         return ApiException.notFound("account '" + idOrName + "' not found (expected: an account id or name)");
     }
 

@@ -13,7 +13,9 @@ import java.util.Set;
 /**
  * {@code /api/auth/**}: the OAuth sign-in of {@code claude-code} and {@code codex} accounts.
  * {@code init} starts a flow and returns the provider's authorize URL; {@code complete} takes what
- * the user pasted and adds the account; {@code flows/{flowId}} shows where a flow stands (the
+ * the user pasted and adds the account; {@code /api/accounts/{idOrName}/reauthenticate} starts a
+ * flow that signs an existing account in again (the same {@code complete} replaces its tokens);
+ * {@code flows/{flowId}} shows where a flow stands (the
  * dashboard polls it while a codex sign-in completes through the loopback callback).
  */
 final class AuthEndpoints {
@@ -34,6 +36,7 @@ final class AuthEndpoints {
     void register(Routes routes) {
         routes.add("POST", "/api/auth/{provider}/init", this::init)
               .add("POST", "/api/auth/{provider}/complete", this::complete)
+              .add("POST", "/api/accounts/{id}/reauthenticate", this::reauthenticate)
               .add("GET", "/api/auth/flows/{flowId}", this::state);
     }
 
@@ -47,6 +50,19 @@ final class AuthEndpoints {
         int priority = body.nonNegativeInt("priority").orElse(0);
         OAuthFlows.Started started = call(() -> flows.start(provider, name, baseUrl, priority));
         return Reply.created(new AuthStart(started.flowId(), provider.id(), started.authorizeUrl(),
+                Views.iso(started.expiresAtMs()), started.instructions()), "/api/auth/flows/" + started.flowId());
+    }
+
+    private Reply reauthenticate(ApiCall call) {
+        call.optionalJsonObject();
+        String idOrName = call.pathParam(0);
+        Account account = accounts.find(idOrName).orElseThrow(() -> AccountEndpoints.notFound(idOrName));
+        if (!account.provider().oauth()) {
+            throw ApiException.badRequest("account '" + account.name() + "' uses an API key (" + account.provider().id()
+                    + "), not a sign-in; there is nothing to renew");
+        }
+        OAuthFlows.Started started = call(() -> flows.reauthorize(account.id()));
+        return Reply.created(new AuthStart(started.flowId(), account.provider().id(), started.authorizeUrl(),
                 Views.iso(started.expiresAtMs()), started.instructions()), "/api/auth/flows/" + started.flowId());
     }
 
@@ -64,9 +80,11 @@ final class AuthEndpoints {
             throw ApiException.badRequest("flowId: the sign-in '" + flowId + "' is for " + state.provider()
                     + ", not " + provider.id() + " (expected: POST /api/auth/" + state.provider() + "/complete)");
         }
+        java.util.Set<String> before = accounts.accounts().stream().map(Account::id).collect(java.util.stream.Collectors.toSet());
         Account account = call(() -> flows.complete(flowId, code));
-        return Reply.created(Views.account(account, accounts.credentials(account.id()), clock.millis()),
-                "/api/accounts/" + account.id());
+        var view = Views.account(account, accounts.credentials(account.id()), clock.millis());
+        // a sign-in again changed an account that was there: 200, not 201
+        return before.contains(account.id()) ? Reply.ok(view) : Reply.created(view, "/api/accounts/" + account.id());
     }
 
     private Reply state(ApiCall call) {

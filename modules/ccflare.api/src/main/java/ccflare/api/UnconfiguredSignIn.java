@@ -12,6 +12,8 @@ final class UnconfiguredSignIn implements OAuthFlows {
 
     @Override public Started start(ProviderKind provider, String name, String baseUrl, int priority) { throw off(); }
 
+    @Override public Started reauthorize(String accountId) { throw off(); }
+
     @Override public Account complete(String flowId, String pastedCode) { throw off(); }
 
     @Override public FlowState state(String flowId) { throw off(); }

@@ -148,6 +148,37 @@ class ApiAuthTest {
     }
 
     @Test
+    void reauthenticateSignsAnExistingAccountInAgainKeepingItsIdAndClearingNeedsReauth() throws Exception {
+        String flowId = init("claude-code", "max");
+        String id = f.post("/api/auth/claude-code/complete", "{\"flowId\":\"" + flowId + "\",\"code\":\"c#s\"}").json()
+                .path("id").asText();
+        f.accounts.changeState(id, a -> a.withNeedsReauth(true));
+        assertThat(f.get("/api/accounts/max").json().path("needsReauth").asBoolean()).isTrue();
+
+        var start = f.post("/api/accounts/max/reauthenticate", null);
+        assertThat(start.status()).as(start.body()).isEqualTo(201);
+        String again = start.json().path("flowId").asText();
+        assertThat(start.json().path("provider").asText()).isEqualTo("claude-code");
+        assertThat(start.header("location")).isEqualTo("/api/auth/flows/" + again);
+        assertThat(signIn.started.getLast()).isEqualTo(new FakeSignIn.Begun(ProviderKind.CLAUDE_CODE, "max", "", 0, id));
+
+        var done = f.post("/api/auth/claude-code/complete", "{\"flowId\":\"" + again + "\",\"code\":\"c2#s2\"}");
+        assertThat(done.status()).as("a sign-in again changes, not creates: " + done.body()).isEqualTo(200);
+        assertThat(done.json().path("id").asText()).isEqualTo(id);
+        assertThat(done.json().path("needsReauth").asBoolean()).isFalse();
+        assertThat(done.body()).doesNotContain(FakeSignIn.RENEWED);
+        assertThat(f.accounts.accounts()).hasSize(1);
+        assertThat(f.accounts.credentials(id).orElseThrow()).isInstanceOfSatisfying(ccflare.core.Credentials.OAuthTokens.class,
+                t -> assertThat(t.accessToken()).isEqualTo(FakeSignIn.RENEWED));
+
+        f.post("/api/accounts", "{\"name\":\"keyed\",\"provider\":\"anthropic\",\"apiKey\":\"sk-x\"}");
+        assertError(f.post("/api/accounts/keyed/reauthenticate", "{}"), 400,
+                "account 'keyed' uses an API key (anthropic), not a sign-in; there is nothing to renew");
+        assertError(f.post("/api/accounts/ghost/reauthenticate", null), 404,
+                "account 'ghost' not found (expected: an account id or name)");
+    }
+
+    @Test
     void anUnknownFlowIs404() throws Exception {
         assertError(f.post("/api/auth/claude-code/complete", "{\"flowId\":\"nope\",\"code\":\"c#s\"}"), 404,
                 "no sign-in with id 'nope'");

@@ -23,7 +23,11 @@ final class FakeSignIn implements OAuthFlows {
     static final String ACCESS = "at-oauth-canary";
     static final String REFRESH = "rt-oauth-canary";
 
-    record Begun(ProviderKind provider, String name, String baseUrl, int priority) {}
+    /** @param existingId the account signed in again; null for a new one */
+    record Begun(ProviderKind provider, String name, String baseUrl, int priority, String existingId) {
+        Begun(ProviderKind provider, String name, String baseUrl, int priority) { this(provider, name, baseUrl, priority, null); }
+    }
+    static final String RENEWED = "at-oauth-renewed-canary";
 
     final List<Begun> started = new ArrayList<>();
     final List<String> pasted = new ArrayList<>();
@@ -55,6 +59,17 @@ final class FakeSignIn implements OAuthFlows {
     }
 
     @Override
+    public synchronized Started reauthorize(String accountId) {
+        Account a = accounts.byId(accountId).orElseThrow(() -> new OAuthFlowException(OAuthFlowException.Reason.INVALID_INPUT,
+                "no account with id '" + accountId + "'"));
+        Begun b = new Begun(a.provider(), a.name(), a.baseUrl(), a.priority(), a.id());
+        started.add(b);
+        String id = UUID.randomUUID().toString();
+        flows.put(id, b);
+        return new Started(id, "https://auth.example/authorize?state=s-" + id, clock.millis() + 600_000, "Open the URL again.");
+    }
+
+    @Override
     public synchronized Account complete(String flowId, String pastedCode) {
         Begun b = flows.get(flowId);
         if (b == null) throw new OAuthFlowException(OAuthFlowException.Reason.UNKNOWN_FLOW, "no sign-in with id '" + flowId + "'");
@@ -65,8 +80,14 @@ final class FakeSignIn implements OAuthFlows {
         OAuthFlowException failure = nextFailure;
         nextFailure = null;
         if (failure != null) throw failure;
-        Account a = accounts.add(UUID.randomUUID().toString(), b.name(), b.provider(), b.priority(), b.baseUrl(),
-                new Credentials.OAuthTokens(ACCESS, REFRESH, clock.millis() + 3_600_000));
+        Account a;
+        if (b.existingId() != null) {
+            accounts.replaceCredentials(b.existingId(), new Credentials.OAuthTokens(RENEWED, REFRESH, clock.millis() + 7_200_000));
+            a = accounts.changeState(b.existingId(), x -> x.withNeedsReauth(false)).orElseThrow();
+        } else {
+            a = accounts.add(UUID.randomUUID().toString(), b.name(), b.provider(), b.priority(), b.baseUrl(),
+                    new Credentials.OAuthTokens(ACCESS, REFRESH, clock.millis() + 3_600_000));
+        }
         completed.put(flowId, a.id());
         return a;
     }

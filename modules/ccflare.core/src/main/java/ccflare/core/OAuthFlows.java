@@ -70,10 +70,22 @@ public interface OAuthFlows {
     Started start(ProviderKind provider, String name, String baseUrl, int priority);
 
     /**
-     * Completes a flow with what the user pasted: {@code CODE#STATE}, or for {@code codex} also the
-     * redirected URL or its query string. Adds the account, with its tokens durable, before it returns.
+     * Starts signing an existing OAuth account in again (its refresh was refused, or its
+     * subscription changed). Completing the flow replaces the account's tokens, durable before
+     * it returns, and clears its needs-reauth mark; its name, priority, counters and history stay.
      *
-     * @return the account added
+     * @param accountId the account's id
+     * @throws OAuthFlowException {@code INVALID_INPUT} when there is no such account or it uses an
+     *         API key, {@code NOT_CONFIGURED} when sign-in is off
+     */
+    Started reauthorize(String accountId);
+
+    /**
+     * Completes a flow with what the user pasted: {@code CODE#STATE}, or for {@code codex} also the
+     * redirected URL or its query string. Adds the account (or, for {@link #reauthorize}, replaces
+     * its tokens), with its tokens durable, before it returns.
+     *
+     * @return the account added or signed in again
      * @throws OAuthFlowException {@code UNKNOWN_FLOW}, {@code EXPIRED}, {@code ALREADY_USED},
      *         {@code STATE_MISMATCH}, {@code REFUSED} (the token endpoint's reason),
      *         {@code UNREACHABLE} (the token endpoint could not be asked; the flow stays pending),

@@ -55,6 +55,8 @@ final class SignInFlows implements OAuthFlows {
         final String id;
         final ProviderKind provider;
         final String name;
+        /** The account signed in again; null for a new account. */
+        final String existingId;
         final String baseUrl;
         final int priority;
         final Pkce pkce;
@@ -65,11 +67,12 @@ final class SignInFlows implements OAuthFlows {
         String accountId = "";
         String error = "";
 
-        Flow(String id, ProviderKind provider, String name, String baseUrl, int priority, Pkce pkce,
+        Flow(String id, ProviderKind provider, String name, String existingId, String baseUrl, int priority, Pkce pkce,
              String redirectUri, long expiresAtMs) {
             this.id = id;
             this.provider = provider;
             this.name = name;
+            this.existingId = existingId;
             this.baseUrl = baseUrl;
             this.priority = priority;
             this.pkce = pkce;
@@ -113,11 +116,27 @@ final class SignInFlows implements OAuthFlows {
         }
         if (name.isBlank()) throw new OAuthFlowException(Reason.INVALID_INPUT, "name: '' (expected: the new account's name)");
         if (priority < 0) throw new OAuthFlowException(Reason.INVALID_INPUT, "priority: " + priority + " (expected: >= 0)");
-        long now = clock.millis();
-        forgetOld(now);
         if (accounts.find(name).filter(a -> a.name().equals(name)).isPresent()) {
             throw new OAuthFlowException(Reason.DUPLICATE_NAME, "account name '" + name + "' is already taken");
         }
+        return begin(provider, name, null, baseUrl, priority);
+    }
+
+    @Override
+    public Started reauthorize(String accountId) {
+        requireNonNull(accountId, "accountId");
+        Account account = accounts.byId(accountId).orElseThrow(() -> new OAuthFlowException(Reason.INVALID_INPUT,
+                "no account with id '" + shorten(accountId) + "'"));
+        if (!account.provider().oauth()) {
+            throw new OAuthFlowException(Reason.INVALID_INPUT, "account '" + account.name() + "' uses an API key ("
+                    + account.provider().id() + "); there is nothing to sign in again (replace its key instead)");
+        }
+        return begin(account.provider(), account.name(), account.id(), account.baseUrl(), account.priority());
+    }
+
+    private Started begin(ProviderKind provider, String name, String existingId, String baseUrl, int priority) {
+        long now = clock.millis();
+        forgetOld(now);
         long pending = flows.values().stream().filter(f -> f.pendingAt(now)).count();
         if (pending >= MAX_PENDING) {
             throw new OAuthFlowException(Reason.INVALID_INPUT, "too many sign-ins in progress (" + pending
@@ -130,7 +149,7 @@ final class SignInFlows implements OAuthFlows {
         String instructions;
         Flow flow;
         if (provider == ProviderKind.CLAUDE_CODE) {
-            flow = new Flow(id, provider, name, baseUrl, priority, pkce, config.claudeRedirectUri(), expiresAt);
+            flow = new Flow(id, provider, name, existingId, baseUrl, priority, pkce, config.claudeRedirectUri(), expiresAt);
             Map<String, String> q = new LinkedHashMap<>();
             q.put("code", "true");
             q.put("client_id", config.claudeClientId());
@@ -148,7 +167,7 @@ final class SignInFlows implements OAuthFlows {
             // the flow must be registered before the listener's first "still needed?" question
             int port = config.codexCallbackPort();
             String redirect = "http://localhost:" + port + LoopbackCallback.PATH;
-            flow = new Flow(id, provider, name, baseUrl, priority, pkce, redirect, expiresAt);
+            flow = new Flow(id, provider, name, existingId, baseUrl, priority, pkce, redirect, expiresAt);
             flows.put(id, flow);
             boolean listening = ensureListener(port);
             Map<String, String> q = new LinkedHashMap<>();
@@ -170,7 +189,7 @@ final class SignInFlows implements OAuthFlows {
                     + " then copy the address the browser was sent to (" + redirect + "?code=…, it will not load) and"
                     + " paste it to complete the sign-in within 10 minutes.";
         }
-        LOG.info("oauth: sign-in {} started for {} account '{}'", id, provider.id(), name);
+        LOG.info("oauth: sign-in {} started for {} {}account '{}'", id, provider.id(), existingId == null ? "" : "existing ", name);
         return new Started(id, authorizeUrl, expiresAt, instructions);
     }
 
@@ -232,7 +251,7 @@ final class SignInFlows implements OAuthFlows {
             throw e;
         }
         return switch (reply) {
-            case TokenEndpoint.Reply.Granted g -> addAccount(flow, g);
+            case TokenEndpoint.Reply.Granted g -> flow.existingId == null ? addAccount(flow, g) : renew(flow, g);
             case TokenEndpoint.Reply.Refused r -> {
                 String why = "the provider refused the sign-in: " + r.reason();
                 synchronized (flow) { fail(flow, why); }
@@ -265,10 +284,41 @@ final class SignInFlows implements OAuthFlows {
         return codexTokens.post(p);
     }
 
-    private Account addAccount(Flow flow, TokenEndpoint.Reply.Granted g) {
+    private Credentials.OAuthTokens tokens(TokenEndpoint.Reply.Granted g) {
         long expiresIn = g.expiresInSeconds() >= 0 ? g.expiresInSeconds() : DEFAULT_EXPIRES_IN_SECONDS;
-        Credentials.OAuthTokens tokens = new Credentials.OAuthTokens(g.accessToken(), g.refreshToken(),
-                clock.millis() + expiresIn * 1000);
+        return new Credentials.OAuthTokens(g.accessToken(), g.refreshToken(), clock.millis() + expiresIn * 1000);
+    }
+
+    /** A sign-in again: the account keeps everything but its tokens and its needs-reauth mark. */
+    private Account renew(Flow flow, TokenEndpoint.Reply.Granted g) {
+        Account account;
+        try {
+            if (accounts.byId(flow.existingId).isEmpty()) {
+                throw new OAuthFlowException(Reason.INVALID_INPUT, "account '" + flow.name
+                        + "' was removed while signing in; add it again as a new account");
+            }
+            accounts.replaceCredentials(flow.existingId, tokens(g));
+            account = accounts.changeState(flow.existingId, a -> a.withNeedsReauth(false)).orElseThrow(
+                    () -> new OAuthFlowException(Reason.INVALID_INPUT, "account '" + flow.name
+                            + "' was removed while signing in; add it again as a new account"));
+        } catch (OAuthFlowException e) {
+            synchronized (flow) { fail(flow, e.getMessage()); }
+            throw e;
+        } catch (RuntimeException e) {
+            synchronized (flow) { fail(flow, "the new tokens could not be saved: " + e.getMessage()); }
+            throw e;
+        }
+        synchronized (flow) {
+            flow.status = Status.COMPLETED;
+            flow.accountId = account.id();
+        }
+        LOG.info("oauth: sign-in {} renewed the tokens of {} account '{}' ({})", flow.id, flow.provider.id(),
+                account.name(), account.id());
+        return account;
+    }
+
+    private Account addAccount(Flow flow, TokenEndpoint.Reply.Granted g) {
+        Credentials.OAuthTokens tokens = tokens(g);
         Account account;
         try {
             account = accounts.add(UUID.randomUUID().toString(), flow.name, flow.provider, flow.priority,

@@ -89,8 +89,14 @@ class OAuthFlowsTest {
     private OAuthFlows.Started startClaude(String name, String code) {
         OAuthFlows.Started started = flows.start(ProviderKind.CLAUDE_CODE, name, "", 2);
         upstream.expectAuthorization(code, param(started.authorizeUrl(), "code_challenge"));
+        lastStarted = started;
         return started;
     }
+
+    private OAuthFlows.Started lastStarted;
+
+    /** The state of the flow {@link #startClaude} started last. */
+    private String lastState() { return param(lastStarted.authorizeUrl(), "state"); }
 
     @Test
     void claudeCodeSignInBuildsTheAuthorizeUrlExchangesThePastedCodeAndAddsTheAccount() throws Exception {
@@ -141,6 +147,45 @@ class OAuthFlowsTest {
         assertThat(store.rows).containsKey(account.id());
         assertThat(flows.state(started.flowId())).isEqualTo(new OAuthFlows.FlowState(started.flowId(), "claude-code",
                 "completed", account.id(), ""));
+    }
+
+    @Test
+    void aSignInAgainReplacesTheTokensOfTheSameAccountAndClearsNeedsReauth() {
+        Account first = flows.complete(startClaude("max", "code-1").flowId(), "code-1#" + lastState());
+        accounts.changeState(first.id(), a -> a.withNeedsReauth(true).withPriority(7));
+        Credentials before = accounts.credentials(first.id()).orElseThrow();
+
+        OAuthFlows.Started again = flows.reauthorize(first.id());
+        upstream.expectAuthorization("code-2", param(again.authorizeUrl(), "code_challenge"));
+        assertThat(flows.state(again.flowId()).status()).isEqualTo("pending");
+        Account renewed = flows.complete(again.flowId(), "code-2#" + param(again.authorizeUrl(), "state"));
+
+        assertThat(renewed.id()).isEqualTo(first.id());
+        assertThat(renewed.name()).isEqualTo("max");
+        assertThat(renewed.needsReauth()).isFalse();
+        assertThat(accounts.accounts()).hasSize(1);
+        FakeUpstream.Tokens issued = upstream.issuedTokens().getLast();
+        assertThat(accounts.credentials(first.id())).contains(new Credentials.OAuthTokens(issued.accessToken(),
+                issued.refreshToken(), clock.millis() + 3_600_000)).doesNotContain(before);
+        assertThat(flows.state(again.flowId())).isEqualTo(new OAuthFlows.FlowState(again.flowId(), "claude-code",
+                "completed", first.id(), ""));
+    }
+
+    @Test
+    void aSignInAgainIsRefusedForAnApiKeyOrUnknownAccountAndFailsWhenTheAccountWentMeanwhile() {
+        accounts.add("k1", "keyed", ProviderKind.ANTHROPIC, 0, "", new Credentials.ApiKey("sk-x"));
+        assertThatThrownBy(() -> flows.reauthorize("k1")).isInstanceOf(OAuthFlowException.class)
+                .hasMessage("account 'keyed' uses an API key (anthropic); there is nothing to sign in again (replace its key instead)");
+        assertThatThrownBy(() -> flows.reauthorize("nope")).hasMessage("no account with id 'nope'");
+
+        Account gone = flows.complete(startClaude("gone", "code-g").flowId(), "code-g#" + lastState());
+        OAuthFlows.Started again = flows.reauthorize(gone.id());
+        upstream.expectAuthorization("code-h", param(again.authorizeUrl(), "code_challenge"));
+        accounts.remove(gone.id());
+        assertThatThrownBy(() -> flows.complete(again.flowId(), "code-h#" + param(again.authorizeUrl(), "state")))
+                .hasMessage("account 'gone' was removed while signing in; add it again as a new account");
+        assertThat(flows.state(again.flowId()).status()).isEqualTo("failed");
+        assertThat(accounts.accounts()).isEmpty();
     }
 
     @Test
