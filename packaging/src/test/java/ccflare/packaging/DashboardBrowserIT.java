@@ -83,7 +83,9 @@ class DashboardBrowserIT {
         base = URI.create("http://127.0.0.1:" + port);
         ProcessBuilder pb = new ProcessBuilder(IMAGE.resolve("bin/ccflare").toString());
         cleanEnvironment(pb.environment());
-        pb.environment().putAll(Map.of("PORT", Integer.toString(port), "CCFLARE_ADMIN_TOKEN", TOKEN));
+        pb.environment().putAll(Map.of("PORT", Integer.toString(port), "CCFLARE_ADMIN_TOKEN", TOKEN,
+                "CCFLARE_CLAUDE_OAUTH_AUTHORIZE_URL", upstream.baseUri() + "/oauth/authorize",
+                "CCFLARE_CLAUDE_OAUTH_TOKEN_URL", upstream.baseUri() + "/v1/oauth/token"));
         daemon = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         awaitHealth(http, base, daemon, log);
@@ -348,6 +350,55 @@ class DashboardBrowserIT {
         } finally {
             driver.executeCdpCommand("Network.setCacheDisabled", Map.of("cacheDisabled", false));
         }
+    }
+
+    /** A subscription added by signing in from the page (the fake upstream is the token endpoint), then signed in again. */
+    @Test
+    void aSubscriptionIsSignedInFromThePageAndSignedInAgain() throws Exception {
+        signIn();
+        open("accounts");
+        WebElement form = driver.findElement(By.id("add-oauth"));
+        form.findElement(By.name("name")).sendKeys("max-from-page");
+        new org.openqa.selenium.support.ui.Select(form.findElement(By.name("provider"))).selectByValue("claude-code");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        try {
+            String first = pasteTheCode(form, "page-code-1");
+            await(d -> form.findElement(By.cssSelector(".flow .ok")).getText().contains("max-from-page added"));
+            row("max-from-page");
+            JsonNode added = account("max-from-page");
+            assertThat(added.path("provider").asText()).isEqualTo("claude-code");
+            assertThat(added.path("hasCredentials").asBoolean()).isTrue();
+            assertThat(driver.getPageSource()).doesNotContain(upstream.issuedTokens().getLast().accessToken(), first);
+
+            row("max-from-page").findElement(By.cssSelector("button[data-action=reauth]")).click();
+            pasteTheCode(form, "page-code-2");
+            await(d -> form.findElement(By.cssSelector(".flow .ok")).getText().contains("max-from-page signed in again"));
+            JsonNode renewed = account("max-from-page");
+            assertThat(renewed.path("id").asText()).as("the same account, not a new one").isEqualTo(added.path("id").asText());
+            assertThat(upstream.requests("/v1/oauth/token")).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(driver.findElements(By.cssSelector("table#accounts tr[data-account^='max-from-page']"))).hasSize(1);
+            assertNoConsoleErrors("signing in from the page");
+        } finally {
+            remove("max-from-page");
+        }
+    }
+
+    /** Reads the flow's authorize link, tells the fake provider which code it will accept, pastes CODE#STATE and finishes. */
+    private static String pasteTheCode(WebElement form, String code) {
+        String url = await(d -> {
+            List<WebElement> links = form.findElements(By.cssSelector(".flow a[data-authorize]"));
+            return links.isEmpty() ? null : links.getFirst().getAttribute("href");
+        });
+        Map<String, String> q = new java.util.HashMap<>();
+        for (String pair : URI.create(url).getRawQuery().split("&")) {
+            int eq = pair.indexOf('=');
+            q.put(pair.substring(0, eq), java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        upstream.expectAuthorization(code, q.get("code_challenge"));
+        String pasted = code + "#" + q.get("state");
+        form.findElement(By.name("code")).sendKeys(pasted);
+        form.findElement(By.cssSelector("button[data-action=finish-sign-in]")).click();
+        return pasted;
     }
 
     /**

@@ -70,6 +70,11 @@ export default async function accounts(main) {
         const v = await ask('Priority of ' + a.name + ' (lower is tried first)', { label: 'Priority', value: String(a.priority), type: 'number' });
         if (v != null) act(() => post('/api/accounts/' + name + '/priority', { priority: Number(v) }), a.name + ' priority ' + v);
       } }, 'Priority'),
+      OAUTH_PROVIDERS.some(([p]) => p === a.provider)
+        ? h('button', { type: 'button', class: a.needsReauth ? 'primary' : null, dataset: { action: 'reauth' },
+          title: 'Sign in to ' + a.provider + ' again; the account keeps its name, priority and history',
+          onclick: () => signIn(a.provider, a.name, () => post('/api/accounts/' + name + '/reauthenticate'), true) }, 'Sign in again')
+        : null,
       h('button', { type: 'button', class: 'danger', dataset: { action: 'remove' }, onclick: async () => {
         const v = await ask('Remove ' + a.name + '? Its request history stays. Type its name to confirm.', { label: 'Name', mustEqual: a.name });
         if (v === a.name) act(() => del('/api/accounts/' + name), a.name + ' removed');
@@ -119,27 +124,43 @@ export default async function accounts(main) {
     h('label', null, 'Name ', h('input', { name: 'name', required: true, autocomplete: 'off', maxlength: 64 })),
     h('label', null, 'Subscription ', h('select', { name: 'provider' }, OAUTH_PROVIDERS.map(([v, l]) => h('option', { value: v }, l)))),
     h('button', { type: 'submit', class: 'primary' }, 'Sign in…'), flowArea);
-  oauth.addEventListener('submit', (ev) => { ev.preventDefault(); signIn(oauth.elements.provider.value, oauth.elements.name.value.trim()); });
+  oauth.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const provider = oauth.elements.provider.value;
+    const accountName = oauth.elements.name.value.trim();
+    signIn(provider, accountName, () => post('/api/auth/' + provider + '/init', { name: accountName }), false);
+  });
 
-  async function signIn(provider, accountName) {
+  /** Runs a sign-in flow in the subscription form: begin() starts it (a new account, or an existing one again). */
+  let currentFlow = 0; // a newer sign-in in the form ends an older one's polling
+  async function signIn(provider, accountName, begin, again) {
+    const mine = ++currentFlow;
+    const current = () => mine === currentFlow && flowArea.isConnected;
     flowArea.replaceChildren();
+    flowArea.append(h('p', { class: 'muted' }, again ? 'Signing ' + accountName + ' in again…' : 'Starting the sign-in…'));
+    if (again) oauth.scrollIntoView({ block: 'nearest' });
     let start;
-    try { start = await post('/api/auth/' + provider + '/init', { name: accountName }); } catch (e) { flowArea.append(alertBox(e.message)); return; }
+    try { start = await begin(); } catch (e) { if (current()) flowArea.replaceChildren(alertBox(e.message)); return; }
+    if (!current()) return;
+    flowArea.replaceChildren();
+    const doneText = accountName + (again ? ' signed in again' : ' added');
     const code = h('input', { name: 'code', autocomplete: 'off', 'aria-label': 'Code' });
-    const finish = h('button', { type: 'button', class: 'primary' }, 'Finish');
+    const finish = h('button', { type: 'button', class: 'primary', dataset: { action: 'finish-sign-in' } }, 'Finish');
     const state = h('p', { role: 'status', class: 'muted' }, 'Waiting for the sign-in (until ' + hhmm(start.expiresAt) + ')…');
     flowArea.append(h('p', null, start.instructions),
-      h('p', null, h('a', { href: start.authorizeUrl, target: '_blank', rel: 'noopener noreferrer' }, 'Open the provider\'s sign-in page')),
+      h('p', null, h('a', { href: start.authorizeUrl, target: '_blank', rel: 'noopener noreferrer', dataset: { authorize: '' } }, 'Open the provider\'s sign-in page')),
       h('label', null, 'Code or redirected address ', code), finish, state);
+    const done = () => { clearInterval(poll); if (current()) flowArea.replaceChildren(h('p', { class: 'ok', role: 'status' }, doneText)); refresh(); };
     finish.addEventListener('click', async () => {
-      try { await post('/api/auth/' + provider + '/complete', { flowId: start.flowId, code: code.value.trim() }); flowArea.replaceChildren(h('p', { class: 'ok' }, accountName + ' added')); refresh(); }
+      try { await post('/api/auth/' + provider + '/complete', { flowId: start.flowId, code: code.value.trim() }); done(); }
       catch (e) { state.replaceChildren(alertBox(e.message)); }
     });
     const poll = setInterval(async () => {
-      if (!flowArea.isConnected) { clearInterval(poll); return; }
+      if (!current()) { clearInterval(poll); return; }
       try {
         const f = await get('/api/auth/flows/' + start.flowId);
-        if (f.status === 'completed') { clearInterval(poll); flowArea.replaceChildren(h('p', { class: 'ok' }, accountName + ' added')); refresh(); }
+        if (!current()) { clearInterval(poll); return; }
+        if (f.status === 'completed') done();
         else if (f.status !== 'pending') { clearInterval(poll); state.replaceChildren(alertBox(f.error || f.status)); }
       } catch { /* the next poll tries again */ }
     }, 2000);
