@@ -3,6 +3,7 @@ package ccflare.cli;
 import ccflare.cli.Layout.Column;
 import ccflare.cli.Layout.Columns;
 import ccflare.protocol.AccountView;
+import ccflare.protocol.StatsView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,12 +15,13 @@ final class AccountsScreen {
 
     static final List<Column> COLUMNS = List.of(
             Column.flex("NAME", 8, 10),
-            Column.fixed("PROVIDER", 11, false, 4),
+            Column.fixed("PROVIDER", 11, false, 3),
             Column.fixed("PRI", 3, true, 6),
             Column.fixed("STATE", 16, false, 9),
-            Column.fixed("5H", 14, false, 3),
+            Column.fixed("5H", 14, false, 2),
             Column.fixed("7D", 14, false, 2),
             Column.fixed("REQUESTS", 9, true, 5),
+            Column.fixed("COST", 9, true, 4),
             Column.fixed("LAST USED", 9, false, 1));
 
     private AccountsScreen() {}
@@ -27,6 +29,9 @@ final class AccountsScreen {
     static List<AttributedString> render(TuiModel m, Viewport v) {
         List<AttributedString> out = new ArrayList<>();
         List<AccountView> list = m.accounts().list();
+        // cost and tokens since the last statistics reset, by account name, from /api/stats
+        java.util.Map<String, StatsView.AccountShare> shares = new java.util.HashMap<>();
+        if (m.overview().stats() != null) for (var s : m.overview().stats().accounts()) shares.put(s.name(), s);
         if (list.isEmpty()) {
             out.add(new AttributedString("No accounts. Add one with: ccflarectl add NAME --provider anthropic --api-key-file FILE",
                     v.dim()));
@@ -46,6 +51,7 @@ final class AccountsScreen {
                     new AttributedString(s.text(), v.tone(s.tone())),
                     new AttributedString(usage(a.usage5h())), new AttributedString(usage(a.usage7d())),
                     new AttributedString(Display.count(a.requestCount())),
+                    new AttributedString(shares.containsKey(a.name()) ? Display.cost(shares.get(a.name()).costUsd()) : "-"),
                     new AttributedString(AccountStatus.instant(a.lastUsed()).map(t -> Display.relative(t, m.now())).orElse("never")));
             AttributedStyle base = sel ? v.selected() : AttributedStyle.DEFAULT;
             out.add(Layout.cat(new AttributedString(sel ? "› " : "  ", base), cols.row(COLUMNS, cells, base)));

@@ -34,6 +34,7 @@ final class OverviewScreen {
             sb.append(" · database ").style(v.tone("ok".equals(h.database()) ? Table.Tone.GOOD : Table.Tone.BAD)).append(h.database());
             out.add(row(v, "Daemon", sb.toAttributedString()));
         }
+        if (!m.daemon().note().isEmpty()) out.add(row(v, "", new AttributedString(m.daemon().note(), v.dim())));
 
         AttributedStringBuilder ranges = new AttributedStringBuilder();
         for (String r : TuiModel.RANGES) {

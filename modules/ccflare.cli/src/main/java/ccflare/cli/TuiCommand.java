@@ -1,13 +1,18 @@
 package ccflare.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.ZoneId;
+import java.util.Optional;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
 
 /** {@code ccflarectl tui}: the full-screen terminal UI over the admin socket. */
 @Command(name = "tui", description = {"A full-screen terminal UI: overview, accounts, requests and logs, live.",
-        "Screens: 1 Overview, 2 Accounts, 3 Requests, 4 Logs (Tab cycles); ? lists every key; q quits."})
+        "Screens: 1 Overview, 2 Accounts, 3 Requests, 4 Logs (Tab cycles); ? lists every key; q quits.",
+        "When no daemon answers, it offers to start the image's bin/ccflare as its child (stopped on exit);"
+                + " never when a ccflare systemd unit is installed."})
 final class TuiCommand extends Action {
 
     @Override
@@ -15,7 +20,9 @@ final class TuiCommand extends Action {
         try (Terminal terminal = TerminalBuilder.builder().system(true).name("ccflarectl").build()) {
             String noColor = io().env().get("NO_COLOR");
             boolean colour = (noColor == null || noColor.isEmpty()) && !Terminal.TYPE_DUMB.equals(terminal.getType());
-            new TuiShell(terminal, root().socketPath(), colour, ZoneId.systemDefault(), io().clock()).run();
+            Optional<Path> image = Optional.ofNullable(System.getProperty("ccflare.home")).filter(h -> !h.isBlank()).map(Path::of);
+            StartPlan plan = StartPlan.decide(image, StartPlan.unitPaths(io().env(), io().home()), Files::exists, Files::isExecutable);
+            new TuiShell(terminal, root().socketPath(), colour, ZoneId.systemDefault(), io().clock(), plan).run();
         }
     }
 }

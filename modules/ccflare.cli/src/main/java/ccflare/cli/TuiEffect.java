@@ -22,6 +22,24 @@ sealed interface TuiEffect {
 
     record Remove(String id, String name) implements TuiEffect {}
 
+    /** Read the page of history older than {@code beforeId}. */
+    record FetchOlder(String beforeId) implements TuiEffect {}
+
+    /**
+     * Start an OAuth sign-in: a new account named {@code name}, or, when {@code accountId} is not
+     * empty, that existing account again.
+     */
+    record StartSignIn(String provider, String name, String accountId) implements TuiEffect {}
+
+    /** Finish the sign-in {@code flowId} with what the user pasted. */
+    record CompleteSignIn(String provider, String flowId, String code) implements TuiEffect {
+        @Override
+        public String toString() { return "CompleteSignIn[provider=" + provider + ", flowId=" + flowId + ", code=(hidden)]"; }
+    }
+
+    /** Start the image's daemon as a child of the TUI (stopped when the TUI ends). */
+    record StartDaemon() implements TuiEffect {}
+
     /** Add an Anthropic API-key account. */
     record AddApiKey(String name, String apiKey) implements TuiEffect {
         @Override

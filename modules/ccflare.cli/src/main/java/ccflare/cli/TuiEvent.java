@@ -70,6 +70,23 @@ sealed interface TuiEvent {
 
     record Logged(LogLine line) implements TuiEvent {}
 
+    /** The page of history older than {@code beforeId}, newest first; empty when there is none. */
+    record OlderLoaded(String beforeId, List<RequestSummary> requests) implements TuiEvent {
+        public OlderLoaded { requests = List.copyOf(requests); }
+    }
+
+    /** The daemon started a sign-in: the URL to open and what to do. */
+    record SignInStarted(String flowId, String authorizeUrl, String instructions, String expiresAt) implements TuiEvent {}
+
+    /** Where the sign-in {@code flowId} stands ({@code pending}, {@code completed}, {@code failed}, {@code expired}). */
+    record SignInState(String flowId, String status, String error) implements TuiEvent {}
+
+    /** The sign-in could not start or a pasted code was refused; {@code message} says why. */
+    record SignInFailed(String message) implements TuiEvent {}
+
+    /** No daemon answers and this TUI can start one with {@code command}: ask the user. */
+    record OfferStart(String command) implements TuiEvent {}
+
     /** An action the user asked for has finished; {@code message} says how. */
     record ActionDone(String message, boolean ok) implements TuiEvent {}
 

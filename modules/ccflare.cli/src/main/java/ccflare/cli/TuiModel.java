@@ -20,7 +20,8 @@ import java.util.Optional;
 record TuiModel(Tab tab, Link link, DaemonInfo daemon, Overview overview, Accounts accounts, Requests requests,
                 Logs logs, Overlay overlay, Instant now, int busy, String notice) {
 
-    static final int MAX_REQUESTS = 500;
+    /** Live rows and older pages together; paging further back stops here (the dashboard pages without end). */
+    static final int MAX_REQUESTS = 2000;
     static final int MAX_IN_FLIGHT = 100;
     static final int MAX_LOG_LINES = 1000;
     /** The Overview's ranges, as {@code /api/analytics?range=} accepts them. */
@@ -139,6 +140,23 @@ record TuiModel(Tab tab, Link link, DaemonInfo daemon, Overview overview, Accoun
 
         record Help() implements Overlay {}
 
+        /** A yes/no question about starting a daemon with {@code command}. */
+        record OfferStart(String command) implements Overlay {}
+
+        /**
+         * An OAuth sign-in in progress: a new account {@code name}, or the existing account
+         * {@code accountId} again. {@code flowId} and {@code url} are empty until the daemon
+         * answers; {@code state} is the sentence under the URL; {@code input} the pasted code.
+         */
+        record SignIn(String provider, String name, String accountId, String flowId, String url, String instructions,
+                      String state, String input) implements Overlay {
+            SignIn withInput(String i) { return new SignIn(provider, name, accountId, flowId, url, instructions, state, i); }
+
+            SignIn withState(String s) { return new SignIn(provider, name, accountId, flowId, url, instructions, s, input); }
+
+            boolean again() { return !accountId.isEmpty(); }
+        }
+
         /**
          * A line of input. {@code accountId}/{@code accountName} name the account it acts on
          * (empty for the log filter).
@@ -147,7 +165,7 @@ record TuiModel(Tab tab, Link link, DaemonInfo daemon, Overview overview, Accoun
             Prompt withInput(String i) { return new Prompt(purpose, label, i, accountId, accountName); }
         }
 
-        enum Purpose { REMOVE, RENAME, PRIORITY, LOG_FILTER, ADD_NAME, ADD_KEY }
+        enum Purpose { REMOVE, RENAME, PRIORITY, LOG_FILTER, ADD_NAME, ADD_KEY, OAUTH_NAME, OAUTH_PROVIDER }
 
         /** Whether what is typed stays hidden (an API key). */
         static boolean secret(Prompt p) { return p.purpose() == Purpose.ADD_KEY; }

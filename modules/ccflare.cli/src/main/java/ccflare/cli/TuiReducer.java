@@ -78,6 +78,18 @@ final class TuiReducer {
             }
             case TuiEvent.ActionDone a -> Step.of(m.withBusy(m.busy() - 1).withNotice(a.message()), new TuiEffect.Refresh(m.overview().range()));
             case TuiEvent.DaemonNote n -> Step.of(m.withDaemon(m.daemon().withNote(n.note())));
+            case TuiEvent.OlderLoaded o -> Step.of(older(m, o));
+            case TuiEvent.OfferStart o -> m.overlay() instanceof Overlay.None && m.link().state() != TuiModel.Link.State.UP
+                    ? Step.of(m.withOverlay(new Overlay.OfferStart(o.command()))) : Step.of(m);
+            case TuiEvent.SignInStarted s -> m.overlay() instanceof Overlay.SignIn in && in.flowId().isEmpty()
+                    ? Step.of(m.withOverlay(new Overlay.SignIn(in.provider(), in.name(), in.accountId(), s.flowId(), s.authorizeUrl(),
+                            s.instructions(), "Waiting for the sign-in (until " + s.expiresAt() + ")…", in.input())))
+                    : Step.of(m); // cancelled meanwhile: the flow expires by itself
+            case TuiEvent.SignInState s -> signInState(m, s);
+            case TuiEvent.SignInFailed f -> m.overlay() instanceof Overlay.SignIn in
+                    ? (in.flowId().isEmpty() ? Step.of(m.withOverlay(new Overlay.None()).withNotice("sign-in not started: " + f.message()))
+                        : Step.of(m.withOverlay(in.withState(f.message() + " — paste again, or Esc to cancel").withInput(""))))
+                    : Step.of(m);
         };
     }
 
@@ -88,6 +100,11 @@ final class TuiReducer {
         return switch (m.overlay()) {
             case Overlay.Help h -> p.key() == Key.CHAR && p.text().equals("q")
                     ? Step.of(m, new TuiEffect.Quit()) : Step.of(m.withOverlay(new Overlay.None()));
+            case Overlay.OfferStart o -> p.key() == Key.CHAR && (p.text().equals("y") || p.text().equals("Y"))
+                    ? Step.of(m.withOverlay(new Overlay.None()).withDaemon(m.daemon().withNote("starting " + o.command() + "…")),
+                            new TuiEffect.StartDaemon())
+                    : Step.of(m.withOverlay(new Overlay.None()).withDaemon(m.daemon().withNote("no daemon: start one with ccflare")));
+            case Overlay.SignIn in -> signInKey(m, in, p);
             case Prompt prompt -> promptKey(m, prompt, p);
             case Overlay.None n -> screenKey(m.withNotice(""), p);
         };
@@ -138,11 +155,77 @@ final class TuiReducer {
                     : Step.of(m.withOverlay(new Prompt(Purpose.ADD_KEY, "API key for " + in + " (not shown): ", "", "", in)));
             case ADD_KEY -> prompt.input().isBlank() ? Step.of(m.withNotice("not added: no key"))
                     : busy(m.withNotice("adding " + prompt.accountName() + "…"), new TuiEffect.AddApiKey(prompt.accountName(), prompt.input().strip()));
+            case OAUTH_NAME -> in.isEmpty() ? Step.of(m.withNotice("not added: no name"))
+                    : Step.of(m.withOverlay(new Prompt(Purpose.OAUTH_PROVIDER,
+                            "Subscription of " + in + ": 1 Claude (claude-code) or 2 ChatGPT (codex): ", "", "", in)));
+            case OAUTH_PROVIDER -> {
+                String provider = switch (in.toLowerCase(Locale.ROOT)) {
+                    case "1", "claude", "claude-code" -> "claude-code";
+                    case "2", "chatgpt", "codex" -> "codex";
+                    default -> "";
+                };
+                yield provider.isEmpty() ? Step.of(m.withNotice("not added: '" + in + "' is not 1 (claude-code) or 2 (codex)"))
+                        : startSignIn(m, provider, prompt.accountName(), "");
+            }
             case LOG_FILTER -> {
                 var l = m.logs();
                 yield Step.of(m.withLogs(new TuiModel.Logs(l.lines(), l.frozen(), l.newWhilePaused(), l.minLevel(), in, 0)));
             }
         };
+    }
+
+    private static Step startSignIn(TuiModel m, String provider, String name, String accountId) {
+        return Step.of(m.withOverlay(new Overlay.SignIn(provider, name, accountId, "", "", "", "Starting the sign-in…", "")),
+                new TuiEffect.StartSignIn(provider, name, accountId));
+    }
+
+    private static Step signInKey(TuiModel m, Overlay.SignIn in, TuiEvent.Pressed p) {
+        switch (p.key()) {
+            case ESC -> {
+                return Step.of(m.withOverlay(new Overlay.None()).withNotice("sign-in cancelled (it expires by itself)"));
+            }
+            case BACKSPACE -> {
+                String s = in.input();
+                return Step.of(m.withOverlay(in.withInput(s.isEmpty() ? s : s.substring(0, s.offsetByCodePoints(s.length(), -1)))));
+            }
+            case CHAR -> {
+                return Step.of(m.withOverlay(in.withInput(in.input() + p.text())));
+            }
+            case ENTER -> {
+                if (in.flowId().isEmpty()) return Step.of(m.withNotice("the sign-in has not started yet"));
+                if (in.input().isBlank()) return Step.of(m.withOverlay(in.withState("Paste the code first (Esc cancels).")));
+                return Step.of(m.withOverlay(in.withState("Finishing the sign-in…")),
+                        new TuiEffect.CompleteSignIn(in.provider(), in.flowId(), in.input().strip()));
+            }
+            default -> {
+                return Step.of(m);
+            }
+        }
+    }
+
+    private static Step signInState(TuiModel m, TuiEvent.SignInState s) {
+        if (!(m.overlay() instanceof Overlay.SignIn in) || !in.flowId().equals(s.flowId())) return Step.of(m);
+        return switch (s.status()) {
+            case "completed" -> Step.of(m.withOverlay(new Overlay.None())
+                    .withNotice(in.name() + (in.again() ? " signed in again" : " added")), new TuiEffect.Refresh(m.overview().range()));
+            case "failed", "expired" -> Step.of(m.withOverlay(new Overlay.None())
+                    .withNotice("sign-in of " + in.name() + " " + s.status() + (s.error().isEmpty() ? "" : ": " + s.error())));
+            default -> Step.of(m);
+        };
+    }
+
+    /** An older page arrived: appended when it continues the list as it is now, else dropped as stale. */
+    private static TuiModel older(TuiModel m, TuiEvent.OlderLoaded o) {
+        var r = m.requests();
+        if (r.rows().isEmpty() || !r.rows().getLast().id().equals(o.beforeId())) return m;
+        if (o.requests().isEmpty()) return m.withNotice("no older requests");
+        Set<String> seen = new HashSet<>();
+        List<RequestSummary> rows = new ArrayList<>(r.rows().size() + o.requests().size());
+        for (RequestSummary s : r.rows()) if (seen.add(s.id())) rows.add(s);
+        for (RequestSummary s : o.requests()) if (seen.add(s.id())) rows.add(s);
+        rows = tailOfNewestFirst(rows);
+        return m.withRequests(new TuiModel.Requests(rows, r.inFlight(), clamp(r.cursor() + 1, rows.size()), r.openId(),
+                r.detail(), r.detailScroll())).withNotice(rows.size() + " requests loaded");
     }
 
     private static Step busy(TuiModel m, TuiEffect effect) {
@@ -195,6 +278,9 @@ final class TuiReducer {
         int moved = move(a.cursor(), a.list().size(), p, c);
         if (moved != a.cursor()) return Step.of(m.withAccounts(new TuiModel.Accounts(a.list(), moved)));
         if (c.equals("a")) return Step.of(m.withOverlay(new Prompt(Purpose.ADD_NAME, "Name of the new API-key account: ", "", "", "")));
+        if (c.equals("o")) {
+            return Step.of(m.withOverlay(new Prompt(Purpose.OAUTH_NAME, "Name of the new subscription account: ", "", "", "")));
+        }
         if (c.equals("R")) return Step.of(m, new TuiEffect.Refresh(m.overview().range()));
         var selected = a.selected();
         if (selected.isEmpty()) return Step.of(m);
@@ -212,6 +298,11 @@ final class TuiReducer {
             return Step.of(m.withOverlay(new Prompt(Purpose.PRIORITY, "New priority for " + acc.name() + " (lower is tried first): ",
                     "", acc.id(), acc.name())));
         }
+        if (c.equals("S")) {
+            return acc.provider().equals("claude-code") || acc.provider().equals("codex")
+                    ? startSignIn(m, acc.provider(), acc.name(), acc.id())
+                    : Step.of(m.withNotice(acc.name() + " uses an API key: there is no sign-in to renew"));
+        }
         if (c.equals("r")) {
             return Step.of(m.withOverlay(new Prompt(Purpose.RENAME, "New name for " + acc.name() + ": ", "", acc.id(), acc.name())));
         }
@@ -226,6 +317,13 @@ final class TuiReducer {
         var r = m.requests();
         int moved = move(r.cursor(), r.rows().size(), p, c);
         if (moved != r.cursor()) return Step.of(m.withRequests(new TuiModel.Requests(r.rows(), r.inFlight(), moved, null, null, 0)));
+        boolean down = p.key() == Key.DOWN || p.key() == Key.PAGE_DOWN || p.key() == Key.END || c.equals("j") || c.equals("G");
+        if (down && !r.rows().isEmpty() && r.cursor() == r.rows().size() - 1) {
+            // at the last row: the next page of history
+            return r.rows().size() >= TuiModel.MAX_REQUESTS
+                    ? Step.of(m.withNotice(TuiModel.MAX_REQUESTS + " requests shown; older ones: ccflarectl dashboard, or the API's before= cursor"))
+                    : Step.of(m.withNotice("loading older requests…"), new TuiEffect.FetchOlder(r.rows().getLast().id()));
+        }
         if ((p.key() == Key.ENTER || c.equals(" ")) && r.selected().isPresent()) {
             String id = r.selected().get().id();
             return Step.of(m.withRequests(new TuiModel.Requests(r.rows(), r.inFlight(), r.cursor(), id, null, 0)),

@@ -65,8 +65,19 @@ final class TuiShell {
     private volatile TuiModel model;
     private volatile List<AttributedString> lastFrame = List.of();
     private final boolean dumb;
+    private final StartPlan startPlan;
+    /** Whether the first failed connection has been answered with an offer (or a hint). */
+    private final AtomicBoolean offered = new AtomicBoolean();
+    /** Whether the daemon has answered since the child was started: its output then goes to the log stream instead. */
+    private final AtomicBoolean childConnected = new AtomicBoolean();
+    private volatile ChildDaemon child;
 
     TuiShell(Terminal terminal, Path socket, boolean colour, ZoneId zone, InstantSource clock) {
+        this(terminal, socket, colour, zone, clock, new StartPlan.Unavailable("not offered"));
+    }
+
+    TuiShell(Terminal terminal, Path socket, boolean colour, ZoneId zone, InstantSource clock, StartPlan startPlan) {
+        this.startPlan = requireNonNull(startPlan, "startPlan");
         this.terminal = requireNonNull(terminal, "terminal");
         this.client = new DaemonClient(requireNonNull(socket, "socket"));
         this.dumb = Terminal.TYPE_DUMB.equals(terminal.getType()) || Terminal.TYPE_DUMB_COLOR.equals(terminal.getType());
@@ -115,6 +126,8 @@ final class TuiShell {
             terminal.handle(Terminal.Signal.INT, oldInt);
             terminal.setAttributes(saved);
             client.close();
+            ChildDaemon c = child;
+            if (c != null) c.close();
         }
     }
 
@@ -275,6 +288,8 @@ final class TuiShell {
                 }
                 post(new TuiEvent.Connected(h, port));
                 up = true;
+                offered.set(true); // a daemon answered: nothing to offer later
+                childConnected.set(true);
                 if (requestsStream.compareAndSet(false, true)) {
                     try {
                         post(new TuiEvent.RequestsLoaded(Arrays.asList(
@@ -301,6 +316,7 @@ final class TuiShell {
                 post(new TuiEvent.AnalyticsLoaded(r,
                         Json.read(get("/api/analytics?range=" + r, "analytics").body(), AnalyticsView.class)));
             } catch (RuntimeException e) {
+                if (!up && offered.compareAndSet(false, true)) offerStart();
                 if (!up || gone(e)) post(new TuiEvent.Disconnected(e.getMessage(), clock.instant().plus(RETRY)));
                 else post(new TuiEvent.Notice("reading the daemon failed: " + e.getMessage()));
             }
@@ -313,6 +329,41 @@ final class TuiShell {
                 }
             }
         }
+    }
+
+    /** No daemon answered the first time: offer to start one, or say how the service starts. */
+    private void offerStart() {
+        switch (startPlan) {
+            case StartPlan.Offer o -> post(new TuiEvent.OfferStart(o.launcher().toString()));
+            case StartPlan.Service s -> post(new TuiEvent.DaemonNote(s.hint()));
+            case StartPlan.Unavailable u -> { }
+        }
+    }
+
+    private void startDaemon() {
+        if (!(startPlan instanceof StartPlan.Offer o) || child != null) return;
+        childConnected.set(false);
+        try {
+            ChildDaemon c = ChildDaemon.start(o.launcher(), line -> {
+                // Until it answers, its own output is all there is (a bad setting, a taken port);
+                // afterwards the same lines arrive through the log stream.
+                if (!childConnected.get()) post(new TuiEvent.Logged(new TuiEvent.LogLine(clock.instant(), level(line), "daemon", line)));
+            }, code -> post(new TuiEvent.DaemonNote("the daemon this screen started exited with code " + code
+                    + "; its last lines are in 4 Logs")));
+            child = c;
+            post(new TuiEvent.DaemonNote("started " + o.launcher() + " (pid " + c.pid() + "); it stops when you quit"));
+            refreshNow();
+        } catch (RuntimeException e) {
+            post(new TuiEvent.DaemonNote("could not start the daemon: " + e.getMessage()));
+        }
+    }
+
+    /** The level word a log line carries, INFO when none. */
+    static String level(String line) {
+        for (String l : List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE")) {
+            if (line.contains(" " + l + " ") || line.startsWith(l + " ")) return l;
+        }
+        return "INFO";
     }
 
     /** Whether a failure means the daemon is gone rather than an answer the API gave. */
@@ -406,6 +457,59 @@ final class TuiShell {
             case TuiEffect.Remove p -> action("removed " + p.name(), "DELETE", account(p.id()), null);
             case TuiEffect.AddApiKey a -> action("added " + a.name(), "POST", "/api/accounts",
                     new NewAccount(a.name(), "anthropic", a.apiKey(), null, null));
+            case TuiEffect.FetchOlder f -> Thread.ofVirtual().start(() -> {
+                try {
+                    post(new TuiEvent.OlderLoaded(f.beforeId(), Arrays.asList(Json.read(get("/api/requests?limit=200&before="
+                            + java.net.URLEncoder.encode(f.beforeId(), StandardCharsets.UTF_8), "request history").body(),
+                            RequestSummary[].class))));
+                } catch (RuntimeException e) {
+                    post(new TuiEvent.Notice("older requests: " + e.getMessage()));
+                }
+            });
+            case TuiEffect.StartSignIn s -> Thread.ofVirtual().start(() -> {
+                try {
+                    JsonNode started = s.accountId().isEmpty()
+                            ? client.call("POST", "/api/auth/" + Action.segment(s.provider()) + "/init", Map.of("name", s.name()),
+                                    "OAuth sign-in").tree()
+                            : client.call("POST", account(s.accountId()) + "/reauthenticate", Map.of(), "OAuth sign-in").tree();
+                    String flowId = started.path("flowId").asText();
+                    post(new TuiEvent.SignInStarted(flowId, started.path("authorizeUrl").asText(),
+                            started.path("instructions").asText(""), AccountStatus.instant(started.path("expiresAt").asText(""))
+                                    .map(t -> java.time.format.DateTimeFormatter.ofPattern("HH:mm").withZone(zone).format(t)).orElse("it expires")));
+                    followSignIn(flowId);
+                } catch (RuntimeException e) {
+                    post(new TuiEvent.SignInFailed(e.getMessage()));
+                }
+            });
+            case TuiEffect.CompleteSignIn c -> Thread.ofVirtual().start(() -> {
+                try {
+                    client.call("POST", "/api/auth/" + Action.segment(c.provider()) + "/complete",
+                            Map.of("flowId", c.flowId(), "code", c.code()), "OAuth sign-in");
+                    post(new TuiEvent.SignInState(c.flowId(), "completed", ""));
+                } catch (RuntimeException e) {
+                    post(new TuiEvent.SignInFailed(e.getMessage()));
+                }
+            });
+            case TuiEffect.StartDaemon d -> Thread.ofVirtual().start(this::startDaemon);
+        }
+    }
+
+    /** Polls the flow while the screen shows it (a codex sign-in completes through the browser by itself). */
+    private void followSignIn(String flowId) {
+        while (running.get() && model.overlay() instanceof TuiModel.Overlay.SignIn in
+                && (in.flowId().isEmpty() || in.flowId().equals(flowId))) {
+            sleep(2000);
+            if (!(model.overlay() instanceof TuiModel.Overlay.SignIn now) || !now.flowId().equals(flowId)) return;
+            try {
+                JsonNode f = get("/api/auth/flows/" + Action.segment(flowId), "OAuth sign-in").tree();
+                String status = f.path("status").asText("pending");
+                if (!status.equals("pending")) {
+                    post(new TuiEvent.SignInState(flowId, status, f.path("error").asText("")));
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // the next poll tries again; the daemon's own expiry ends the flow
+            }
         }
     }
 

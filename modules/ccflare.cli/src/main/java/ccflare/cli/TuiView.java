@@ -25,9 +25,9 @@ final class TuiView {
         return switch (m.tab()) {
             case OVERVIEW -> List.of("←/→ range", "r refresh");
             case ACCOUNTS -> List.of("↑/↓ select", "p pause/resume", "+/- priority", "P set priority", "r rename", "d remove",
-                    "a add API key", "R refresh");
+                    "a add API key", "o add subscription", "S sign in again", "R refresh");
             case REQUESTS -> m.requests().openId() != null ? List.of("↑/↓ scroll", "PgUp/PgDn page", "q/Esc close")
-                    : List.of("↑/↓ select", "Enter details", "PgUp/PgDn page");
+                    : List.of("↑/↓ select", "Enter details", "PgUp/PgDn page", "↓ at the end older");
             case LOGS -> List.of("Space pause", "/ filter", "l/L level", "c clear", "↑/↓ scroll");
         };
     }
@@ -36,7 +36,9 @@ final class TuiView {
         List<AttributedString> out = new ArrayList<>(v.height());
         out.add(Layout.fit(title(m, v), v.width()));
         Viewport body = v.withHeight(Math.max(1, v.height() - 2));
-        List<AttributedString> lines = m.overlay() instanceof Overlay.Help ? help(v) : switch (m.tab()) {
+        List<AttributedString> lines = m.overlay() instanceof Overlay.Help ? help(v)
+                : m.overlay() instanceof Overlay.SignIn in ? SignInPanel.render(in, body)
+                : m.overlay() instanceof Overlay.OfferStart o ? offer(o, body) : switch (m.tab()) {
             case OVERVIEW -> OverviewScreen.render(m, body);
             case ACCOUNTS -> AccountsScreen.render(m, body);
             case REQUESTS -> RequestsScreen.render(m, body);
@@ -80,14 +82,35 @@ final class TuiView {
         return String.valueOf(SPINNER.charAt(i));
     }
 
+    private static List<AttributedString> offer(Overlay.OfferStart o, Viewport v) {
+        List<AttributedString> out = new ArrayList<>();
+        out.add(new AttributedString("No ccflare daemon answers.", v.bold()));
+        out.add(AttributedString.EMPTY);
+        for (String l : Layout.wrap("Start one now? It runs " + o.command() + " as a child of this screen, its log shows in"
+                + " 4 Logs, and it stops when you quit. (For a daemon that outlives this screen, run ccflare yourself,"
+                + " or as a systemd service.)", v.width())) {
+            out.add(new AttributedString(l));
+        }
+        return out;
+    }
+
     private static AttributedString status(TuiModel m, Viewport v) {
+        if (m.overlay() instanceof Overlay.OfferStart) {
+            return new AttributedStringBuilder().style(v.bold()).append("Start a daemon now? ").style(v.key()).append("y")
+                    .style(v.plain()).append(" yes · any other key no").toAttributedString();
+        }
+        if (m.overlay() instanceof Overlay.SignIn in) {
+            return new AttributedStringBuilder().style(v.bold()).append(SignInPanel.prompt(in)).style(v.plain()).append("▏")
+                    .style(v.dim()).append("   Enter finish · Esc cancel").toAttributedString();
+        }
         if (m.overlay() instanceof Overlay.Prompt p) {
             String shown = Overlay.secret(p) ? "*".repeat(p.input().length()) : p.input();
             return new AttributedStringBuilder().style(v.bold()).append(p.label()).style(v.plain()).append(shown).append("▏")
                     .style(v.dim()).append("   Enter ok · Esc cancel").toAttributedString();
         }
         if (m.link().state() != TuiModel.Link.State.UP && !m.link().reason().isEmpty()) {
-            return new AttributedString(m.link().reason(), v.tone(Table.Tone.BAD));
+            String note = m.daemon().note().isEmpty() ? "" : " · " + m.daemon().note();
+            return new AttributedString(m.link().reason() + note, v.tone(Table.Tone.BAD));
         }
         if (!m.notice().isEmpty()) return new AttributedString(m.notice(), v.tone(Table.Tone.WARN));
         AttributedStringBuilder sb = new AttributedStringBuilder();

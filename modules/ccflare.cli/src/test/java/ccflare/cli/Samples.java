@@ -25,7 +25,7 @@ final class Samples {
              "totalCostUsd":0.0123,"avgTokensPerSecond":45.24,
              "tokenDetails":{"inputTokens":1000,"cacheReadInputTokens":2000,"cacheCreationInputTokens":300,"outputTokens":400,"reasoningTokens":0},
              "topModels":[{"model":"claude-sonnet-4-5","count":1000,"percentage":81.04}],
-             "accounts":[{"name":"work","requestCount":1200,"successRate":99}],
+             "accounts":[{"name":"work","requestCount":1200,"successRate":99,"totalTokens":1200000,"costUsd":0.0117}],
              "recentErrors":["upstream 529 overloaded"]}""";
 
     static final String REQUESTS = """

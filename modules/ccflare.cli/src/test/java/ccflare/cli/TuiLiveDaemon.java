@@ -35,6 +35,10 @@ final class TuiLiveDaemon implements AutoCloseable {
     final Path dir;
     final Path socket;
     final List<String> received = new CopyOnWriteArrayList<>();
+    /** The bodies of the sign-in calls, in order. */
+    final List<String> signInBodies = new CopyOnWriteArrayList<>();
+    /** The code {@code POST /api/auth/{provider}/complete} accepts. */
+    static final String GOOD_CODE = "good-code#good-state";
     private final ArrayNode accounts = (ArrayNode) Json.tree(Samples.ACCOUNTS.getBytes(StandardCharsets.UTF_8));
     private final ArrayNode requests = (ArrayNode) Json.tree(Samples.REQUESTS.getBytes(StandardCharsets.UTF_8));
     private final List<BlockingQueue<String>> requestFollowers = new CopyOnWriteArrayList<>();
@@ -101,7 +105,7 @@ final class TuiLiveDaemon implements AutoCloseable {
         String path = request.getHttpURI().getPath();
         String target = request.getHttpURI().getPathQuery();
         String method = request.getMethod();
-        Content.Source.asString(request, StandardCharsets.UTF_8);
+        String requestBody = Content.Source.asString(request, StandardCharsets.UTF_8);
         received.add(method + " " + target);
         if (path.equals("/api/requests/stream") || path.equals("/api/logs/stream")) {
             stream(response, callback, path.equals("/api/requests/stream"));
@@ -118,7 +122,36 @@ final class TuiLiveDaemon implements AutoCloseable {
                     + "\"totals\":{\"requests\":3,\"successRate\":66,\"totalTokens\":1542,\"totalCostUsd\":0.0123,\"avgResponseTime\":547},"
                     + "\"timeSeries\":[{\"ts\":1772362800000,\"requests\":1},{\"ts\":1772366400000,\"requests\":2}],"
                     + "\"tokenBreakdown\":{\"inputTokens\":1000,\"cacheReadInputTokens\":500,\"cacheCreationInputTokens\":0,\"outputTokens\":42}}";
-            else if (method.equals("GET") && path.equals("/api/requests")) body = Json.writeString(requests);
+            else if (method.equals("GET") && path.equals("/api/requests")) {
+                String query = request.getHttpURI().getQuery();
+                String before = query == null ? null : java.util.Arrays.stream(query.split("&")).filter(q -> q.startsWith("before="))
+                        .map(q -> q.substring("before=".length())).findFirst().orElse(null);
+                if (before == null) body = Json.writeString(requests);
+                else if (before.equals(requests.get(requests.size() - 1).path("id").asText())) body = older();
+                else body = "[]"; // the end of the history
+            } else if (method.equals("POST") && path.matches("/api/auth/[^/]+/init")) {
+                signInBodies.add(requestBody);
+                status = 201;
+                body = flow("flow-new", path.split("/")[3]);
+            } else if (method.equals("POST") && path.matches("/api/accounts/[^/]+/reauthenticate")) {
+                signInBodies.add(path);
+                String id = path.split("/")[3];
+                String provider = "claude-code";
+                for (JsonNode a : accounts) if (a.path("id").asText().equals(id)) provider = a.path("provider").asText();
+                status = 201;
+                body = flow("flow-again", provider);
+            } else if (method.equals("POST") && path.matches("/api/auth/[^/]+/complete")) {
+                signInBodies.add(requestBody);
+                if (requestBody.contains(GOOD_CODE)) {
+                    status = 201;
+                    body = "{\"id\":\"a9\",\"name\":\"signed-in\",\"provider\":\"claude-code\"}";
+                } else {
+                    status = 400;
+                    body = "{\"error\":\"state does not match this sign-in; start again\"}";
+                }
+            } else if (method.equals("GET") && path.startsWith("/api/auth/flows/")) {
+                body = "{\"flowId\":\"" + path.substring("/api/auth/flows/".length()) + "\",\"provider\":\"claude-code\",\"status\":\"pending\"}";
+            }
             else if (method.equals("GET") && path.equals("/api/logs/history")) body = Samples.LOGS;
             else if (method.equals("GET") && path.startsWith("/api/requests/")) {
                 String id = path.substring("/api/requests/".length());
@@ -153,6 +186,25 @@ final class TuiLiveDaemon implements AutoCloseable {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         Content.Sink.write(response, true, body, callback);
         return true;
+    }
+
+    /** The page before the last of the history: three older requests (then the history ends). */
+    private static String older() {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 1; i <= 3; i++) {
+            if (i > 1) sb.append(',');
+            sb.append("{\"id\":\"old-").append(i).append("\",\"timestamp\":\"2026-02-2").append(8 - i)
+                    .append("T10:00:00Z\",\"method\":\"POST\",\"path\":\"/v1/messages\",\"accountUsed\":\"work\",")
+                    .append("\"statusCode\":200,\"success\":true,\"responseTimeMs\":100,\"failoverAttempts\":0,")
+                    .append("\"model\":\"claude-older-page-").append(i).append("\",\"outcome\":\"ok\",\"attempts\":1}");
+        }
+        return sb.append(']').toString();
+    }
+
+    private static String flow(String id, String provider) {
+        return "{\"flowId\":\"" + id + "\",\"provider\":\"" + provider + "\",\"authorizeUrl\":\"https://auth.example/oauth/authorize?"
+                + "code=true&client_id=abc&state=state-of-" + id + "&code_challenge=" + "c".repeat(43) + "\","
+                + "\"expiresAt\":\"2026-03-01T12:10:00Z\",\"instructions\":\"Open the URL, sign in, and paste the code shown afterwards.\"}";
     }
 
     private void stream(Response response, Callback callback, boolean requestsFeed) throws Exception {

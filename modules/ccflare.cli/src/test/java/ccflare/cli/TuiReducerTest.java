@@ -198,4 +198,122 @@ class TuiReducerTest {
             java.nio.file.Files.writeString(java.nio.file.Path.of(dir, "tui-help.txt"), screen(apply(m, ch('?')), 100, 24));
         }
     }
+
+    static TuiModel type(TuiModel m, String text) {
+        for (char c : text.toCharArray()) m = apply(m, ch(c));
+        return m;
+    }
+
+    @Test
+    void aSubscriptionSignInRunsFromNameToProviderToUrlToCode() {
+        TuiModel m = apply(loaded(), ch('2'), ch('o'));
+        m = type(m, "maxi");
+        var toProvider = TuiReducer.apply(m, TuiEvent.Pressed.of(Key.ENTER));
+        assertThat(toProvider.effects()).isEmpty();
+        m = type(toProvider.model(), "3");
+        TuiReducer.Step refused = TuiReducer.apply(m, TuiEvent.Pressed.of(Key.ENTER));
+        assertThat(refused.effects()).isEmpty();
+        assertThat(refused.model().notice()).isEqualTo("not added: '3' is not 1 (claude-code) or 2 (codex)");
+
+        m = type(apply(toProvider.model()), "2");
+        TuiReducer.Step started = TuiReducer.apply(m, TuiEvent.Pressed.of(Key.ENTER));
+        assertThat(started.effects()).containsExactly(new TuiEffect.StartSignIn("codex", "maxi", ""));
+        m = apply(started.model(), TuiEvent.Pressed.of(Key.ENTER));
+        assertThat(m.notice()).isEqualTo("the sign-in has not started yet");
+        m = apply(m, new TuiEvent.SignInStarted("f1", "https://auth.example/" + "x".repeat(150), "Open it.", "12:10"));
+        String shown = screen(m, 80, 24);
+        assertThat(shown).contains("Adding the codex account maxi", "Open it.", "https://auth.example/xxx", "Waiting for the sign-in (until 12:10)");
+        m = type(m, "c0de#st");
+        assertThat(screen(m, 80, 24)).contains("*******").doesNotContain("c0de#st");
+        TuiReducer.Step finish = TuiReducer.apply(m, TuiEvent.Pressed.of(Key.ENTER));
+        assertThat(finish.effects()).containsExactly(new TuiEffect.CompleteSignIn("codex", "f1", "c0de#st"));
+        assertThat(finish.effects().getFirst().toString()).doesNotContain("c0de");
+        m = apply(finish.model(), new TuiEvent.SignInFailed("state does not match"));
+        assertThat(m.overlay()).isInstanceOfSatisfying(TuiModel.Overlay.SignIn.class, s -> assertThat(s.input()).isEmpty());
+        assertThat(apply(m, new TuiEvent.SignInState("other", "completed", "")).overlay()).isEqualTo(m.overlay());
+        TuiReducer.Step done = TuiReducer.apply(m, new TuiEvent.SignInState("f1", "completed", ""));
+        assertThat(done.model().overlay()).isEqualTo(new TuiModel.Overlay.None());
+        assertThat(done.model().notice()).isEqualTo("maxi added");
+        assertThat(done.effects()).containsExactly(new TuiEffect.Refresh("24h"));
+        assertThat(apply(m, new TuiEvent.SignInState("f1", "expired", "this sign-in expired")).notice())
+                .isEqualTo("sign-in of maxi expired: this sign-in expired");
+    }
+
+    @Test
+    void signInAgainIsForSubscriptionsOnlyAndASignInThatCannotStartSaysWhy() {
+        TuiModel m = apply(loaded(), ch('2'));
+        TuiReducer.Step keyed = TuiReducer.apply(m, ch('S'));
+        assertThat(keyed.effects()).isEmpty();
+        assertThat(keyed.model().notice()).isEqualTo("work uses an API key: there is no sign-in to renew");
+        TuiReducer.Step again = TuiReducer.apply(apply(m, TuiEvent.Pressed.of(Key.DOWN)), ch('S'));
+        assertThat(again.effects()).containsExactly(new TuiEffect.StartSignIn("claude-code", "personal-max", "a2"));
+        assertThat(screen(again.model(), 80, 24)).contains("Signing personal-max (claude-code) in again");
+        TuiModel failed = apply(again.model(), new TuiEvent.SignInFailed("OAuth sign-in is not configured"));
+        assertThat(failed.overlay()).isEqualTo(new TuiModel.Overlay.None());
+        assertThat(failed.notice()).isEqualTo("sign-in not started: OAuth sign-in is not configured");
+        assertThat(apply(again.model(), TuiEvent.Pressed.of(Key.ESC)).notice()).isEqualTo("sign-in cancelled (it expires by itself)");
+    }
+
+    @Test
+    void downAtTheLastRowAsksForTheOlderPageWhichIsAppendedOnlyWhenItStillFits() {
+        TuiModel m = apply(loaded(), ch('3'), ch('G'));
+        String last = m.requests().rows().getLast().id();
+        TuiReducer.Step ask = TuiReducer.apply(m, TuiEvent.Pressed.of(Key.DOWN));
+        assertThat(ask.effects()).containsExactly(new TuiEffect.FetchOlder(last));
+        RequestSummary old = requests().getFirst();
+        var older = Json.tree(Json.write(old));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) older).put("id", "old-1");
+        RequestSummary oldRow = Json.convert(older, RequestSummary.class);
+        TuiModel appended = apply(ask.model(), new TuiEvent.OlderLoaded(last, List.of(oldRow)));
+        assertThat(appended.requests().rows().getLast().id()).isEqualTo("old-1");
+        assertThat(appended.requests().selected().orElseThrow().id()).isEqualTo("old-1");
+        assertThat(apply(ask.model(), new TuiEvent.OlderLoaded("stale", List.of(oldRow))).requests().rows())
+                .isEqualTo(m.requests().rows());
+        assertThat(apply(ask.model(), new TuiEvent.OlderLoaded(last, List.of())).notice()).isEqualTo("no older requests");
+    }
+
+    @Test
+    void theOfferToStartADaemonIsAskedOnceAndOnlyYStartsIt() {
+        TuiModel down = apply(TuiModel.initial("/tmp/s.sock", NOW), new TuiEvent.Disconnected("socket missing", NOW));
+        TuiModel asked = apply(down, new TuiEvent.OfferStart("/opt/ccflare/bin/ccflare"));
+        assertThat(screen(asked, 80, 24)).contains("No ccflare daemon answers.", "/opt/ccflare/bin/ccflare", "Start a daemon now?");
+        TuiReducer.Step yes = TuiReducer.apply(asked, ch('y'));
+        assertThat(yes.effects()).containsExactly(new TuiEffect.StartDaemon());
+        assertThat(yes.model().daemon().note()).isEqualTo("starting /opt/ccflare/bin/ccflare…");
+        TuiReducer.Step no = TuiReducer.apply(asked, ch('n'));
+        assertThat(no.effects()).isEmpty();
+        assertThat(no.model().overlay()).isEqualTo(new TuiModel.Overlay.None());
+        assertThat(screen(no.model(), 100, 24)).contains("no daemon: start one with ccflare");
+        TuiModel up = apply(TuiModel.initial("/tmp/s.sock", NOW), new TuiEvent.Connected(null, 0));
+        assertThat(apply(up, new TuiEvent.OfferStart("x")).overlay()).as("a daemon answers: nothing to offer")
+                .isEqualTo(new TuiModel.Overlay.None());
+    }
+
+    @Test
+    void startPlanOffersTheImagesLauncherUnlessAServiceIsInstalled() {
+        java.nio.file.Path home = java.nio.file.Path.of("/home/u");
+        List<java.nio.file.Path> units = StartPlan.unitPaths(java.util.Map.of(), home);
+        assertThat(units).contains(home.resolve(".config/systemd/user/ccflare.service"),
+                java.nio.file.Path.of("/etc/systemd/system/ccflare.service"));
+        assertThat(StartPlan.unitPaths(java.util.Map.of("XDG_CONFIG_HOME", "/cfg"), home))
+                .contains(java.nio.file.Path.of("/cfg/systemd/user/ccflare.service"));
+        var image = java.util.Optional.of(java.nio.file.Path.of("/opt/ccflare"));
+        assertThat(StartPlan.decide(image, units, p -> false, p -> p.toString().equals("/opt/ccflare/bin/ccflare")))
+                .isEqualTo(new StartPlan.Offer(java.nio.file.Path.of("/opt/ccflare/bin/ccflare")));
+        assertThat(StartPlan.decide(image, units, p -> p.equals(home.resolve(".config/systemd/user/ccflare.service")), p -> true))
+                .isInstanceOfSatisfying(StartPlan.Service.class, s -> assertThat(s.hint()).endsWith("systemctl --user start ccflare"));
+        assertThat(StartPlan.decide(image, units, p -> p.startsWith("/etc"), p -> true))
+                .isInstanceOfSatisfying(StartPlan.Service.class, s -> assertThat(s.hint()).endsWith("systemctl start ccflare"));
+        assertThat(StartPlan.decide(java.util.Optional.empty(), units, p -> false, p -> true)).isInstanceOf(StartPlan.Unavailable.class);
+        assertThat(StartPlan.decide(image, units, p -> false, p -> false)).isInstanceOf(StartPlan.Unavailable.class);
+    }
+
+    @Test
+    void theAccountsTableShowsEachAccountsCostFromTheStatistics() {
+        TuiModel m = apply(loaded(), ch('2'), new TuiEvent.StatsLoaded(Json.read(Samples.STATS.getBytes(StandardCharsets.UTF_8),
+                ccflare.protocol.StatsView.class)));
+        String shown = screen(m, 140, 24);
+        assertThat(shown).contains("COST");
+        assertThat(shown.lines().filter(l -> l.contains("work")).findFirst().orElseThrow()).contains("$0.0117");
+    }
 }

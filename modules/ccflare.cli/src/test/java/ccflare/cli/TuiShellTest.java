@@ -42,12 +42,16 @@ class TuiShellTest {
     }
 
     void open(String type, boolean colour) throws Exception {
+        open(type, colour, new StartPlan.Unavailable("not in this test"));
+    }
+
+    void open(String type, boolean colour, StartPlan plan) throws Exception {
         keys = new PipedOutputStream();
         PipedInputStream in = new PipedInputStream(keys, 4096);
         written = new ByteArrayOutputStream();
         terminal = TerminalBuilder.builder().system(false).streams(in, written).type(type).size(new Size(120, 30))
                 .encoding(StandardCharsets.UTF_8).build();
-        shell = new TuiShell(terminal, daemon.socket, colour, ZoneOffset.UTC, InstantSource.system());
+        shell = new TuiShell(terminal, daemon.socket, colour, ZoneOffset.UTC, InstantSource.system(), plan);
         loop = Thread.ofPlatform().name("tui-test").start(() -> {
             try {
                 shell.run();
@@ -77,7 +81,7 @@ class TuiShellTest {
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("waited " + WAIT.toSeconds() + " s for " + what + "; the screen:\n" + shell.screen()
-                        + "\nopen=" + shell.model().requests().openId() + " notice=" + shell.model().notice() + " overlay=" + shell.model().overlay() + " failure=" + failure, failure);
+                        + "\nopen=" + shell.model().requests().openId() + " notice=" + shell.model().notice() + " overlay=" + shell.model().overlay() + " failure=" + failure + "\nthe daemon received: " + daemon.received, failure);
             }
             Thread.sleep(20);
         }
@@ -221,5 +225,104 @@ class TuiShellTest {
         press("2");
         await("the accounts as plain text", () -> output().contains("personal-max"));
         assertThat(output()).doesNotContain("\u001b[");
+    }
+
+    @Test
+    void aSubscriptionIsAddedBySigningInWithThePastedCode() throws Exception {
+        open("xterm-256color", true);
+        press("2");
+        awaitScreen("claude-code");
+        press("o");
+        awaitScreen("Name of the new subscription account:");
+        press("maxi\r");
+        awaitScreen("1 Claude (claude-code) or 2 ChatGPT (codex)");
+        press("1\r");
+        awaitScreen("https://auth.example/oauth/authorize?code=true&client_id=abc&state=state-of-flow-new");
+        awaitScreen("Open the URL, sign in, and paste the code shown afterwards.");
+        assertThat(daemon.signInBodies.getFirst()).isEqualTo("{\"name\":\"maxi\"}");
+        press("wrong#code\r");
+        awaitScreen("state does not match this sign-in; start again — paste again");
+        press(TuiLiveDaemon.GOOD_CODE);
+        awaitScreen("Code (CODE#STATE or the address the browser was sent to): " + "*".repeat(TuiLiveDaemon.GOOD_CODE.length()));
+        assertThat(shell.screen()).doesNotContain(TuiLiveDaemon.GOOD_CODE);
+        press("\r");
+        awaitScreen("maxi added");
+        assertThat(daemon.signInBodies.getLast()).contains("\"flowId\":\"flow-new\"", TuiLiveDaemon.GOOD_CODE);
+        assertThat(daemon.received).contains("POST /api/auth/claude-code/init", "POST /api/auth/claude-code/complete");
+    }
+
+    @Test
+    void theSelectedSubscriptionIsSignedInAgainAndEscCancels() throws Exception {
+        open("xterm-256color", true);
+        press("2");
+        awaitScreen("personal-max");
+        press("S"); // the first row, work, uses an API key
+        awaitScreen("work uses an API key: there is no sign-in to renew");
+        press("\033[B"); // down to personal-max (claude-code)
+        await("personal-max selected", () -> shell.model().accounts().selected().map(a -> a.name().equals("personal-max")).orElse(false));
+        press("S");
+        awaitScreen("Signing personal-max (claude-code) in again");
+        awaitScreen("state=state-of-flow-again");
+        assertThat(daemon.signInBodies).contains("/api/accounts/a2/reauthenticate");
+        press("\033");
+        awaitScreen("sign-in cancelled");
+    }
+
+    @Test
+    void pressingDownAtTheLastRequestLoadsTheOlderPage() throws Exception {
+        open("xterm-256color", true);
+        press("3");
+        awaitScreen("claude-opus-4-1");
+        press("G");
+        press("j");
+        awaitScreen("claude-older-page-1");
+        assertThat(shell.screen()).contains("claude-older-page-3");
+        assertThat(daemon.received.stream().anyMatch(r -> r.startsWith("GET /api/requests?limit=200&before="))).isTrue();
+        press("G");
+        press("j");
+        awaitScreen("no older requests");
+    }
+
+    @Test
+    void withNoDaemonItOffersToStartOneAndStopsItOnQuit() throws Exception {
+        daemon.stop();
+        java.nio.file.Path pidFile = daemon.dir.resolve("child.pid");
+        java.nio.file.Path launcher = daemon.dir.resolve("ccflare");
+        java.nio.file.Files.writeString(launcher, "#!/bin/sh\necho $$ > " + pidFile + "\n"
+                + "echo '12:00:00.000 WARN  ccflare.server - the child daemon says hello'\nexec sleep 300\n");
+        launcher.toFile().setExecutable(true);
+        open("xterm-256color", true, new StartPlan.Offer(launcher));
+        awaitScreen("No ccflare daemon answers.");
+        awaitScreen("Start a daemon now? y yes");
+        press("y");
+        await("the launcher to run", () -> java.nio.file.Files.exists(pidFile) && !readQuietly(pidFile).isBlank());
+        long pid = Long.parseLong(readQuietly(pidFile).strip());
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+        press("4");
+        awaitScreen("the child daemon says hello");
+        daemon.start(); // the child's daemon is up: the screen connects to it
+        awaitScreen("● connected");
+        press("q");
+        loop.join(WAIT.toMillis());
+        assertThat(loop.isAlive()).isFalse();
+        await("the child stopped with the TUI", () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+    }
+
+    @Test
+    void declinedOrWithAServiceInstalledNothingIsStarted() throws Exception {
+        daemon.stop();
+        open("xterm-256color", true, new StartPlan.Service("the ccflare service is installed (/etc/systemd/system/ccflare.service):"
+                + " start it with systemctl start ccflare"));
+        awaitScreen("disconnected");
+        await("the hint", () -> shell.model().daemon().note().contains("systemctl start ccflare"));
+        assertThat(shell.screen()).doesNotContain("Start a daemon now?");
+    }
+
+    private static String readQuietly(java.nio.file.Path p) {
+        try {
+            return java.nio.file.Files.readString(p);
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 }
