@@ -2,7 +2,10 @@ package ccflare.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import ccflare.protocol.DaemonLocations;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -37,8 +40,11 @@ import picocli.CommandLine.ScopeType;
                 "  3  no daemon answers at the socket",
                 "",
                 "Environment:",
-                "  CCFLARE_SOCKET_PATH  the socket when --socket is not given; else"
-                        + " $XDG_RUNTIME_DIR/ccflare/ccflare.sock, else ~/.local/share/ccflare/run/ccflare.sock",
+                "  CCFLARE_SOCKET_PATH  the socket when --socket is not given; else the first that answers of"
+                        + " $RUNTIME_DIRECTORY/ccflare.sock, $XDG_RUNTIME_DIR/ccflare/ccflare.sock, run/ccflare.sock"
+                        + " beside the database, and /run/ccflare/ccflare.sock (the system service)",
+                "  CCFLARE_DB_PATH      the daemon's database when --db is not given; else"
+                        + " $XDG_DATA_HOME/ccflare/ccflare.db, else $HOME/.local/share/ccflare/ccflare.db",
                 "  NO_COLOR             no colours even on a terminal"},
         subcommands = {
                 DaemonCommands.Status.class,
@@ -62,9 +68,14 @@ import picocli.CommandLine.ScopeType;
 final class CtlCommand implements Callable<Integer> {
 
     @Option(names = "--socket", paramLabel = "PATH", scope = ScopeType.INHERIT,
-            description = "The daemon's admin socket (default: $CCFLARE_SOCKET_PATH, else"
-                    + " $XDG_RUNTIME_DIR/ccflare/ccflare.sock, else ~/.local/share/ccflare/run/ccflare.sock).")
+            description = "The daemon's admin socket (default: $CCFLARE_SOCKET_PATH, else the first that answers of"
+                    + " $XDG_RUNTIME_DIR/ccflare/ccflare.sock, run/ccflare.sock beside the database, /run/ccflare/ccflare.sock).")
     Path socket;
+
+    @Option(names = "--db", paramLabel = "PATH", scope = ScopeType.INHERIT,
+            description = "The database the daemon was started with (its --db or $CCFLARE_DB_PATH):"
+                    + " the socket is looked for beside it. Never opened.")
+    Path database;
 
     @Option(names = "--json", scope = ScopeType.INHERIT,
             description = "Print the API's JSON as it is, for scripts (jq).")
@@ -83,12 +94,23 @@ final class CtlCommand implements Callable<Integer> {
         return io;
     }
 
+    /** Where to look for the daemon: {@code --socket}, else the shared rule of {@link DaemonLocations#socketCandidates}. */
+    List<Path> socketPlaces() {
+        if (socket != null) return List.of(socket);
+        Path home = io().home();
+        Optional<Path> db = Optional.ofNullable(database)
+                .map(d -> Path.of(DaemonLocations.expandHome(d.toString(), home)).toAbsolutePath().normalize());
+        return DaemonLocations.socketCandidates(io().env(), home, db);
+    }
+
+    /** The one socket to use (the TUI's): the first place that answers now, else the first place. */
     Path socketPath() {
-        return socket != null ? socket : SocketLocation.resolve(io().env(), io().home());
+        List<Path> places = socketPlaces();
+        return DaemonClient.firstAnswering(places).orElse(places.getFirst());
     }
 
     DaemonClient daemon() {
-        if (client == null) client = new DaemonClient(socketPath());
+        if (client == null) client = new DaemonClient(socketPlaces());
         return client;
     }
 

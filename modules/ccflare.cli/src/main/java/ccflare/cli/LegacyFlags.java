@@ -95,11 +95,11 @@ final class LegacyFlags {
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.equals("--json")) continue;
-            if (a.equals("--socket")) {
+            if (a.equals("--socket") || a.equals("--db")) {
                 i++;
                 continue;
             }
-            if (a.startsWith("--socket=")) continue;
+            if (a.startsWith("--socket=") || a.startsWith("--db=")) continue;
             return i;
         }
         return -1;

@@ -1,13 +1,14 @@
 package ccflare.cli;
 
+import ccflare.protocol.DaemonLocations;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 
 /**
@@ -32,12 +33,21 @@ public final class Main {
      * {@code out} are the process's own streams and those are a terminal.
      */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        return run(args, System.getenv(), in, out, err);
+    }
+
+    /**
+     * As {@link #run(String[], InputStream, PrintStream, PrintStream)}, in the environment {@code env}
+     * instead of the process's (as the daemon's {@code launch} takes one), so a test can give both
+     * the same HOME, database and runtime directory.
+     */
+    public static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
         java.io.Console console = System.console();
         boolean terminal = in == System.in && out == System.out && console != null && console.isTerminal();
-        String noColor = System.getenv("NO_COLOR");
-        boolean colour = terminal && (noColor == null || noColor.isEmpty()) && !"dumb".equals(System.getenv("TERM"));
-        Io io = new Io(in, out, err, System.getenv(), Path.of(System.getProperty("user.home")), InstantSource.system(),
-                terminal, colour);
+        String noColor = env.get("NO_COLOR");
+        boolean colour = terminal && (noColor == null || noColor.isEmpty()) && !"dumb".equals(env.get("TERM"));
+        // $HOME as the daemon reads it, not user.home (the passwd entry): under sudo or in a container they differ.
+        Io io = new Io(in, out, err, env, DaemonLocations.home(env), InstantSource.system(), terminal, colour);
         return run(args, io);
     }
 

@@ -58,14 +58,11 @@ class UsageTest {
     }
 
     @Test
-    void socketResolutionPrefersTheVariableThenTheRuntimeDirThenHome() {
-        Path home = Path.of("/home/u");
-        assertThat(SocketLocation.resolve(Map.of("CCFLARE_SOCKET_PATH", "/run/ccflare/ccflare.sock", "XDG_RUNTIME_DIR", "/run/user/1"), home))
-                .isEqualTo(Path.of("/run/ccflare/ccflare.sock"));
-        assertThat(SocketLocation.resolve(Map.of("XDG_RUNTIME_DIR", "/run/user/1"), home))
-                .isEqualTo(Path.of("/run/user/1/ccflare/ccflare.sock"));
-        assertThat(SocketLocation.resolve(Map.of("CCFLARE_SOCKET_PATH", " "), home))
-                .isEqualTo(Path.of("/home/u/.local/share/ccflare/run/ccflare.sock"));
+    void withoutSocketOptionEveryPlaceOfTheSharedRuleIsTriedAndTheDbOptionMovesOne() {
+        var r = cli.env(Map.of("HOME", "/home/u", "XDG_RUNTIME_DIR", "/run/user/1")).runRaw("--db", "/srv/cc/ccflare.db", "list");
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.err()).contains("/run/user/1/ccflare/ccflare.sock  (socket missing)", "/srv/cc/run/ccflare.sock  (socket missing)")
+                .doesNotContain("/home/u");
     }
 
     @Test

@@ -272,8 +272,8 @@ class CtlAgainstDaemonTest {
     }
 
     private void expectUnreachable(String reason) {
-        String sentence = "ccflarectl: no ccflare daemon answers at " + socket + " (" + reason + "). Start it with 'ccflare' or"
-                + " 'systemctl --user start ccflare', or pass --socket.\n";
+        String sentence = "ccflarectl: no ccflare daemon answers at " + socket + " (" + reason + "). Start it with 'ccflare',"
+                + " or pass --socket.\n";
         List<String[]> commands = List.of(
                 new String[] {"status"}, new String[] {"list"}, new String[] {"list", "--json"},
                 new String[] {"add", "x", "--provider", "anthropic", "--api-key-stdin"},
