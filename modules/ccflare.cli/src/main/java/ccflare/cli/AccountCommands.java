@@ -319,16 +319,24 @@ final class AccountCommands {
         }
 
         private void confirm() throws IOException {
-            if (!io().interactive()) {
-                throw Failure.usage("not removing '" + name + "' without confirmation, and there is no terminal to ask on"
-                        + " (pass --yes)");
-            }
-            io().err().print("Remove account '" + name + "'? [y/N] ");
-            io().err().flush();
-            String answer = new BufferedReader(new InputStreamReader(io().in(), StandardCharsets.UTF_8)).readLine();
-            String a = answer == null ? "" : answer.strip().toLowerCase(Locale.ROOT);
-            if (!a.equals("y") && !a.equals("yes")) throw Failure.failed("account '" + name + "' not removed");
+            AccountCommands.confirm(this, "Remove account '" + name + "'?", "account '" + name + "' not removed",
+                    "not removing '" + name + "' without confirmation, and there is no terminal to ask on (pass --yes)");
         }
+    }
+
+    /**
+     * Asks {@code question [y/N]} on the terminal and returns when the answer is y or yes. Anything
+     * else fails (exit 1, {@code declined}); without a terminal nothing can be asked and it is a
+     * usage error (exit 2, {@code refused}), so a script that forgot {@code --yes} deletes nothing.
+     */
+    static void confirm(Action action, String question, String declined, String refused) throws IOException {
+        Io io = action.io();
+        if (!io.interactive()) throw Failure.usage(refused);
+        io.err().print(question + " [y/N] ");
+        io.err().flush();
+        String answer = new BufferedReader(new InputStreamReader(io.in(), StandardCharsets.UTF_8)).readLine();
+        String a = answer == null ? "" : answer.strip().toLowerCase(Locale.ROOT);
+        if (!a.equals("y") && !a.equals("yes")) throw Failure.failed(declined);
     }
 
     /** Pause and resume: a body-less POST to {@code /api/accounts/NAME/<verb>}; they differ only in the verb. */
