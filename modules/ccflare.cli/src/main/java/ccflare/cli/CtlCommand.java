@@ -1,8 +1,8 @@
 package ccflare.cli;
 
+import ccflare.protocol.DaemonLocations;
 import java.io.IOException;
 import java.io.InputStream;
-import ccflare.protocol.DaemonLocations;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,10 +73,12 @@ final class CtlCommand implements Callable<Integer> {
     private static Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("CCFLARE_SOCKET_PATH", "the socket when --socket is not given; else the first that answers of"
-                + " $RUNTIME_DIRECTORY/ccflare.sock, $XDG_RUNTIME_DIR/ccflare/ccflare.sock, run/ccflare.sock beside the"
+                + " the config file's socket_path, $RUNTIME_DIRECTORY/ccflare.sock, $XDG_RUNTIME_DIR/ccflare/ccflare.sock, run/ccflare.sock beside the"
                 + " database, and /run/ccflare/ccflare.sock (the system service)");
         env.put("CCFLARE_DB_PATH", "the daemon's database when --db is not given; else $STATE_DIRECTORY/ccflare.db,"
                 + " else $XDG_DATA_HOME/ccflare/ccflare.db, else $HOME/.local/share/ccflare/ccflare.db");
+        env.put("CCFLARE_CONFIG_PATH", "the daemon's config file, whose db_path and socket_path are honoured; else"
+                + " $XDG_CONFIG_HOME/ccflare/ccflare.json, else $HOME/.config/ccflare/ccflare.json");
         env.put("HOME", "read as the daemon reads it (not the passwd entry, which differs under sudo)");
         env.put("NO_COLOR", "no colours even on a terminal");
         return java.util.Collections.unmodifiableMap(env);

@@ -18,7 +18,8 @@ import java.util.Optional;
  * {@code $XDG_DATA_HOME/ccflare/ccflare.db}, else {@code $HOME/.local/share/ccflare/ccflare.db}.
  * The socket: {@code $RUNTIME_DIRECTORY/ccflare.sock} under systemd, else
  * {@code $XDG_RUNTIME_DIR/ccflare/ccflare.sock}, else {@code <database directory>/run/ccflare.sock}.
- * {@code $CCFLARE_DB_PATH} ({@code --db}) and {@code $CCFLARE_SOCKET_PATH} win over these.
+ * {@code $CCFLARE_DB_PATH} ({@code --db}) and {@code $CCFLARE_SOCKET_PATH} win over these, and
+ * so do {@code db_path} and {@code socket_path} of the config file.
  *
  * <p>The home directory is {@code $HOME}, and {@code user.home} only when {@code HOME} is unset or
  * empty: under {@code sudo} or in a container the two differ, and the daemon reads {@code $HOME}.
@@ -61,6 +62,22 @@ public final class DaemonLocations {
         return first.isBlank() ? Optional.empty() : Optional.of(first.endsWith("/") ? first.substring(0, first.length() - 1) : first);
     }
 
+    /** The daemon's config file variable ({@code --config} on its command line). */
+    public static final String CONFIG_ENV = "CCFLARE_CONFIG_PATH";
+    /** The original ccflare's spelling of {@link #CONFIG_ENV}, read after it. */
+    public static final String CONFIG_ENV_ALIAS = "ccflare_CONFIG_PATH";
+
+    /**
+     * The config file when neither {@code --config} nor {@code $CCFLARE_CONFIG_PATH} names one:
+     * {@code $STATE_DIRECTORY/ccflare.json} under systemd, else {@code $XDG_CONFIG_HOME/ccflare/ccflare.json},
+     * else {@code $HOME/.config/ccflare/ccflare.json}.
+     */
+    public static Path defaultConfigFile(Map<String, String> env, Path home) {
+        requireNonNull(home, "home");
+        return Path.of(firstDir(env, "STATE_DIRECTORY").map(d -> d + "/ccflare.json")
+                .orElseGet(() -> firstDir(env, "XDG_CONFIG_HOME").orElse(home + "/.config") + "/ccflare/ccflare.json"));
+    }
+
     /** The database when neither {@code --db} nor {@code $CCFLARE_DB_PATH} (nor the config file) names one. */
     public static Path defaultDatabase(Map<String, String> env, Path home) {
         requireNonNull(home, "home");
@@ -89,26 +106,63 @@ public final class DaemonLocations {
 
     /**
      * Every place a daemon may be serving its socket, for a client with this environment, most
-     * likely first. {@code $CCFLARE_SOCKET_PATH}, when set, is the only one. Otherwise: the runtime
+     * likely first. {@code $CCFLARE_SOCKET_PATH}, when set, is the only one. Otherwise: the config
+     * file's {@code socket_path}, the runtime
      * directories a daemon of this session would use ({@code $RUNTIME_DIRECTORY},
      * {@code $XDG_RUNTIME_DIR}), then {@code run/ccflare.sock} beside the database (a daemon started
      * without a runtime directory: SSH, containers, {@code sudo}), then the system service's socket.
      *
      * @param database the database the daemon was told about ({@code --db}); empty to read
-     *                 {@code $CCFLARE_DB_PATH} and then apply {@link #defaultDatabase}
+     *                 {@code $CCFLARE_DB_PATH}, then the config file's {@code db_path}, then apply
+     *                 {@link #defaultDatabase}
      */
     public static List<Path> socketCandidates(Map<String, String> env, Path home, Optional<Path> database) {
         requireNonNull(env, "env");
         requireNonNull(home, "home");
         String explicit = env.get(SOCKET_ENV);
         if (explicit != null && !explicit.isBlank()) return List.of(absolute(expandHome(explicit.strip(), home)));
-        Path db = database.or(() -> databaseFromEnv(env, home)).orElseGet(() -> defaultDatabase(env, home));
+        Map<String, String> file = configFileValues(env, home);
+        Path db = database.or(() -> databaseFromEnv(env, home))
+                .or(() -> Optional.ofNullable(file.get("db_path")).map(v -> absolute(expandHome(v, home))))
+                .orElseGet(() -> defaultDatabase(env, home));
         LinkedHashSet<Path> places = new LinkedHashSet<>();
+        // A daemon that read the same config file binds exactly there (unless its environment overrode it).
+        Optional.ofNullable(file.get("socket_path")).ifPresent(v -> places.add(absolute(expandHome(v, home))));
         firstDir(env, "RUNTIME_DIRECTORY").ifPresent(d -> places.add(absolute(d + "/ccflare.sock")));
         firstDir(env, "XDG_RUNTIME_DIR").ifPresent(d -> places.add(absolute(d + "/ccflare/ccflare.sock")));
         places.add(socketBeside(db));
         places.add(systemSocket());
         return List.copyOf(new ArrayList<>(places));
+    }
+
+    /**
+     * The {@code db_path} and {@code socket_path} of the daemon's config file ({@code $CCFLARE_CONFIG_PATH},
+     * else {@link #defaultConfigFile}), those that are non-empty strings. A missing, unreadable or
+     * malformed file gives none: the daemon refuses to start with a malformed one, and an
+     * unreadable one (another user's) cannot be helped here.
+     */
+    public static Map<String, String> configFileValues(Map<String, String> env, Path home) {
+        Path file = null;
+        for (String name : List.of(CONFIG_ENV, CONFIG_ENV_ALIAS)) {
+            String v = env.get(name);
+            if (v != null && !v.isBlank()) {
+                file = absolute(expandHome(v.strip(), home));
+                break;
+            }
+        }
+        if (file == null) file = defaultConfigFile(env, home);
+        Map<String, String> values = new java.util.HashMap<>();
+        try {
+            if (!java.nio.file.Files.isRegularFile(file)) return Map.of();
+            com.fasterxml.jackson.databind.JsonNode root = Json.tree(java.nio.file.Files.readAllBytes(file));
+            for (String key : List.of("db_path", "socket_path")) {
+                com.fasterxml.jackson.databind.JsonNode n = root.path(key);
+                if (n.isTextual() && !n.asText().isBlank()) values.put(key, n.asText().strip());
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return Map.of();
+        }
+        return Map.copyOf(values);
     }
 
     /** {@code $CCFLARE_DB_PATH} (else its alias), with {@code ~} expanded, when set. */

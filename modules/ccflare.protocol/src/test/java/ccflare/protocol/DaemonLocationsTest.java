@@ -2,10 +2,13 @@ package ccflare.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DaemonLocationsTest {
 
@@ -55,6 +58,32 @@ class DaemonLocationsTest {
         assertThat(DaemonLocations.socketCandidates(Map.of("CCFLARE_DB_PATH", "/ignored/cc.db"), HOME, Optional.of(Path.of("/flag/cc.db"))))
                 .as("--db wins over the variable, as on the daemon's command line")
                 .containsExactly(Path.of("/flag/run/ccflare.sock"), DaemonLocations.SYSTEM_SOCKET);
+    }
+
+    @Test
+    void theConfigFilesDbPathAndSocketPathAreReadAsTheDaemonReadsThem(@TempDir Path home) throws IOException {
+        Path file = Files.createDirectories(home.resolve(".config/ccflare")).resolve("ccflare.json");
+        Files.writeString(file, "{\"db_path\":\"~/db/cc.db\",\"port\":8081}");
+        assertThat(DaemonLocations.socketCandidates(Map.of(), home, Optional.empty()))
+                .containsExactly(home.resolve("db/run/ccflare.sock"), DaemonLocations.SYSTEM_SOCKET);
+        assertThat(DaemonLocations.socketCandidates(Map.of("CCFLARE_DB_PATH", "/env/cc.db"), home, Optional.empty()))
+                .as("the variable wins over the file, as in the daemon").first().isEqualTo(Path.of("/env/run/ccflare.sock"));
+
+        Path named = home.resolve("other.json");
+        Files.writeString(named, "{\"socket_path\":\"/srv/cc/admin.sock\"}");
+        assertThat(DaemonLocations.socketCandidates(Map.of("CCFLARE_CONFIG_PATH", named.toString()), home, Optional.empty()))
+                .first().isEqualTo(Path.of("/srv/cc/admin.sock"));
+
+        Files.writeString(file, "{not json");
+        assertThat(DaemonLocations.configFileValues(Map.of(), home)).isEmpty();
+    }
+
+    @Test
+    void theConfigFileFollowsStateDirectoryThenXdgConfigHomeThenHome() {
+        assertThat(DaemonLocations.defaultConfigFile(Map.of("STATE_DIRECTORY", "/var/lib/ccflare"), HOME))
+                .isEqualTo(Path.of("/var/lib/ccflare/ccflare.json"));
+        assertThat(DaemonLocations.defaultConfigFile(Map.of("XDG_CONFIG_HOME", "/c"), HOME)).isEqualTo(Path.of("/c/ccflare/ccflare.json"));
+        assertThat(DaemonLocations.defaultConfigFile(Map.of(), HOME)).isEqualTo(Path.of("/home/u/.config/ccflare/ccflare.json"));
     }
 
     @Test

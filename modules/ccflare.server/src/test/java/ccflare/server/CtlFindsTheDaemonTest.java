@@ -115,6 +115,14 @@ class CtlFindsTheDaemonTest {
     }
 
     @Test
+    void findsTheDaemonWhoseDatabaseIsNamedInItsConfigFile() throws IOException {
+        Path config = Files.createDirectories(home.resolve(".config/ccflare")).resolve("ccflare.json");
+        Files.writeString(config, "{\"db_path\": \"" + elsewhere.resolve("file/ccflare.db") + "\"}");
+        startDaemon(Map.of("HOME", home.toString()));
+        reaches(ctl(Map.of("HOME", home.toString()), "status"), elsewhere.resolve("file/run/ccflare.sock"));
+    }
+
+    @Test
     void findsTheSystemServiceSocketFromAnotherUsersSession() {
         // What systemd/ccflare.service gives the daemon: RuntimeDirectory=ccflare → $RUNTIME_DIRECTORY.
         startDaemon(Map.of("HOME", elsewhere.toString(), "STATE_DIRECTORY", elsewhere.resolve("state").toString(),
