@@ -20,6 +20,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +30,8 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,25 +62,44 @@ final class AccountCommands {
                 return;
             }
             Instant now = io().clock().instant();
-            Table t = new Table("NAME", "PROVIDER", ">PRIORITY", "STATUS", ">REQUESTS", "LAST USED", "SESSION");
+            ZoneId zone = ZoneId.systemDefault();
+            Table t = new Table("NAME", "PROVIDER", "BASE URL", ">PRIORITY", "STATUS", ">REQUESTS", "LAST USED", "SESSION");
             for (JsonNode a : accounts) {
-                t.row(a.path("name").asText(), a.path("provider").asText(), a.path("priority").asInt(), status(a),
+                String baseUrl = a.path("baseUrl").asText("");
+                t.row(a.path("name").asText(), a.path("provider").asText(), baseUrl.isEmpty() ? "(default)" : baseUrl,
+                        a.path("priority").asInt(), status(a, now, zone),
                         Display.count(a.path("requestCount").asLong()) + "/" + Display.count(a.path("totalRequests").asLong()),
                         Display.relative(a.path("lastUsed"), now, "never"), session(a, now));
             }
             t.print(out(), colour());
         }
 
-        static Table.Cell status(JsonNode a) {
+        /** The minutes left that the API appends to a status: {@code rate_limited (3m)}. */
+        private static final Pattern MINUTES_LEFT = Pattern.compile("^(.*?)\\s*\\((\\d{1,9})m\\)$");
+        private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
+
+        /**
+         * The account's state in plain words: needs re-auth, paused, no credentials, {@code cooling
+         * until HH:MM (why)} while it is rate limited or cooling after upstream errors, {@code OK, near
+         * limit} when the provider warns, else {@code OK}. A healthy account's window reset is not a
+         * status: {@code allowed (42m)} is OK.
+         */
+        static Table.Cell status(JsonNode a, Instant now, ZoneId zone) {
             if (a.path("needsReauth").asBoolean()) return new Table.Cell("needs re-auth", Tone.BAD);
             if (a.path("paused").asBoolean()) return new Table.Cell("paused", Tone.WARN);
             if (a.has("hasCredentials") && !a.path("hasCredentials").asBoolean()) return new Table.Cell("no credentials", Tone.BAD);
-            String rl = a.path("rateLimitStatus").asText("OK");
-            if (rl.isBlank()) rl = "OK";
-            String lower = rl.toLowerCase(Locale.ROOT);
-            Tone tone = lower.equals("ok") || lower.startsWith("allowed") && !lower.contains("warning") ? Tone.GOOD
-                    : lower.contains("warning") ? Tone.WARN : Tone.BAD;
-            return new Table.Cell(rl, tone);
+            String rl = a.path("rateLimitStatus").asText("OK").strip();
+            Matcher m = MINUTES_LEFT.matcher(rl);
+            String name = m.matches() ? m.group(1) : rl;
+            String lower = name.toLowerCase(Locale.ROOT);
+            boolean healthy = lower.isEmpty() || lower.equals("ok") || lower.startsWith("allowed") || lower.startsWith("queueing_soft");
+            if (!healthy) {
+                String until = m.matches()
+                        ? " until " + CLOCK.format(now.plus(Duration.ofMinutes(Long.parseLong(m.group(2)))).atZone(zone)) : "";
+                return new Table.Cell("cooling" + until + " (" + name + ")", Tone.BAD);
+            }
+            if (lower.contains("warning")) return new Table.Cell("OK, near limit", Tone.WARN);
+            return new Table.Cell("OK", Tone.GOOD);
         }
 
         private static String session(JsonNode a, Instant now) {

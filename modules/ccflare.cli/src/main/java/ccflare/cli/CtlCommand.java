@@ -75,7 +75,8 @@ final class CtlCommand implements Callable<Integer> {
         env.put("CCFLARE_SOCKET_PATH", "the socket when --socket is not given; else the first that answers of"
                 + " the config file's socket_path, $RUNTIME_DIRECTORY/ccflare.sock, $XDG_RUNTIME_DIR/ccflare/ccflare.sock, run/ccflare.sock beside the"
                 + " database, and /run/ccflare/ccflare.sock (the system service)");
-        env.put("CCFLARE_DB_PATH", "the daemon's database when --db is not given; else $STATE_DIRECTORY/ccflare.db,"
+        env.put("CCFLARE_DB_PATH", "the daemon's database when --db is not given; else the config file's db_path,"
+                + " else $STATE_DIRECTORY/ccflare.db,"
                 + " else $XDG_DATA_HOME/ccflare/ccflare.db, else $HOME/.local/share/ccflare/ccflare.db");
         env.put("CCFLARE_CONFIG_PATH", "the daemon's config file, whose db_path and socket_path are honoured; else"
                 + " $XDG_CONFIG_HOME/ccflare/ccflare.json, else $HOME/.config/ccflare/ccflare.json");
