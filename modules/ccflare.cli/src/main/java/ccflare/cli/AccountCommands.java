@@ -47,6 +47,14 @@ final class AccountCommands {
 
     private AccountCommands() {}
 
+    /** The providers, for shell completion of {@code --provider} (picocli's completion candidates). */
+    static final class Providers implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.stream.Stream.concat(API_KEY_PROVIDERS.stream(), OAUTH_PROVIDERS.stream()).iterator();
+        }
+    }
+
     @Command(name = "list", aliases = "ls", description = "List the accounts with their state and usage.")
     static final class ListAccounts extends Action {
         @Override
@@ -116,7 +124,7 @@ final class AccountCommands {
         @Parameters(paramLabel = "NAME", description = "Unique account name.")
         String name;
 
-        @Option(names = "--provider", required = true, paramLabel = "P",
+        @Option(names = "--provider", required = true, paramLabel = "P", completionCandidates = Providers.class,
                 description = "anthropic, openai, claude-code or codex.")
         String provider;
 
