@@ -117,7 +117,7 @@ class ImageLaunchIT {
 
         assertThat(status.code()).isEqualTo(3);
         assertThat(status.err()).isEqualTo("ccflarectl: no ccflare daemon answers at /tmp/nonexistent.sock (socket missing). Start it"
-                + " with 'ccflare' or 'systemctl --user start ccflare', or pass --socket.\n");
+                + " with 'ccflare', or pass --socket.\n");
         assertThat(status.out()).isEmpty();
     }
 

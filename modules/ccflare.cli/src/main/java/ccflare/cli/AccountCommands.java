@@ -20,6 +20,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +30,8 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,6 +46,14 @@ final class AccountCommands {
     private static final int MAX_KEY_BYTES = 16 * 1024;
 
     private AccountCommands() {}
+
+    /** The providers, for shell completion of {@code --provider} (picocli's completion candidates). */
+    static final class Providers implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.stream.Stream.concat(API_KEY_PROVIDERS.stream(), OAUTH_PROVIDERS.stream()).iterator();
+        }
+    }
 
     @Command(name = "list", aliases = "ls", description = "List the accounts with their state and usage.")
     static final class ListAccounts extends Action {
@@ -58,25 +70,44 @@ final class AccountCommands {
                 return;
             }
             Instant now = io().clock().instant();
-            Table t = new Table("NAME", "PROVIDER", ">PRIORITY", "STATUS", ">REQUESTS", "LAST USED", "SESSION");
+            ZoneId zone = ZoneId.systemDefault();
+            Table t = new Table("NAME", "PROVIDER", "BASE URL", ">PRIORITY", "STATUS", ">REQUESTS", "LAST USED", "SESSION");
             for (JsonNode a : accounts) {
-                t.row(a.path("name").asText(), a.path("provider").asText(), a.path("priority").asInt(), status(a),
+                String baseUrl = a.path("baseUrl").asText("");
+                t.row(a.path("name").asText(), a.path("provider").asText(), baseUrl.isEmpty() ? "(default)" : baseUrl,
+                        a.path("priority").asInt(), status(a, now, zone),
                         Display.count(a.path("requestCount").asLong()) + "/" + Display.count(a.path("totalRequests").asLong()),
                         Display.relative(a.path("lastUsed"), now, "never"), session(a, now));
             }
             t.print(out(), colour());
         }
 
-        static Table.Cell status(JsonNode a) {
+        /** The minutes left that the API appends to a status: {@code rate_limited (3m)}. */
+        private static final Pattern MINUTES_LEFT = Pattern.compile("^(.*?)\\s*\\((\\d{1,9})m\\)$");
+        private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
+
+        /**
+         * The account's state in plain words: needs re-auth, paused, no credentials, {@code cooling
+         * until HH:MM (why)} while it is rate limited or cooling after upstream errors, {@code OK, near
+         * limit} when the provider warns, else {@code OK}. A healthy account's window reset is not a
+         * status: {@code allowed (42m)} is OK.
+         */
+        static Table.Cell status(JsonNode a, Instant now, ZoneId zone) {
             if (a.path("needsReauth").asBoolean()) return new Table.Cell("needs re-auth", Tone.BAD);
             if (a.path("paused").asBoolean()) return new Table.Cell("paused", Tone.WARN);
             if (a.has("hasCredentials") && !a.path("hasCredentials").asBoolean()) return new Table.Cell("no credentials", Tone.BAD);
-            String rl = a.path("rateLimitStatus").asText("OK");
-            if (rl.isBlank()) rl = "OK";
-            String lower = rl.toLowerCase(Locale.ROOT);
-            Tone tone = lower.equals("ok") || lower.startsWith("allowed") && !lower.contains("warning") ? Tone.GOOD
-                    : lower.contains("warning") ? Tone.WARN : Tone.BAD;
-            return new Table.Cell(rl, tone);
+            String rl = a.path("rateLimitStatus").asText("OK").strip();
+            Matcher m = MINUTES_LEFT.matcher(rl);
+            String name = m.matches() ? m.group(1) : rl;
+            String lower = name.toLowerCase(Locale.ROOT);
+            boolean healthy = lower.isEmpty() || lower.equals("ok") || lower.startsWith("allowed") || lower.startsWith("queueing_soft");
+            if (!healthy) {
+                String until = m.matches()
+                        ? " until " + CLOCK.format(now.plus(Duration.ofMinutes(Long.parseLong(m.group(2)))).atZone(zone)) : "";
+                return new Table.Cell("cooling" + until + " (" + name + ")", Tone.BAD);
+            }
+            if (lower.contains("warning")) return new Table.Cell("OK, near limit", Tone.WARN);
+            return new Table.Cell("OK", Tone.GOOD);
         }
 
         private static String session(JsonNode a, Instant now) {
@@ -93,7 +124,7 @@ final class AccountCommands {
         @Parameters(paramLabel = "NAME", description = "Unique account name.")
         String name;
 
-        @Option(names = "--provider", required = true, paramLabel = "P",
+        @Option(names = "--provider", required = true, paramLabel = "P", completionCandidates = Providers.class,
                 description = "anthropic, openai, claude-code or codex.")
         String provider;
 
@@ -319,16 +350,24 @@ final class AccountCommands {
         }
 
         private void confirm() throws IOException {
-            if (!io().interactive()) {
-                throw Failure.usage("not removing '" + name + "' without confirmation, and there is no terminal to ask on"
-                        + " (pass --yes)");
-            }
-            io().err().print("Remove account '" + name + "'? [y/N] ");
-            io().err().flush();
-            String answer = new BufferedReader(new InputStreamReader(io().in(), StandardCharsets.UTF_8)).readLine();
-            String a = answer == null ? "" : answer.strip().toLowerCase(Locale.ROOT);
-            if (!a.equals("y") && !a.equals("yes")) throw Failure.failed("account '" + name + "' not removed");
+            AccountCommands.confirm(this, "Remove account '" + name + "'?", "account '" + name + "' not removed",
+                    "not removing '" + name + "' without confirmation, and there is no terminal to ask on (pass --yes)");
         }
+    }
+
+    /**
+     * Asks {@code question [y/N]} on the terminal and returns when the answer is y or yes. Anything
+     * else fails (exit 1, {@code declined}); without a terminal nothing can be asked and it is a
+     * usage error (exit 2, {@code refused}), so a script that forgot {@code --yes} deletes nothing.
+     */
+    static void confirm(Action action, String question, String declined, String refused) throws IOException {
+        Io io = action.io();
+        if (!io.interactive()) throw Failure.usage(refused);
+        io.err().print(question + " [y/N] ");
+        io.err().flush();
+        String answer = new BufferedReader(new InputStreamReader(io.in(), StandardCharsets.UTF_8)).readLine();
+        String a = answer == null ? "" : answer.strip().toLowerCase(Locale.ROOT);
+        if (!a.equals("y") && !a.equals("yes")) throw Failure.failed(declined);
     }
 
     /** Pause and resume: a body-less POST to {@code /api/accounts/NAME/<verb>}; they differ only in the verb. */

@@ -1,8 +1,13 @@
 package ccflare.cli;
 
+import ccflare.protocol.DaemonLocations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -21,25 +26,23 @@ import picocli.CommandLine.ScopeType;
         versionProvider = CtlCommand.Version.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        header = "Administer a running ccflare daemon over its Unix socket.",
+        // No header: with INHERIT scope every subcommand would inherit it, and the command list
+        // shows a command's header before its description (each command then read the same).
         description = {
+                CtlCommand.SUMMARY,
+                "",
                 "ccflarectl talks HTTP to the ccflare daemon's admin socket. The socket's directory permissions"
                         + " decide who may use it; no token is needed.",
                 "",
                 "The original ccflare's flags (--list, --add-account NAME, --remove NAME, --pause NAME,"
                         + " --resume NAME, --stats, --logs [N], --reset-stats, --clear-history, --analyze)"
                         + " are accepted as aliases of the subcommands."},
-        footerHeading = "%nExit status:%n",
-        footer = {
-                "  0  success",
-                "  1  the operation failed (the daemon's error message is printed)",
-                "  2  usage error (bad arguments, or a confirmation that cannot be asked)",
-                "  3  no daemon answers at the socket",
-                "",
-                "Environment:",
-                "  CCFLARE_SOCKET_PATH  the socket when --socket is not given; else"
-                        + " $XDG_RUNTIME_DIR/ccflare/ccflare.sock, else ~/.local/share/ccflare/run/ccflare.sock",
-                "  NO_COLOR             no colours even on a terminal"},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+                "0:success",
+                "1:the operation failed (the daemon's error message is printed)",
+                "2:usage error (bad arguments, or a confirmation that cannot be asked)",
+                "3:no daemon answers at the socket"},
         subcommands = {
                 DaemonCommands.Status.class,
                 AccountCommands.ListAccounts.class,
@@ -61,10 +64,54 @@ import picocli.CommandLine.ScopeType;
                 CommandLine.HelpCommand.class})
 final class CtlCommand implements Callable<Integer> {
 
+    /** What ccflarectl is, in one line: the first line of the help and the man page's NAME. */
+    static final String SUMMARY = "Administer a running ccflare daemon over its Unix socket.";
+
+    /** The environment variables ccflarectl reads, for the help's and the man page's Environment section. */
+    static final Map<String, String> ENVIRONMENT = environment();
+
+    private static Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("CCFLARE_SOCKET_PATH", "the socket when --socket is not given; else the first that answers of"
+                + " the config file's socket_path, $RUNTIME_DIRECTORY/ccflare.sock, $XDG_RUNTIME_DIR/ccflare/ccflare.sock, run/ccflare.sock beside the"
+                + " database, and /run/ccflare/ccflare.sock (the system service)");
+        env.put("CCFLARE_DB_PATH", "the daemon's database when --db is not given; else the config file's db_path,"
+                + " else $STATE_DIRECTORY/ccflare.db,"
+                + " else $XDG_DATA_HOME/ccflare/ccflare.db, else $HOME/.local/share/ccflare/ccflare.db");
+        env.put("CCFLARE_CONFIG_PATH", "the daemon's config file, whose db_path and socket_path are honoured; else"
+                + " $XDG_CONFIG_HOME/ccflare/ccflare.json, else $HOME/.config/ccflare/ccflare.json");
+        env.put("HOME", "read as the daemon reads it (not the passwd entry, which differs under sudo)");
+        env.put("NO_COLOR", "no colours even on a terminal");
+        return java.util.Collections.unmodifiableMap(env);
+    }
+
+    /** The help section key of {@link #ENVIRONMENT}, after the exit status. */
+    static final String SECTION_ENVIRONMENT = "environment";
+
+    /**
+     * Adds the Environment section to the root command's help, as a picocli text table (the
+     * explanations wrap to the terminal width, indented under their column).
+     */
+    static void addEnvironmentSection(CommandLine cl) {
+        endExitStatusWithNewline(cl);
+        CommandLine.Model.UsageMessageSpec usage = cl.getCommandSpec().usageMessage();
+        List<String> keys = new java.util.ArrayList<>(usage.sectionKeys());
+        keys.add(keys.indexOf(CommandLine.Model.UsageMessageSpec.SECTION_KEY_EXIT_CODE_LIST) + 1, SECTION_ENVIRONMENT);
+        usage.sectionKeys(keys);
+        Map<String, CommandLine.IHelpSectionRenderer> sections = new LinkedHashMap<>(usage.sectionMap());
+        sections.put(SECTION_ENVIRONMENT, help -> help.createHeading("%nEnvironment:%n") + help.createTextTable(ENVIRONMENT));
+        usage.sectionMap(sections);
+    }
+
     @Option(names = "--socket", paramLabel = "PATH", scope = ScopeType.INHERIT,
-            description = "The daemon's admin socket (default: $CCFLARE_SOCKET_PATH, else"
-                    + " $XDG_RUNTIME_DIR/ccflare/ccflare.sock, else ~/.local/share/ccflare/run/ccflare.sock).")
+            description = "The daemon's admin socket (default: $CCFLARE_SOCKET_PATH, else the first that answers of"
+                    + " $XDG_RUNTIME_DIR/ccflare/ccflare.sock, run/ccflare.sock beside the database, /run/ccflare/ccflare.sock).")
     Path socket;
+
+    @Option(names = "--db", paramLabel = "PATH", scope = ScopeType.INHERIT,
+            description = "The database the daemon was started with (its --db or $CCFLARE_DB_PATH):"
+                    + " the socket is looked for beside it. Never opened.")
+    Path database;
 
     @Option(names = "--json", scope = ScopeType.INHERIT,
             description = "Print the API's JSON as it is, for scripts (jq).")
@@ -83,17 +130,43 @@ final class CtlCommand implements Callable<Integer> {
         return io;
     }
 
+    /** Where to look for the daemon: {@code --socket}, else the shared rule of {@link DaemonLocations#socketCandidates}. */
+    List<Path> socketPlaces() {
+        if (socket != null) return List.of(socket);
+        Path home = io().home();
+        Optional<Path> db = Optional.ofNullable(database)
+                .map(d -> Path.of(DaemonLocations.expandHome(d.toString(), home)).toAbsolutePath().normalize());
+        return DaemonLocations.socketCandidates(io().env(), home, db);
+    }
+
+    /** The one socket to use (the TUI's): the first place that answers now, else the first place. */
     Path socketPath() {
-        return socket != null ? socket : SocketLocation.resolve(io().env(), io().home());
+        List<Path> places = socketPlaces();
+        return DaemonClient.firstAnswering(places).orElse(places.getFirst());
     }
 
     DaemonClient daemon() {
-        if (client == null) client = new DaemonClient(socketPath());
+        if (client == null) client = new DaemonClient(socketPlaces());
         return client;
     }
 
     void close() {
         if (client != null) client.close();
+    }
+
+    /** picocli's exit code list, the last section of a subcommand's help, ends without a newline. */
+    private static void endExitStatusWithNewline(CommandLine cl) {
+        CommandLine.Model.UsageMessageSpec usage = cl.getCommandSpec().usageMessage();
+        Map<String, CommandLine.IHelpSectionRenderer> sections = new LinkedHashMap<>(usage.sectionMap());
+        CommandLine.IHelpSectionRenderer list = sections.get(CommandLine.Model.UsageMessageSpec.SECTION_KEY_EXIT_CODE_LIST);
+        if (list != null) {
+            sections.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_EXIT_CODE_LIST, help -> {
+                String text = list.render(help);
+                return text.isEmpty() || text.endsWith("\n") ? text : text + System.lineSeparator();
+            });
+            usage.sectionMap(sections);
+        }
+        for (CommandLine sub : cl.getSubcommands().values()) endExitStatusWithNewline(sub);
     }
 
     /** Without a subcommand there is nothing to do: show the usage and report a usage error. */

@@ -2,6 +2,7 @@ package ccflare.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import ccflare.protocol.DaemonLocations;
 import ccflare.protocol.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
@@ -19,7 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -63,14 +68,32 @@ final class DaemonClient implements AutoCloseable {
         boolean accept(Event event);
     }
 
-    private final Path socket;
+    /** The places to try, in order; the first that answers is the socket. */
+    private final List<Path> places;
+    private Path socket;
     private HttpClient http;
 
     DaemonClient(Path socket) {
-        this.socket = requireNonNull(socket, "socket");
+        this(List.of(requireNonNull(socket, "socket")));
     }
 
-    Path socket() { return socket; }
+    /** @param places where the daemon may be listening, most likely first (see {@link DaemonLocations#socketCandidates}) */
+    DaemonClient(List<Path> places) {
+        if (places.isEmpty()) throw new IllegalArgumentException("places: [] (expected: at least one socket path)");
+        this.places = List.copyOf(places);
+        this.socket = places.size() == 1 ? places.getFirst() : null;
+    }
+
+    /** The socket in use: the first place that answered, else the first place to try. */
+    Path socket() { return socket != null ? socket : places.getFirst(); }
+
+    /** The first of {@code places} where something accepts a connection, when any does; nothing is sent. */
+    static Optional<Path> firstAnswering(List<Path> places) {
+        for (Path p : places) {
+            if (refusal(p) == null) return Optional.of(p);
+        }
+        return Optional.empty();
+    }
 
     Reply get(String path, String feature) { return call("GET", path, null, feature, CALL_TIMEOUT); }
 
@@ -143,7 +166,7 @@ final class DaemonClient implements AutoCloseable {
     private Request newRequest(String method, String path, Object body) {
         HttpClient client = start();
         // The host name is not resolved: the transport connects to the socket. It only fills the Host header.
-        Request request = client.newRequest("http://ccflare" + path).method(method).transport(new Transport.TCPUnix(socket))
+        Request request = client.newRequest("http://ccflare" + path).method(method).transport(new Transport.TCPUnix(socket()))
                 .headers(h -> h.put("Accept", "application/json"));
         if (body != null) request.body(new BytesRequestContent("application/json", Json.write(body)));
         return request;
@@ -172,17 +195,39 @@ final class DaemonClient implements AutoCloseable {
     /**
      * Connects once with the JDK before starting Jetty's client, whose cold start costs most of a
      * second: the usual failure (daemon not running) is then reported at once and named precisely.
-     * The daemon sees one extra connection that closes without a request.
+     * With several places to try, the first that accepts is the socket from then on; when none
+     * does, the failure lists each place with its reason. The daemon sees one extra connection
+     * that closes without a request.
      */
     private void probe() {
-        if (Files.notExists(socket)) throw unreachable("socket missing", null);
-        if (!Files.exists(socket)) throw unreachable("permission denied", null); // existence cannot be determined
+        Map<Path, String> tried = new LinkedHashMap<>();
+        for (Path place : places) {
+            String reason = refusal(place);
+            if (reason == null) {
+                socket = place;
+                return;
+            }
+            tried.put(place, reason);
+        }
+        if (tried.size() == 1) throw unreachable(places.getFirst(), tried.values().iterator().next(), null);
+        StringBuilder s = new StringBuilder("ccflarectl: no ccflare daemon answers at any of the places tried:");
+        tried.forEach((place, reason) -> s.append("\n  ").append(place).append("  (").append(reason).append(')'));
+        s.append("\n").append(HINT);
+        throw Failure.unreachable(s.toString(), null);
+    }
+
+    /** Why nothing answers at {@code place}, or null when something accepted a connection there. */
+    private static String refusal(Path place) {
+        if (Files.notExists(place)) return "socket missing";
+        if (!Files.exists(place)) return "permission denied"; // existence cannot be determined
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             // Non-blocking, so a daemon whose accept backlog is full cannot stall us here.
             ch.configureBlocking(false);
-            ch.connect(UnixDomainSocketAddress.of(socket));
+            ch.connect(UnixDomainSocketAddress.of(place));
+            return null;
         } catch (IOException e) {
-            throw connectFailure(e);
+            String reason = reason(e);
+            return reason != null ? reason : "cannot connect: " + e.getMessage();
         }
     }
 
@@ -193,26 +238,35 @@ final class DaemonClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw Failure.failed("interrupted while waiting for the daemon");
         } catch (TimeoutException e) {
-            throw Failure.failed("the daemon at " + socket + " did not answer within " + timeout.toSeconds() + " s");
+            throw Failure.failed("the daemon at " + socket() + " did not answer within " + timeout.toSeconds() + " s");
         } catch (ExecutionException e) {
             throw connectFailure(e.getCause() == null ? e : e.getCause());
         }
     }
 
     private Failure connectFailure(Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            String msg = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
-            if (t instanceof NoSuchFileException || msg.contains("no such file")) return unreachable("socket missing", cause);
-            if (t instanceof AccessDeniedException || msg.contains("permission denied")) return unreachable("permission denied", cause);
-            if (t instanceof ConnectException || msg.contains("connection refused")) return unreachable("connection refused", cause);
-            if (t instanceof SocketTimeoutException || msg.contains("connect timeout")) return unreachable("connection timed out", cause);
-        }
-        return Failure.failed("the request to the daemon at " + socket + " failed (" + cause + ")");
+        String reason = reason(cause);
+        if (reason != null) return unreachable(socket(), reason, cause);
+        return Failure.failed("the request to the daemon at " + socket() + " failed (" + cause + ")");
     }
 
-    private Failure unreachable(String reason, Throwable cause) {
-        return Failure.unreachable("ccflarectl: no ccflare daemon answers at " + socket + " (" + reason + "). Start it with"
-                + " 'ccflare' or 'systemctl --user start ccflare', or pass --socket.", cause);
+    /** The reason a connection failed, in the words of the unreachable sentence; null when it is not a connection failure. */
+    private static String reason(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            String msg = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+            if (t instanceof NoSuchFileException || msg.contains("no such file")) return "socket missing";
+            if (t instanceof AccessDeniedException || msg.contains("permission denied")) return "permission denied";
+            if (t instanceof ConnectException || msg.contains("connection refused")) return "connection refused";
+            if (t instanceof SocketTimeoutException || msg.contains("connect timeout")) return "connection timed out";
+        }
+        return null;
+    }
+
+    /** What to do when no daemon answers. No systemd unit is named: a user unit is not shipped, and the system one is tried. */
+    static final String HINT = "Start it with 'ccflare', or pass --socket.";
+
+    private static Failure unreachable(Path place, String reason, Throwable cause) {
+        return Failure.unreachable("ccflarectl: no ccflare daemon answers at " + place + " (" + reason + "). " + HINT, cause);
     }
 
     /** Throws the API's error for a non-2xx status. */

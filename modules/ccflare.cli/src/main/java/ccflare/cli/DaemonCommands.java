@@ -43,7 +43,7 @@ final class DaemonCommands {
             for (JsonNode a : accounts) {
                 if (a.path("needsReauth").asBoolean()) reauth++;
                 else if (a.path("paused").asBoolean()) paused++;
-                else if (AccountCommands.ListAccounts.status(a).tone() == Tone.BAD) limited++;
+                else if (AccountCommands.ListAccounts.status(a, io().clock().instant(), java.time.ZoneId.systemDefault()).tone() == Tone.BAD) limited++;
             }
             String state = h.path("status").asText("unknown");
             Table t = new Table("", "");

@@ -25,7 +25,18 @@ final class LegacyFlags {
             Map.entry("--stats", "stats"),
             Map.entry("--logs", "logs"));
 
+    /** Flags of the original that are not ccflarectl's business → what to do instead. */
+    private static final Map<String, String> REFUSED = Map.of(
+            "--serve", "--serve is the original's way to start the proxy; here the daemon is its own command:"
+                    + " run 'ccflare' (see 'ccflare --help'), then use ccflarectl to administer it");
+
     private LegacyFlags() {}
+
+    /** Why the command line cannot run, when its first argument is an original flag with no counterpart here. */
+    static java.util.Optional<String> refusal(List<String> args) {
+        int at = firstCommandIndex(args);
+        return at < 0 ? java.util.Optional.empty() : java.util.Optional.ofNullable(REFUSED.get(flagName(args.get(at))));
+    }
 
     /**
      * The arguments with a leading legacy flag replaced by its subcommand. {@code notes} receives
@@ -95,11 +106,11 @@ final class LegacyFlags {
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.equals("--json")) continue;
-            if (a.equals("--socket")) {
+            if (a.equals("--socket") || a.equals("--db")) {
                 i++;
                 continue;
             }
-            if (a.startsWith("--socket=")) continue;
+            if (a.startsWith("--socket=") || a.startsWith("--db=")) continue;
             return i;
         }
         return -1;

@@ -2,7 +2,6 @@ package ccflare.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,16 +22,18 @@ final class ManPage {
         String version = CtlCommand.Version.version();
         r.append(".\\\" Generated from the picocli model by ccflare.cli.ManPage; do not edit.\n");
         r.append(".TH CCFLARECTL 1 \"\" \"ccflarectl ").append(escape(version)).append("\" \"ccflare manual\"\n");
-        r.append(".SH NAME\nccflarectl \\- ").append(escape(lowerFirst(String.join(" ", root.usageMessage().header())).replaceAll("\\.$", "")))
-         .append('\n');
-        r.append(".SH SYNOPSIS\n.B ccflarectl\n[\\fB\\-\\-socket\\fR \\fIPATH\\fR] [\\fB\\-\\-json\\fR] \\fICOMMAND\\fR [\\fIARGS\\fR...]\n");
+        r.append(".SH NAME\nccflarectl \\- ").append(escape(lowerFirst(CtlCommand.SUMMARY).replaceAll("\\.$", ""))).append('\n');
+        r.append(".SH SYNOPSIS\n.B ccflarectl\n[\\fB\\-\\-socket\\fR \\fIPATH\\fR | \\fB\\-\\-db\\fR \\fIPATH\\fR] [\\fB\\-\\-json\\fR] \\fICOMMAND\\fR [\\fIARGS\\fR...]\n");
         r.append(".SH DESCRIPTION\n");
-        paragraphs(r, root.usageMessage().description());
+        String[] description = root.usageMessage().description();
+        // The first line is the SUMMARY already in NAME, and a blank line.
+        paragraphs(r, java.util.Arrays.copyOfRange(description, Math.min(2, description.length), description.length));
         r.append(".SH OPTIONS\n");
         options(r, root);
         r.append(".SH COMMANDS\n");
         for (CommandLine sub : root.subcommands().values().stream().distinct().toList()) commands(r, sub.getCommandSpec());
-        footer(r, root.usageMessage().footer());
+        table(r, "EXIT STATUS", root.usageMessage().exitCodeList());
+        table(r, "ENVIRONMENT", CtlCommand.ENVIRONMENT);
         r.append(".SH FILES\n.TP\n\\fIadmin.token\\fR\nThe dashboard's admin token, beside the database;"
                 + " paste it into the dashboard's sign-in page, or run \\fBccflarectl dashboard\\fR for a one-time link.\n");
         r.append(".SH \"SEE ALSO\"\n\\fBccflare\\fR(1), \\fBsystemctl\\fR(1)\n");
@@ -86,29 +87,11 @@ final class ManPage {
         return s.toString();
     }
 
-    private static void footer(StringBuilder r, String[] lines) {
-        String section = "EXIT STATUS";
-        List<String> block = new ArrayList<>();
-        for (String line : lines) {
-            if (line.endsWith(":") && !line.startsWith(" ")) {
-                flush(r, section, block);
-                section = line.substring(0, line.length() - 1).toUpperCase(Locale.ROOT);
-            } else if (!line.isBlank()) {
-                block.add(line.strip());
-            }
-        }
-        flush(r, section, block);
-    }
-
-    /** A block of "key  explanation" lines as a tagged list. */
-    private static void flush(StringBuilder r, String section, List<String> block) {
-        if (block.isEmpty()) return;
+    /** A "key: explanation" list as a tagged list under its own section. */
+    private static void table(StringBuilder r, String section, java.util.Map<String, String> rows) {
+        if (rows.isEmpty()) return;
         r.append(".SH \"").append(section).append("\"\n");
-        for (String line : block) {
-            String[] kv = line.split("\\s{2,}", 2);
-            r.append(".TP\n\\fB").append(escape(kv[0])).append("\\fR\n").append(kv.length > 1 ? escape(kv[1]) : "").append('\n');
-        }
-        block.clear();
+        rows.forEach((k, v) -> r.append(".TP\n\\fB").append(escape(k.strip())).append("\\fR\n").append(escape(v.strip())).append('\n'));
     }
 
     private static void paragraphs(StringBuilder r, String[] lines) {

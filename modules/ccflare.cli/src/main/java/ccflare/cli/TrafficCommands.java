@@ -70,7 +70,8 @@ final class TrafficCommands {
         }
     }
 
-    @Command(name = "requests", description = "The most recent requests, newest first; --follow prints new ones as they finish.")
+    @Command(name = "requests", subcommands = RequestShow.class,
+            description = "The most recent requests, newest first; --follow prints new ones as they finish.")
     static final class Requests extends Action {
         @Option(names = {"-n", "--limit"}, paramLabel = "N", defaultValue = "20", description = "How many (1..1000, default ${DEFAULT-VALUE}).")
         int limit;
@@ -78,25 +79,49 @@ final class TrafficCommands {
         @Option(names = {"-f", "--follow"}, description = "Keep printing requests as they complete (Ctrl-C to stop).")
         boolean follow;
 
+        @Option(names = "--account", paramLabel = "NAME", description = "Only the requests served by this account (name or id).")
+        String account;
+
+        @Option(names = "--status", paramLabel = "S",
+                description = "Only these statuses: a code (429), a class (4xx), success or error.")
+        String status;
+
+        @Option(names = "--since", paramLabel = "WHEN",
+                description = "Only requests received since WHEN: a time ago (30s, 15m, 2h, 7d) or an ISO-8601 instant.")
+        String since;
+
         private static final String HEADER_TIME = "TIME";
 
         @Override
         void run() {
             if (limit < 1 || limit > 1000) throw Failure.usage("-n: " + limit + " (expected: 1..1000)");
-            var reply = daemon().get("/api/requests?limit=" + limit, "listing requests");
+            RequestFilter filter = RequestFilter.of(account, status, since, io().clock().instant());
+            // The API lists the most recent requests without filters: with one, read as many as it
+            // gives (1000) and keep the first N that match.
+            int fetch = filter.isEmpty() ? limit : 1000;
+            var reply = daemon().get("/api/requests?limit=" + fetch, "listing requests");
+            List<JsonNode> rows = new ArrayList<>();
+            for (JsonNode r : reply.tree()) {
+                if (rows.size() < limit && filter.test(r)) rows.add(r);
+            }
+            // Newest first from the API; when following, print oldest first so new rows append naturally.
+            if (follow) java.util.Collections.reverse(rows);
             Table table = table();
             int[] widths = null;
             if (json()) {
-                printJson(reply.body());
+                if (follow || !filter.isEmpty()) {
+                    // One object per line throughout when following, as the live part prints them;
+                    // an array of the matching ones otherwise.
+                    if (follow) rows.forEach(this::printJson);
+                    else out().println(Json.writeString(rows));
+                } else {
+                    printJson(reply.body());
+                }
             } else {
-                List<JsonNode> rows = new ArrayList<>();
-                reply.tree().forEach(rows::add);
-                // Newest first from the API; when following, print oldest first so new rows append naturally.
-                if (follow) java.util.Collections.reverse(rows);
                 Instant now = io().clock().instant();
                 for (JsonNode r : rows) row(table, r, now);
                 if (table.isEmpty() && !follow) {
-                    out().println("No requests recorded.");
+                    out().println(filter.isEmpty() ? "No requests recorded." : "No recorded request matches.");
                     return;
                 }
                 widths = table.widths(8, 6, 24, 3, 20, 12, 7, 7, 6);
@@ -106,6 +131,7 @@ final class TrafficCommands {
             if (!follow) return;
             out().flush();
             Set<String> seen = new HashSet<>();
+            for (JsonNode r : rows) seen.add(r.path("id").asText(""));
             int[] w = widths;
             daemon().follow("/api/requests/stream", "following requests", event -> {
                 if (event.name().equals("start") || event.name().equals("connected")) return true;
@@ -116,7 +142,7 @@ final class TrafficCommands {
                     return true; // a line this version does not understand; keep following
                 }
                 JsonNode r = data.has("statusCode") ? data : data.path("summary").has("statusCode") ? data.path("summary") : null;
-                if (r == null || !seen.add(r.path("id").asText(""))) return true;
+                if (r == null || !filter.test(r) || !seen.add(r.path("id").asText(""))) return true;
                 if (json()) {
                     out().println(Json.writeString(r));
                 } else {
@@ -162,12 +188,16 @@ final class TrafficCommands {
             if (lines < 0) throw Failure.usage("-n: " + lines + " (expected: >= 0)");
             if (lines > 0) {
                 var reply = daemon().get("/api/logs/history?limit=" + lines, "reading the log history");
-                if (json()) {
+                if (json() && !follow) {
                     printJson(reply.body());
                 } else {
                     List<JsonNode> entries = new ArrayList<>();
                     reply.tree().forEach(entries::add);
-                    for (JsonNode e : entries.subList(Math.max(0, entries.size() - lines), entries.size())) print(e);
+                    for (JsonNode e : entries.subList(Math.max(0, entries.size() - lines), entries.size())) {
+                        // Following with --json: one object per line throughout, history included, as the live lines are.
+                        if (json()) out().println(Json.writeString(e));
+                        else print(e);
+                    }
                 }
             }
             if (!follow) return;
@@ -208,16 +238,34 @@ final class TrafficCommands {
         }
     }
 
-    @Command(name = "reset-stats", description = "Delete every recorded request and zero the accounts' request counters.")
+    @Command(name = "reset-stats", description = {"Delete every recorded request and zero the accounts' request counters.",
+            "Asks for confirmation on a terminal; scripts pass --yes."})
     static final class ResetStats extends Action {
+        @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
+        boolean yes;
+
         @Override
-        void run() { AccountCommands.simple(this, "/api/stats/reset", null, "resetting statistics"); }
+        void run() throws java.io.IOException {
+            if (!yes) {
+                AccountCommands.confirm(this, "Delete every recorded request and zero the accounts' counters?", "statistics not reset",
+                        "not resetting the statistics without confirmation, and there is no terminal to ask on (pass --yes)");
+            }
+            AccountCommands.simple(this, "/api/stats/reset", null, "resetting statistics");
+        }
     }
 
-    @Command(name = "clear-history", description = "Delete every recorded request and payload; account counters stay.")
+    @Command(name = "clear-history", description = {"Delete every recorded request and payload; account counters stay.",
+            "Asks for confirmation on a terminal; scripts pass --yes."})
     static final class ClearHistory extends Action {
+        @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
+        boolean yes;
+
         @Override
-        void run() {
+        void run() throws java.io.IOException {
+            if (!yes) {
+                AccountCommands.confirm(this, "Delete every recorded request and payload?", "request history not cleared",
+                        "not clearing the request history without confirmation, and there is no terminal to ask on (pass --yes)");
+            }
             var reply = daemon().call("DELETE", "/api/requests", null, "clearing the request history");
             if (json()) printJson(reply.body());
             else out().println(message(reply.tree(), "Request history cleared."));

@@ -28,9 +28,32 @@ class AccountCommandsTest extends AgainstFakeDaemon {
         assertThat(lines[3].substring(col)).startsWith("openai");
         assertThat(lines[1]).contains("OK", "12/340", "5m ago", "12 req since 2h ago");
         assertThat(lines[2]).contains("paused", "never");
-        assertThat(lines[3]).contains("rate_limited (3m)", "2d ago");
+        String until = java.time.format.DateTimeFormatter.ofPattern("HH:mm")
+                .format(Cli.NOW.plusSeconds(180).atZone(java.time.ZoneId.systemDefault()));
+        assertThat(lines[3]).contains("cooling until " + until + " (rate_limited)", "2d ago");
+        int baseUrl = lines[0].indexOf("BASE URL");
+        assertThat(lines[1].substring(baseUrl)).startsWith("(default)");
         assertThat(r.out()).doesNotContain("\u001b[");
         assertThat(daemon.last().host()).isEqualTo("ccflare");
+    }
+
+    @Test
+    void listShowsTheBaseUrlAndCallsAHealthyAccountsWindowResetOk() {
+        daemon.on("GET /api/accounts", 200, """
+                [{"id":"a1","name":"gw","provider":"openai","priority":0,"paused":false,"baseUrl":"https://gateway.example/v1",
+                  "requestCount":0,"totalRequests":0,"rateLimitStatus":"allowed (42m)","needsReauth":false,"hasCredentials":true},
+                 {"id":"a2","name":"max","provider":"claude-code","priority":1,"paused":false,
+                  "requestCount":0,"totalRequests":0,"rateLimitStatus":"allowed_warning (10m)","needsReauth":false,"hasCredentials":true},
+                 {"id":"a3","name":"hot","provider":"anthropic","priority":2,"paused":false,
+                  "requestCount":0,"totalRequests":0,"rateLimitStatus":"rejected","needsReauth":false,"hasCredentials":true}]""");
+        var r = cli.run("list");
+        assertThat(r.code()).isZero();
+        String[] lines = r.out().split("\n");
+        int status = lines[0].indexOf("STATUS");
+        assertThat(lines[1]).contains("https://gateway.example/v1");
+        assertThat(lines[1].substring(status)).startsWith("OK ").doesNotContain("42m");
+        assertThat(lines[2].substring(status)).startsWith("OK, near limit");
+        assertThat(lines[3].substring(status)).startsWith("cooling (rejected)");
     }
 
     @Test

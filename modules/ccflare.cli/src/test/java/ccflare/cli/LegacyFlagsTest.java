@@ -65,8 +65,8 @@ class LegacyFlagsTest extends AgainstFakeDaemon {
               .on("DELETE /api/requests", 200, Samples.action("History cleared"))
               .on("POST /api/maintenance/analyze", 200, Samples.ANALYZE)
               .on("GET /api/stats", 200, Samples.STATS);
-        assertThat(cli.run("--reset-stats").code()).isZero();
-        assertThat(cli.run("--clear-history").code()).isZero();
+        assertThat(cli.run("--reset-stats", "--yes").code()).isZero();
+        assertThat(cli.run("--clear-history", "--yes").code()).isZero();
         assertThat(cli.run("--analyze").code()).isZero();
         assertThat(cli.run("--json", "--stats").code()).isZero();
         assertThat(daemon.lines()).containsExactly("POST /api/stats/reset", "DELETE /api/requests",

@@ -24,6 +24,12 @@ class ManPageTest {
     }
 
     @Test
+    void theBashCompletionOffersTheProvidersAfterProvider() {
+        String script = picocli.AutoComplete.bash("ccflarectl", new CommandLine(new CtlCommand()));
+        assertThat(script).contains("(\"anthropic\" \"openai\" \"claude-code\" \"codex\") # --provider values");
+    }
+
+    @Test
     void escapingKeepsHyphensLiteralAndStopsControlLines() {
         assertThat(ManPage.escape("--socket")).isEqualTo("\\-\\-socket");
         assertThat(ManPage.escape(".hidden")).isEqualTo("\\&.hidden");

@@ -25,8 +25,8 @@ class ReachabilityTest {
     }
 
     static String sentence(Path socket, String reason) {
-        return "ccflarectl: no ccflare daemon answers at " + socket + " (" + reason + "). Start it with 'ccflare' or"
-                + " 'systemctl --user start ccflare', or pass --socket.\n";
+        return "ccflarectl: no ccflare daemon answers at " + socket + " (" + reason + "). Start it with 'ccflare',"
+                + " or pass --socket.\n";
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -46,8 +47,47 @@ class UsageTest {
 
     @Test
     void theOriginalsServerAndModelFlagsAreUsageErrors() {
-        assertThat(cli.run("--serve").code()).isEqualTo(2);
+        var serve = cli.run("--serve");
+        assertThat(serve.code()).isEqualTo(2);
+        assertThat(serve.err()).startsWith("ccflarectl: --serve ").contains("run 'ccflare'");
+        assertThat(cli.run("--json", "--serve").err()).contains("run 'ccflare'");
         assertThat(cli.run("--get-model").code()).isEqualTo(2);
+    }
+
+    @Test
+    void helpShowsEachCommandsOwnDescription() {
+        var r = cli.run("--help");
+        assertThat(r.out()).containsPattern("(?m)^  status +Whether the daemon is up and healthy")
+                .containsPattern("(?m)^  list, ls +List the accounts")
+                .containsPattern("(?m)^  reset-stats +Delete every recorded request")
+                .containsPattern("(?m)^  tui +A full-screen terminal UI");
+        // The summary appears once, at the top, not once per command.
+        assertThat(r.out().split("Administer a running ccflare daemon", -1)).hasSize(2);
+        assertThat(cli.run("requests", "--help").out()).containsPattern("(?m)^  show +One request in full");
+    }
+
+    @Test
+    void theEnvironmentSectionWrapsWithItsExplanationsIndented() {
+        var r = cli.run("--help");
+        List<String> env = r.out().lines().dropWhile(l -> !l.equals("Environment:")).skip(1).toList();
+        assertThat(env).first().asString().startsWith("  CCFLARE_SOCKET_PATH ");
+        int column = env.getFirst().indexOf("the socket");
+        // Every wrapped line continues under the explanation column, none starts at the margin.
+        List<String> continuations = env.stream().filter(l -> !l.startsWith("  CCFLARE_") && !l.startsWith("  HOME")
+                && !l.startsWith("  NO_COLOR")).toList();
+        assertThat(continuations).isNotEmpty().allSatisfy(l -> assertThat(l).startsWith(" ".repeat(column)));
+        assertThat(env).anySatisfy(l -> assertThat(l).startsWith("  CCFLARE_DB_PATH "))
+                .allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(Math.max(80, column + 60)));
+    }
+
+    @Test
+    void anUnknownCommandIsNamedWithTheClosestCommand() {
+        var r = cli.run("stauts");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("ccflarectl: unknown command 'stauts'; did you mean 'status'?\nTry 'ccflarectl --help'.\n");
+        assertThat(cli.run("reqests").err()).startsWith("ccflarectl: unknown command 'reqests'; did you mean 'requests'?");
+        assertThat(cli.run("config", "gte").err()).startsWith("ccflarectl: unknown command 'gte' of 'ccflarectl config'; did you mean 'get'?");
+        assertThat(cli.run("frobnicate").err()).startsWith("ccflarectl: unknown command 'frobnicate'\n");
     }
 
     @Test
@@ -58,14 +98,11 @@ class UsageTest {
     }
 
     @Test
-    void socketResolutionPrefersTheVariableThenTheRuntimeDirThenHome() {
-        Path home = Path.of("/home/u");
-        assertThat(SocketLocation.resolve(Map.of("CCFLARE_SOCKET_PATH", "/run/ccflare/ccflare.sock", "XDG_RUNTIME_DIR", "/run/user/1"), home))
-                .isEqualTo(Path.of("/run/ccflare/ccflare.sock"));
-        assertThat(SocketLocation.resolve(Map.of("XDG_RUNTIME_DIR", "/run/user/1"), home))
-                .isEqualTo(Path.of("/run/user/1/ccflare/ccflare.sock"));
-        assertThat(SocketLocation.resolve(Map.of("CCFLARE_SOCKET_PATH", " "), home))
-                .isEqualTo(Path.of("/home/u/.local/share/ccflare/run/ccflare.sock"));
+    void withoutSocketOptionEveryPlaceOfTheSharedRuleIsTriedAndTheDbOptionMovesOne() {
+        var r = cli.env(Map.of("HOME", "/home/u", "XDG_RUNTIME_DIR", "/run/user/1")).runRaw("--db", "/srv/cc/ccflare.db", "list");
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.err()).contains("/run/user/1/ccflare/ccflare.sock  (socket missing)", "/srv/cc/run/ccflare.sock  (socket missing)")
+                .doesNotContain("/home/u");
     }
 
     @Test

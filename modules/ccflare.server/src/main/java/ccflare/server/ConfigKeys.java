@@ -15,6 +15,7 @@ import static ccflare.server.ValueParser.token;
 import static ccflare.server.ValueParser.word;
 
 import ccflare.core.ProviderKind;
+import ccflare.protocol.DaemonLocations;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -34,27 +35,25 @@ final class ConfigKeys {
     // ---- where things are ------------------------------------------------------------------
 
     /** Resolved before the others: it says which file the file keys come from. */
-    static final ConfigKey<Path> CONFIG_PATH = new ConfigKey<>("CCFLARE_CONFIG_PATH", List.of("ccflare_CONFIG_PATH"), "",
+    static final ConfigKey<Path> CONFIG_PATH = new ConfigKey<>(DaemonLocations.CONFIG_ENV, List.of(DaemonLocations.CONFIG_ENV_ALIAS), "",
             "--config", "`$STATE_DIRECTORY/ccflare.json` under systemd, else `$XDG_CONFIG_HOME/ccflare/ccflare.json`, else `~/.config/ccflare/ccflare.json`",
             // Under systemd the state directory is the one place the hardened unit can write, and
             // runtime settings changes are saved into this file.
-            (env, r) -> firstDir(env, "STATE_DIRECTORY").map(d -> d + "/ccflare.json")
-                    .orElseGet(() -> firstDir(env, "XDG_CONFIG_HOME").orElse(home(env) + "/.config") + "/ccflare/ccflare.json"),
+            // ccflarectl reads db_path and socket_path from the same file (DaemonLocations).
+            (env, r) -> DaemonLocations.defaultConfigFile(env, Path.of(home(env))).toString(),
             path(), "The JSON config file. A missing default file is fine; a missing file named explicitly is an error.",
             false, false);
 
-    static final ConfigKey<Path> DB_PATH = new ConfigKey<>("CCFLARE_DB_PATH", List.of("ccflare_DB_PATH"), "db_path", "--db",
+    static final ConfigKey<Path> DB_PATH = new ConfigKey<>(DaemonLocations.DB_ENV, List.of(DaemonLocations.DB_ENV_ALIAS), "db_path", "--db",
             "`$STATE_DIRECTORY/ccflare.db` under systemd, else `$XDG_DATA_HOME/ccflare/ccflare.db`, else `~/.local/share/ccflare/ccflare.db`",
-            (env, r) -> firstDir(env, "STATE_DIRECTORY").map(d -> d + "/ccflare.db")
-                    .orElseGet(() -> firstDir(env, "XDG_DATA_HOME").orElse(home(env) + "/.local/share") + "/ccflare/ccflare.db"),
+            // The rule ccflarectl also applies to find the socket beside the database: DaemonLocations.
+            (env, r) -> DaemonLocations.defaultDatabase(env, Path.of(home(env))).toString(),
             path(), "The SQLite database. Its directory also holds `admin.token` and the extracted SQLite native library.",
             false, false);
 
-    static final ConfigKey<Path> SOCKET_PATH = new ConfigKey<>("CCFLARE_SOCKET_PATH", List.of(), "socket_path", "",
+    static final ConfigKey<Path> SOCKET_PATH = new ConfigKey<>(DaemonLocations.SOCKET_ENV, List.of(), "socket_path", "",
             "`$RUNTIME_DIRECTORY/ccflare.sock` under systemd, else `$XDG_RUNTIME_DIR/ccflare/ccflare.sock`, else `<db dir>/run/ccflare.sock`",
-            (env, r) -> firstDir(env, "RUNTIME_DIRECTORY").map(d -> d + "/ccflare.sock")
-                    .or(() -> firstDir(env, "XDG_RUNTIME_DIR").map(d -> d + "/ccflare/ccflare.sock"))
-                    .orElseGet(() -> ((Path) r.apply(DB_PATH)).resolveSibling("run").resolve("ccflare.sock").toString()),
+            (env, r) -> DaemonLocations.defaultSocket(env, (Path) r.apply(DB_PATH)).toString(),
             path(), "The admin Unix socket of `ccflarectl`: the same `/api/**` as the TCP port, without the token; its directory is created 0700 (0750 with `CCFLARE_ADMIN_GROUP`). At most 107 bytes long.",
             false, false);
 
@@ -236,10 +235,6 @@ final class ConfigKeys {
 
     /** The first directory of a systemd-style (colon-separated) directory variable, when set. */
     private static Optional<String> firstDir(Map<String, String> env, String name) {
-        String v = env.get(name);
-        if (v == null || v.isBlank()) return Optional.empty();
-        int colon = v.indexOf(':');
-        String first = colon < 0 ? v : v.substring(0, colon);
-        return first.isBlank() ? Optional.empty() : Optional.of(first.endsWith("/") ? first.substring(0, first.length() - 1) : first);
+        return DaemonLocations.firstDir(env, name);
     }
 }

@@ -87,7 +87,7 @@ final class ValueParser<T> {
     static ValueParser<Path> path() {
         return new ValueParser<>("a file path", (text, env) -> {
             if (text.isEmpty() || text.indexOf('\0') >= 0) throw new IllegalArgumentException("empty path");
-            String expanded = text.equals("~") || text.startsWith("~/") ? home(env) + text.substring(1) : text;
+            String expanded = ccflare.protocol.DaemonLocations.expandHome(text, Path.of(home(env)));
             return Path.of(expanded).toAbsolutePath().normalize();
         });
     }
@@ -171,9 +171,9 @@ final class ValueParser<T> {
         });
     }
 
+    /** {@code $HOME}, else {@code user.home}: the rule ccflarectl shares ({@link ccflare.protocol.DaemonLocations#home}). */
     static String home(Map<String, String> env) {
-        String home = env.get("HOME");
-        return home == null || home.isEmpty() ? System.getProperty("user.home") : home;
+        return ccflare.protocol.DaemonLocations.home(env).toString();
     }
 
     private static String plain(double d) {

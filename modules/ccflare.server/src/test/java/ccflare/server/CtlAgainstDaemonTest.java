@@ -206,6 +206,17 @@ class CtlAgainstDaemonTest {
             JsonNode recent = parsed(requestsJson);
             assertThat(recent.isArray() ? recent.size() : requestsJson.out().strip().split("\n").length).isEqualTo(2);
 
+            String id = recent.get(0).get("id").asText();
+            Run show = ok(ctl("requests", "show", id));
+            assertThat(show.out()).containsPattern("(?m)^status +200 \\(success\\)$").containsPattern("(?m)^account +work ")
+                    .containsPattern("(?m)^  upstream attempts +1$").contains("Timings", "Usage", "Payload");
+            assertThat(parsed(ctl("requests", "show", id, "--json")).get("id").asText()).isEqualTo(id);
+            Run unknownId = ctl("requests", "show", "no-such-request");
+            assertThat(unknownId.code()).as(unknownId.all()).isEqualTo(1);
+            assertThat(ok(ctl("requests", "--account", "work", "--status", "2xx", "--since", "1h")).out().lines().count())
+                    .as("a header and the two requests").isEqualTo(3);
+            assertThat(ok(ctl("requests", "--status", "5xx")).out()).isEqualTo("No recorded request matches.\n");
+
             Run logs = ok(ctl("logs", "-n", "50"));
             assertThat(logs.out()).contains("INFO");
             parsed(ctl("logs", "-n", "5", "--json"));
@@ -237,20 +248,20 @@ class CtlAgainstDaemonTest {
             assertThat(TestHttp.get(link).status()).isEqualTo(401);
             assertThat(parsed(ctl("dashboard", "--json")).path("url").asText()).contains("?login=");
 
-            Run reset = ok(ctl("reset-stats"));
+            Run reset = ok(ctl("reset-stats", "--yes"));
             assertThat(reset.out()).isNotBlank();
             assertThat(json("stats").get("totalRequests").asLong()).as("reset-stats deleted the requests").isZero();
             proxied();
-            parsed(ctl("reset-stats", "--json"));
+            parsed(ctl("reset-stats", "--yes", "--json"));
             assertThat(json("stats").get("totalRequests").asLong()).isZero();
 
             proxied();
             assertThat(ok(ctl("requests")).out()).contains("/v1/messages");
-            ok(ctl("clear-history"));
+            ok(ctl("clear-history", "--yes"));
             assertThat(ok(ctl("requests")).out()).isEqualTo("No requests recorded.\n");
             assertThat(account("work").get("totalRequests").asLong()).as("clear-history keeps the counters").isPositive();
             proxied();
-            parsed(ctl("clear-history", "--json"));
+            parsed(ctl("clear-history", "--yes", "--json"));
             assertThat(json("requests")).isEmpty();
         }
     }
@@ -272,14 +283,14 @@ class CtlAgainstDaemonTest {
     }
 
     private void expectUnreachable(String reason) {
-        String sentence = "ccflarectl: no ccflare daemon answers at " + socket + " (" + reason + "). Start it with 'ccflare' or"
-                + " 'systemctl --user start ccflare', or pass --socket.\n";
+        String sentence = "ccflarectl: no ccflare daemon answers at " + socket + " (" + reason + "). Start it with 'ccflare',"
+                + " or pass --socket.\n";
         List<String[]> commands = List.of(
                 new String[] {"status"}, new String[] {"list"}, new String[] {"list", "--json"},
                 new String[] {"add", "x", "--provider", "anthropic", "--api-key-stdin"},
                 new String[] {"remove", "x", "--yes"}, new String[] {"pause", "x"}, new String[] {"resume", "x"},
                 new String[] {"rename", "x", "y"}, new String[] {"priority", "x", "1"}, new String[] {"stats"},
-                new String[] {"requests"}, new String[] {"logs"}, new String[] {"reset-stats"}, new String[] {"clear-history"},
+                new String[] {"requests"}, new String[] {"logs"}, new String[] {"reset-stats", "--yes"}, new String[] {"clear-history", "--yes"},
                 new String[] {"analyze"}, new String[] {"config", "get"}, new String[] {"config", "set", "log_level", "INFO"},
                 new String[] {"dashboard"});
         for (String[] command : commands) {
