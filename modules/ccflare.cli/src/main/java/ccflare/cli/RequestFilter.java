@@ -11,9 +11,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The {@code --account}, {@code --status} and {@code --since} of {@code ccflarectl requests}, applied
- * to request summaries ({@code GET /api/requests} has no filters of its own). An absent part
- * matches every request.
+ * The {@code --account}, {@code --status} and {@code --since} of {@code ccflarectl requests}: sent to
+ * {@code GET /api/requests} as its own filters ({@link #query()}), and applied again to what comes
+ * back and to the live rows of {@code -f}. {@code success} and {@code error} the API does not
+ * filter on; those are kept here only. An absent part matches every request.
  *
  * @param account a name or id, matched against {@code accountUsed} and {@code accountId}
  * @param status  the {@code --status} text, kept for messages
@@ -35,6 +36,18 @@ record RequestFilter(Optional<String> account, Optional<String> status, IntPredi
     }
 
     boolean isEmpty() { return account.isEmpty() && status.isEmpty() && since.isEmpty(); }
+
+    /** Whether the API applies every part (it knows codes and classes, not success/error). */
+    boolean serverSide() { return status.map(s -> !s.equals("success") && !s.equals("error")).orElse(true); }
+
+    /** The parts the API filters on, as {@code &name=value} pairs for {@code /api/requests}. */
+    String query() {
+        StringBuilder q = new StringBuilder();
+        account.ifPresent(a -> q.append("&account=").append(java.net.URLEncoder.encode(a, java.nio.charset.StandardCharsets.UTF_8)));
+        status.filter(s -> serverSide()).ifPresent(s -> q.append("&status=").append(s));
+        since.ifPresent(t -> q.append("&since=").append(t));
+        return q.toString();
+    }
 
     boolean test(JsonNode r) {
         if (account.isPresent()) {

@@ -96,10 +96,10 @@ final class TrafficCommands {
         void run() {
             if (limit < 1 || limit > 1000) throw Failure.usage("-n: " + limit + " (expected: 1..1000)");
             RequestFilter filter = RequestFilter.of(account, status, since, io().clock().instant());
-            // The API lists the most recent requests without filters: with one, read as many as it
-            // gives (1000) and keep the first N that match.
-            int fetch = filter.isEmpty() ? limit : 1000;
-            var reply = daemon().get("/api/requests?limit=" + fetch, "listing requests");
+            // The API filters by account, status code or class and time itself; for success/error
+            // read as many as it gives (1000) and keep the first N that match.
+            int fetch = filter.serverSide() ? limit : 1000;
+            var reply = daemon().get("/api/requests?limit=" + fetch + filter.query(), "listing requests");
             List<JsonNode> rows = new ArrayList<>();
             for (JsonNode r : reply.tree()) {
                 if (rows.size() < limit && filter.test(r)) rows.add(r);

@@ -168,15 +168,25 @@ class TrafficCommandsTest extends AgainstFakeDaemon {
     }
 
     @Test
-    void requestsFiltersByAccountStatusAndSinceOverTheLastThousand() {
+    void requestsAskTheDaemonToFilterAndKeepOnlyWhatMatches() {
+        // The daemon filters by account, status and time; the answers here are what it would give
+        // (and the CLI checks them again). success/error are kept by the CLI from the last 1000.
+        String work = Samples.REQUESTS.replaceFirst("(?s),\\s*\\{\"id\":\"r1\".*\\]$", "]");
+        daemon.on("GET /api/requests?limit=20&account=work", 200, work);
+        daemon.on("GET /api/requests?limit=20&status=4xx", 200, Samples.REQUESTS);
+        daemon.on("GET /api/requests?limit=20&status=200", 200, Samples.REQUESTS);
         daemon.on("GET /api/requests?limit=1000", 200, Samples.REQUESTS);
+        daemon.on("GET /api/requests?limit=20&since=2026-03-01T11:30:00Z", 200, Samples.REQUESTS);
+        daemon.on("GET /api/requests?limit=20&since=2026-03-01T10:00:00Z", 200, Samples.REQUESTS);
+        daemon.on("GET /api/requests?limit=20&account=nobody", 200, "[]");
         var byAccount = cli.run("requests", "--account", "work");
         assertThat(byAccount.code()).as(byAccount.err()).isZero();
-        assertThat(daemon.lines()).containsExactly("GET /api/requests?limit=1000");
+        assertThat(daemon.lines()).containsExactly("GET /api/requests?limit=20&account=work");
         assertThat(byAccount.out().lines().toList()).hasSize(2).last().asString().contains("work", "200");
         var limited = cli.run("requests", "--status", "4xx");
         assertThat(limited.out().lines().toList()).hasSize(2).last().asString().contains("429 rate_limited");
         assertThat(cli.run("requests", "--status", "error").out()).contains("429").doesNotContain(" 200 ");
+        assertThat(daemon.lines()).contains("GET /api/requests?limit=1000");
         assertThat(cli.run("requests", "--status", "200").out()).contains("work").doesNotContain("429");
         // Cli.NOW is 12:00; r2 was received at 11:59 and r1 at 11:00.
         assertThat(cli.run("requests", "--since", "30m").out()).contains("1m ago").doesNotContain("1h ago");
