@@ -56,11 +56,17 @@ final class OverviewScreen {
                     Display.count(b.inputTokens()), Display.count(b.cacheReadInputTokens()),
                     Display.count(b.cacheCreationInputTokens()), Display.count(b.outputTokens()));
             out.add(row(v, "Tokens", plain(v, Display.count(t.totalTokens()) + split)));
-            Latency lat = Latency.of(m.requests().rows());
             String speed = Display.tokensPerSecond(t.avgTokensPerSecond() == null ? 0 : t.avgTokensPerSecond());
-            out.add(row(v, "Speed", plain(v, speed + "   avg " + Display.duration(t.avgResponseTime())
-                    + (lat.count() == 0 ? "" : "   p50 " + Display.duration(lat.p50()) + "  p95 " + Display.duration(lat.p95())
-                    + " (last " + lat.count() + ")"))));
+            String percentiles;
+            if (t.p50ResponseTime() != null && t.p95ResponseTime() != null) {
+                // the range's own, computed by the daemon over every request in it
+                percentiles = "   p50 " + Display.duration(t.p50ResponseTime()) + "  p95 " + Display.duration(t.p95ResponseTime());
+            } else {
+                Latency lat = Latency.of(m.requests().rows()); // an older daemon: the requests held here
+                percentiles = lat.count() == 0 ? "" : "   p50 " + Display.duration(lat.p50()) + "  p95 " + Display.duration(lat.p95())
+                        + " (last " + lat.count() + ")";
+            }
+            out.add(row(v, "Speed", plain(v, speed + "   avg " + Display.duration(t.avgResponseTime()) + percentiles)));
             List<Long> rate = new ArrayList<>();
             for (AnalyticsView.Point p : a.timeSeries()) rate.add(p.requests());
             String bucket = a.meta() == null ? "" : a.meta().bucket();
@@ -104,7 +110,7 @@ final class OverviewScreen {
                 .toAttributedString();
     }
 
-    /** Latency percentiles of the requests held in memory (the API reports an average, not percentiles). */
+    /** Latency percentiles of the requests held in memory, for a daemon whose analytics have no percentiles. */
     record Latency(int count, long p50, long p95) {
         static Latency of(List<RequestSummary> rows) {
             List<Long> times = new ArrayList<>();

@@ -7,9 +7,9 @@ import org.jline.utils.AttributedString;
 
 /**
  * The screen while an OAuth sign-in runs: what to do, the provider's URL in full (cut into lines
- * of the screen's width, with nothing else on them, so a terminal's selection copies it whole
- * once the line breaks are removed — {@code tmux} and most terminals join wrapped selections),
- * and where it stands. The pasted code is typed on the status line.
+ * of the screen's width; a selection of drawn lines carries the breaks, so Tab prints it alone on
+ * the normal screen, where the terminal wraps it softly and it copies whole), and where it
+ * stands. The pasted code is typed on the status line.
  */
 final class SignInPanel {
 
@@ -26,7 +26,7 @@ final class SignInPanel {
             out.add(AttributedString.EMPTY);
         }
         if (!in.url().isEmpty()) {
-            out.add(new AttributedString("Open this address in a browser:", v.dim()));
+            out.add(new AttributedString("Open this address in a browser (Tab shows it alone, to copy it whole):", v.dim()));
             String url = in.url();
             for (int i = 0; i < url.length(); i += v.width()) {
                 out.add(new AttributedString(url.substring(i, Math.min(url.length(), i + v.width())), v.key()));

@@ -37,6 +37,14 @@ sealed interface TuiEffect {
         public String toString() { return "CompleteSignIn[provider=" + provider + ", flowId=" + flowId + ", code=(hidden)]"; }
     }
 
+    /**
+     * Leave the full screen and print {@code url} alone on the terminal's normal screen, where the
+     * terminal wraps it softly and a selection copies it whole; {@link HideUrl} comes back.
+     */
+    record ShowUrl(String url) implements TuiEffect {}
+
+    record HideUrl() implements TuiEffect {}
+
     /** Start the image's daemon as a child of the TUI (stopped when the TUI ends). */
     record StartDaemon() implements TuiEffect {}
 

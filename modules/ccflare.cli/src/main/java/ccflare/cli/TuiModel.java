@@ -146,13 +146,16 @@ record TuiModel(Tab tab, Link link, DaemonInfo daemon, Overview overview, Accoun
         /**
          * An OAuth sign-in in progress: a new account {@code name}, or the existing account
          * {@code accountId} again. {@code flowId} and {@code url} are empty until the daemon
-         * answers; {@code state} is the sentence under the URL; {@code input} the pasted code.
+         * answers; {@code state} is the sentence under the URL; {@code input} the pasted code;
+         * {@code urlShown} while the URL is printed alone on the normal screen, to be copied.
          */
         record SignIn(String provider, String name, String accountId, String flowId, String url, String instructions,
-                      String state, String input) implements Overlay {
-            SignIn withInput(String i) { return new SignIn(provider, name, accountId, flowId, url, instructions, state, i); }
+                      String state, String input, boolean urlShown) implements Overlay {
+            SignIn withInput(String i) { return new SignIn(provider, name, accountId, flowId, url, instructions, state, i, urlShown); }
 
-            SignIn withState(String s) { return new SignIn(provider, name, accountId, flowId, url, instructions, s, input); }
+            SignIn withState(String s) { return new SignIn(provider, name, accountId, flowId, url, instructions, s, input, urlShown); }
+
+            SignIn withUrlShown(boolean shown) { return new SignIn(provider, name, accountId, flowId, url, instructions, state, input, shown); }
 
             boolean again() { return !accountId.isEmpty(); }
         }

@@ -83,7 +83,7 @@ final class TuiReducer {
                     ? Step.of(m.withOverlay(new Overlay.OfferStart(o.command()))) : Step.of(m);
             case TuiEvent.SignInStarted s -> m.overlay() instanceof Overlay.SignIn in && in.flowId().isEmpty()
                     ? Step.of(m.withOverlay(new Overlay.SignIn(in.provider(), in.name(), in.accountId(), s.flowId(), s.authorizeUrl(),
-                            s.instructions(), "Waiting for the sign-in (until " + s.expiresAt() + ")…", in.input())))
+                            s.instructions(), "Waiting for the sign-in (until " + s.expiresAt() + ")…", in.input(), false)))
                     : Step.of(m); // cancelled meanwhile: the flow expires by itself
             case TuiEvent.SignInState s -> signInState(m, s);
             case TuiEvent.SignInFailed f -> m.overlay() instanceof Overlay.SignIn in
@@ -175,12 +175,16 @@ final class TuiReducer {
     }
 
     private static Step startSignIn(TuiModel m, String provider, String name, String accountId) {
-        return Step.of(m.withOverlay(new Overlay.SignIn(provider, name, accountId, "", "", "", "Starting the sign-in…", "")),
+        return Step.of(m.withOverlay(new Overlay.SignIn(provider, name, accountId, "", "", "", "Starting the sign-in…", "", false)),
                 new TuiEffect.StartSignIn(provider, name, accountId));
     }
 
     private static Step signInKey(TuiModel m, Overlay.SignIn in, TuiEvent.Pressed p) {
+        if (in.urlShown()) return Step.of(m.withOverlay(in.withUrlShown(false)), new TuiEffect.HideUrl());
         switch (p.key()) {
+            case TAB -> {
+                return in.url().isEmpty() ? Step.of(m) : Step.of(m.withOverlay(in.withUrlShown(true)), new TuiEffect.ShowUrl(in.url()));
+            }
             case ESC -> {
                 return Step.of(m.withOverlay(new Overlay.None()).withNotice("sign-in cancelled (it expires by itself)"));
             }

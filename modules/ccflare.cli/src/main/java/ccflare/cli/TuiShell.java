@@ -71,6 +71,9 @@ final class TuiShell {
     /** Whether the daemon has answered since the child was started: its output then goes to the log stream instead. */
     private final AtomicBoolean childConnected = new AtomicBoolean();
     private volatile ChildDaemon child;
+    /** Owned by the loop thread: the sign-in URL is printed alone (no drawing), and the next draw must be whole. */
+    private boolean urlShown;
+    private boolean redrawAll;
 
     TuiShell(Terminal terminal, Path socket, boolean colour, ZoneId zone, InstantSource clock) {
         this(terminal, socket, colour, zone, clock, new StartPlan.Unavailable("not offered"));
@@ -155,8 +158,10 @@ final class TuiShell {
                 }
             }
             if (quit) return;
+            if (urlShown) continue;
             Size now = terminal.getSize();
-            boolean resized = !now.equals(size);
+            boolean resized = !now.equals(size) || redrawAll;
+            redrawAll = false;
             size = now;
             draw(display, resized);
         }
@@ -491,6 +496,18 @@ final class TuiShell {
                 }
             });
             case TuiEffect.StartDaemon d -> Thread.ofVirtual().start(this::startDaemon);
+            case TuiEffect.ShowUrl u -> {
+                // on the loop thread, like drawing: nothing draws over it until HideUrl
+                urlShown = true;
+                if (!dumb) terminal.puts(Capability.exit_ca_mode);
+                terminal.writer().print("\r\n" + u.url() + "\r\n\r\nThe sign-in address on one line, to copy. Press any key to return.\r\n");
+                terminal.flush();
+            }
+            case TuiEffect.HideUrl h -> {
+                urlShown = false;
+                if (!dumb) terminal.puts(Capability.enter_ca_mode);
+                redrawAll = true;
+            }
         }
     }
 

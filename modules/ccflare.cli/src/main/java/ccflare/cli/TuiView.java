@@ -101,7 +101,7 @@ final class TuiView {
         }
         if (m.overlay() instanceof Overlay.SignIn in) {
             return new AttributedStringBuilder().style(v.bold()).append(SignInPanel.prompt(in)).style(v.plain()).append("▏")
-                    .style(v.dim()).append("   Enter finish · Esc cancel").toAttributedString();
+                    .style(v.dim()).append("   Enter finish · Tab the address alone · Esc cancel").toAttributedString();
         }
         if (m.overlay() instanceof Overlay.Prompt p) {
             String shown = Overlay.secret(p) ? "*".repeat(p.input().length()) : p.input();

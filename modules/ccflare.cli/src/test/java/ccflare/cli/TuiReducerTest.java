@@ -182,7 +182,7 @@ class TuiReducerTest {
                         new TuiEvent.LogLine(NOW.plusSeconds(9), "ERROR", "ccflare.proxy", "upstream 529 overloaded"))));
         m = apply(m, new TuiEvent.AnalyticsLoaded("24h", Json.read(("{\"meta\":{\"range\":\"24h\",\"bucket\":\"1h\"},"
                 + "\"totals\":{\"requests\":1234,\"successRate\":98,\"totalTokens\":1234567,\"totalCostUsd\":0.0123,"
-                + "\"avgResponseTime\":1234,\"avgTokensPerSecond\":45.2},\"timeSeries\":[{\"ts\":1,\"requests\":3},{\"ts\":2,\"requests\":9},"
+                + "\"avgResponseTime\":1234,\"p50ResponseTime\":980,\"p95ResponseTime\":3100,\"avgTokensPerSecond\":45.2},\"timeSeries\":[{\"ts\":1,\"requests\":3},{\"ts\":2,\"requests\":9},"
                 + "{\"ts\":3,\"requests\":5},{\"ts\":4,\"requests\":12}],\"tokenBreakdown\":{\"inputTokens\":1000,"
                 + "\"cacheReadInputTokens\":2000,\"cacheCreationInputTokens\":300,\"outputTokens\":400}}").getBytes(StandardCharsets.UTF_8),
                 ccflare.protocol.AnalyticsView.class)));
@@ -194,8 +194,25 @@ class TuiReducerTest {
                 java.nio.file.Files.writeString(java.nio.file.Path.of(dir, "tui-" + t.name().toLowerCase(java.util.Locale.ROOT) + ".txt"), text);
             }
         }
+        assertThat(screen(m, 100, 24)).contains("p50 980ms", "p95 3.1s");
+        TuiModel signIn = apply(m.withTab(Tab.ACCOUNTS), ch('o'));
+        signIn = apply(type(signIn, "max-two"), TuiEvent.Pressed.of(Key.ENTER));
+        signIn = apply(type(signIn, "1"), TuiEvent.Pressed.of(Key.ENTER));
+        signIn = apply(signIn, new TuiEvent.SignInStarted("f1", "https://claude.ai/oauth/authorize?code=true&client_id=9d1c250a-e61b-44d9"
+                + "-88ed-5944d1962f5e&response_type=code&redirect_uri=https%3A%2F%2Fplatform.claude.com%2Foauth%2Fcode%2Fcallback"
+                + "&scope=org%3Acreate_api_key+user%3Aprofile+user%3Ainference&code_challenge=Jq3TzQ0v8e5aX2m1rB7kP9cW4dY6fH0gL2sN8uV1iOo"
+                + "&code_challenge_method=S256&state=4bT9xQ2mL7vR1cK8pZ3wN6yF0hJ5sD2gA9eU4iO7tMq",
+                "Open the URL, sign in to Claude, and paste the code shown afterwards (CODE#STATE) to complete the sign-in within"
+                        + " 10 minutes.", "12:10"));
+        String signInText = screen(type(signIn, "abc"), 100, 24);
+        assertThat(signInText).contains("Adding the claude-code account max-two", "Code (CODE#STATE", "***");
+        TuiModel offer = apply(TuiModel.initial("/run/user/1000/ccflare/ccflare.sock", NOW),
+                new TuiEvent.Disconnected("no ccflare daemon answers at /run/user/1000/ccflare/ccflare.sock (socket missing)", NOW),
+                new TuiEvent.OfferStart("/opt/ccflare/current/bin/ccflare"));
         if (dir != null) {
             java.nio.file.Files.writeString(java.nio.file.Path.of(dir, "tui-help.txt"), screen(apply(m, ch('?')), 100, 24));
+            java.nio.file.Files.writeString(java.nio.file.Path.of(dir, "tui-signin.txt"), signInText);
+            java.nio.file.Files.writeString(java.nio.file.Path.of(dir, "tui-start-daemon.txt"), screen(offer, 100, 24));
         }
     }
 
@@ -223,6 +240,11 @@ class TuiReducerTest {
         m = apply(m, new TuiEvent.SignInStarted("f1", "https://auth.example/" + "x".repeat(150), "Open it.", "12:10"));
         String shown = screen(m, 80, 24);
         assertThat(shown).contains("Adding the codex account maxi", "Open it.", "https://auth.example/xxx", "Waiting for the sign-in (until 12:10)");
+        TuiReducer.Step shown = TuiReducer.apply(m, TuiEvent.Pressed.of(Key.TAB));
+        assertThat(shown.effects()).containsExactly(new TuiEffect.ShowUrl("https://auth.example/" + "x".repeat(150)));
+        TuiReducer.Step back = TuiReducer.apply(shown.model(), ch('z'));
+        assertThat(back.effects()).containsExactly(new TuiEffect.HideUrl());
+        assertThat(back.model().overlay()).isEqualTo(m.overlay());
         m = type(m, "c0de#st");
         assertThat(screen(m, 80, 24)).contains("*******").doesNotContain("c0de#st");
         TuiReducer.Step finish = TuiReducer.apply(m, TuiEvent.Pressed.of(Key.ENTER));

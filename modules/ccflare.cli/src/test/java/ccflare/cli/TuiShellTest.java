@@ -240,6 +240,16 @@ class TuiShellTest {
         awaitScreen("https://auth.example/oauth/authorize?code=true&client_id=abc&state=state-of-flow-new");
         awaitScreen("Open the URL, sign in, and paste the code shown afterwards.");
         assertThat(daemon.signInBodies.getFirst()).isEqualTo("{\"name\":\"maxi\"}");
+        // Tab prints the address alone on the normal screen, on one line to copy; any key comes back.
+        int before = output().length();
+        press("\t");
+        String url = "https://auth.example/oauth/authorize?code=true&client_id=abc&state=state-of-flow-new&code_challenge=" + "c".repeat(43);
+        await("the address printed alone", () -> output().substring(before).contains("\u001b[?1049l\r\n" + url + "\r\n"));
+        press("x");
+        await("the full screen back", () -> output().lastIndexOf("\u001b[?1049h") > output().lastIndexOf(url));
+        awaitScreen("Waiting for the sign-in");
+        assertThat(shell.model().overlay()).isInstanceOfSatisfying(TuiModel.Overlay.SignIn.class,
+                s -> assertThat(s.input()).as("the key that came back is not typed into the code").isEmpty());
         press("wrong#code\r");
         awaitScreen("state does not match this sign-in; start again — paste again");
         press(TuiLiveDaemon.GOOD_CODE);
