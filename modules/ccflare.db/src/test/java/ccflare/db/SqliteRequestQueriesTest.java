@@ -84,6 +84,7 @@ class SqliteRequestQueriesTest extends WithOpenDatabase {
         // the same timestamp: recording order breaks the tie, so no row is skipped or repeated
         append(ok("t1", 6000, "a1", "m-opus", 5, null, 0, -1));
         append(ok("t2", 6000, "a1", "m-opus", 5, null, 0, -1));
+        assertThat(db.flush(Duration.ofSeconds(5))).isTrue();
         assertThat(q.history(new HistoryQuery(2, null, null, null, null, null, null, null)))
                 .extracting(RequestRecord::id).containsExactly("t2", "t1");
         assertThat(q.history(new HistoryQuery(2, "t1", null, null, null, null, null, null)))
