@@ -240,9 +240,9 @@ class TuiReducerTest {
         m = apply(m, new TuiEvent.SignInStarted("f1", "https://auth.example/" + "x".repeat(150), "Open it.", "12:10"));
         String shown = screen(m, 80, 24);
         assertThat(shown).contains("Adding the codex account maxi", "Open it.", "https://auth.example/xxx", "Waiting for the sign-in (until 12:10)");
-        TuiReducer.Step shown = TuiReducer.apply(m, TuiEvent.Pressed.of(Key.TAB));
-        assertThat(shown.effects()).containsExactly(new TuiEffect.ShowUrl("https://auth.example/" + "x".repeat(150)));
-        TuiReducer.Step back = TuiReducer.apply(shown.model(), ch('z'));
+        TuiReducer.Step alone = TuiReducer.apply(m, TuiEvent.Pressed.of(Key.TAB));
+        assertThat(alone.effects()).containsExactly(new TuiEffect.ShowUrl("https://auth.example/" + "x".repeat(150)));
+        TuiReducer.Step back = TuiReducer.apply(alone.model(), ch('z'));
         assertThat(back.effects()).containsExactly(new TuiEffect.HideUrl());
         assertThat(back.model().overlay()).isEqualTo(m.overlay());
         m = type(m, "c0de#st");
