@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The bodies of responses the proxy writes itself, in the Anthropic error shape every client of
- * this route already parses: {@code {"type":"error","error":{"type":…,"message":…}}}.
+ * The bodies of responses the proxy writes itself, in the error shape the route's clients parse:
+ * Anthropic's {@code {"type":"error","error":{"type":…,"message":…}}} on the Anthropic routes,
+ * OpenAI's {@code {"error":{"message":…,"type":…,"param":null,"code":null}}} on {@code /v1/openai}
+ * and {@code /v1/codex}.
  */
 final class ErrorBodies {
 
@@ -23,6 +25,13 @@ final class ErrorBodies {
         return ("{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":\""
                 + new String(JsonStringEncoder.getInstance().quoteAsString(message)) + "\"}}")
                 .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** OpenAI's error shape, for the routes whose clients are OpenAI SDKs and Codex. */
+    static byte[] openAi(String type, String message, String param) {
+        return ("{\"error\":{\"message\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(message))
+                + "\",\"type\":\"" + type + "\",\"param\":" + (param == null ? "null" : "\"" + param + "\"")
+                + ",\"code\":null}}").getBytes(StandardCharsets.UTF_8);
     }
 
     /** The SSE event that ends a stream the upstream broke after the response had started. */

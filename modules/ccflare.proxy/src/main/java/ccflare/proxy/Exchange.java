@@ -290,6 +290,11 @@ final class Exchange {
         Route.Match match = (Route.Match) route;
         requestModel = RequestModel.of(body);
         if (capture != null) capture.request(request.getHeaders(), body);
+        var wrongFamily = ModelFamily.mismatch(match, requestModel, request.getHeaders().get(HttpHeader.HOST));
+        if (wrongFamily.isPresent()) {
+            respond(400, Outcome.REJECTED, ErrorBodies.INVALID_REQUEST, wrongFamily.get(), 0);
+            return;
+        }
         List<Account> scope = scope(match);
         long now = proxy.clock.millis();
         synchronized (this) {
@@ -888,7 +893,9 @@ final class Exchange {
     }
 
     private void respond(int code, Outcome outcome, String type, String message, long retryAfterSeconds) {
-        byte[] bytes = ErrorBodies.json(type, message);
+        boolean openAi = route instanceof Route.Match m && !ModelFamily.anthropicRoute(m);
+        byte[] bytes = openAi ? ErrorBodies.openAi(type, message, type.equals(ErrorBodies.INVALID_REQUEST) ? "model" : null)
+                : ErrorBodies.json(type, message);
         synchronized (this) {
             if (finished) return;
             status = code;

@@ -10,6 +10,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
+import java.util.List;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -183,6 +184,50 @@ class ProxyForwardingTest {
                 + "\"unknown provider prefix 'mistral' (expected: anthropic, openai, claude-code, codex)\"}}");
         assertThat(upstream.received).isEmpty();
         assertThat(h.log.next().outcome()).isEqualTo(Outcome.REJECTED);
+    }
+
+    @Test void aModelOfTheOtherFamilyIsRefusedInTheClientsShapeNamingTheRightBaseUrl() throws Exception {
+        h.apiKeyAccount("a", 0);
+        HttpResponse<String> openAiOnAnthropic = h.post("/v1/messages", "{\"model\":\"gpt-5\",\"max_tokens\":5,\"messages\":[]}");
+        assertThat(openAiOnAnthropic.statusCode()).isEqualTo(400);
+        assertThat(openAiOnAnthropic.body()).startsWith("{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\","
+                + "\"message\":\"model 'gpt-5' is an OpenAI model").contains("/v1/openai", "/v1/codex", "OPENAI_BASE_URL=http://127.0.0.1:");
+        assertThat(h.log.next().outcome()).isEqualTo(Outcome.REJECTED);
+
+        HttpResponse<String> claudeOnOpenAi = h.post("/v1/openai/chat/completions", "{\"model\":\"claude-sonnet-4-5\"}",
+                "authorization", "Bearer sk-client");
+        assertThat(claudeOnOpenAi.statusCode()).isEqualTo(400);
+        assertThat(claudeOnOpenAi.body()).startsWith("{\"error\":{\"message\":\"model 'claude-sonnet-4-5' is an Anthropic model")
+                .contains("ANTHROPIC_BASE_URL=http://127.0.0.1:")
+                .endsWith("\",\"type\":\"invalid_request_error\",\"param\":\"model\",\"code\":null}}");
+        assertThat(upstream.received).as("nothing was sent upstream").isEmpty();
+
+        // a model of the route's own family, or one that is neither plainly, goes through
+        h.post("/v1/messages", "{\"model\":\"my-gateway-alias\",\"max_tokens\":5,\"messages\":[]}");
+        h.post("/v1/openai/chat/completions", "{\"model\":\"o4-mini\"}", "authorization", "Bearer sk-client");
+        assertThat(upstream.received).hasSize(2);
+    }
+
+    @Test void modelFamiliesAreTellingOnlyWhenPlain() {
+        var anthropic = (Route.Match) Route.of("/v1/messages");
+        var openai = (Route.Match) Route.of("/v1/openai/chat/completions");
+        var codex = (Route.Match) Route.of("/v1/codex/responses");
+        var claudeCode = (Route.Match) Route.of("/v1/claude-code/v1/messages");
+        for (String m : List.of("gpt-5", "GPT-4o", "o1", "o3-mini", "o4-mini-high", "codex-mini-latest", "chatgpt-4o-latest")) {
+            assertThat(ModelFamily.mismatch(anthropic, m, "localhost:8080")).as(m).isPresent();
+            assertThat(ModelFamily.mismatch(claudeCode, m, "localhost:8080")).as(m).isPresent();
+            assertThat(ModelFamily.mismatch(openai, m, "localhost:8080")).as(m).isEmpty();
+        }
+        for (String m : List.of("claude-sonnet-4-5", "Claude-3-haiku")) {
+            assertThat(ModelFamily.mismatch(openai, m, "h:1")).as(m).isPresent();
+            assertThat(ModelFamily.mismatch(codex, m, "h:1")).as(m).isPresent();
+            assertThat(ModelFamily.mismatch(anthropic, m, "h:1")).as(m).isEmpty();
+        }
+        for (String m : List.of("", "opus", "omni", "my-alias", "sonnet")) {
+            assertThat(ModelFamily.mismatch(anthropic, m, "h:1")).as(m).isEmpty();
+            assertThat(ModelFamily.mismatch(openai, m, "h:1")).as(m).isEmpty();
+        }
+        assertThat(ModelFamily.mismatch(anthropic, "gpt-5", null).orElseThrow()).contains("http://127.0.0.1:8080/v1/openai");
     }
 
     @Test void pathsOutsideV1AreLeftToOtherHandlers() throws Exception {
