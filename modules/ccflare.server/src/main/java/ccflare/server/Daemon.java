@@ -99,7 +99,8 @@ final class Daemon {
         createPrivateDirectory(dir);
         nativeLibraryDirectory(dir);
         AdminSocket socket = AdminSocket.prepare(config.server().socketPath(), loaded.values().find(ConfigKeys.ADMIN_GROUP));
-        AdminToken token = AdminToken.resolve(config.server().adminToken(), dir, new SecureRandom());
+        AdminToken token = AdminToken.resolve(config.server().adminToken(),
+                SystemdCredentials.find(env, SystemdCredentials.ADMIN_TOKEN), dir, new SecureRandom());
 
         CredentialKey key = CredentialKey.open(loaded.get(ConfigKeys.KEY_FILE), env);
         Database db;
@@ -155,6 +156,7 @@ final class Daemon {
             daemon.live = live;
             daemon.detachLiveLog = detachLiveLog;
             if (token.origin() == AdminToken.Origin.GENERATED) LOG.info("Generated the admin token in {}", dir.resolve(AdminToken.FILE_NAME));
+            if (token.origin() == AdminToken.Origin.CREDENTIAL) LOG.info("Admin token from the systemd credential {}", SystemdCredentials.ADMIN_TOKEN);
             LOG.info("ccflare {} listening on {} (database {}, {} accounts)", Version.current(), daemon.uri(), dbFile,
                     accounts.size());
             return daemon;
