@@ -21,8 +21,13 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
@@ -147,6 +152,7 @@ public final class Database implements AutoCloseable {
     private final SqliteAccountStore accounts;
     private final SqliteRequestQueries queries;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile CompletableFuture<Void> pendingProbe;
 
     private Database(Path file, Tuning tuning, SingleWriter writer, Readers readers, SqliteAccountStore accounts) {
         this.file = file;
@@ -266,6 +272,41 @@ public final class Database implements AutoCloseable {
      */
     public KeyRotation rotateKey(SecretBox newBox) {
         return accounts.rotateKey(newBox);
+    }
+
+    /**
+     * Whether the database can be written now: the writer thread is alive, its last writes
+     * succeeded, and it takes the write lock ({@code BEGIN IMMEDIATE}, then a rollback: nothing is
+     * written) within {@code within}. A probe that has not finished is waited on again rather than
+     * queued twice, so a wedged or locked database does not pile probes up in front of the writer.
+     * For one caller at a time (the daemon's health check).
+     *
+     * @return empty when writable, else why not
+     */
+    public Optional<String> writeProbe(Duration within) {
+        requireNonNull(within, "within");
+        Health h = writer.health();
+        if (!h.ok()) return Optional.of("database writer: " + h.reason());
+        CompletableFuture<Void> probe = pendingProbe;
+        if (probe == null || probe.isDone()) {
+            probe = writer.submit("write probe", c -> {
+                SqlWork.execute(c, "BEGIN IMMEDIATE");
+                SqlWork.execute(c, "ROLLBACK");
+                return null;
+            });
+            pendingProbe = probe;
+        }
+        try {
+            probe.get(within.toMillis(), TimeUnit.MILLISECONDS);
+            return Optional.empty();
+        } catch (TimeoutException e) {
+            return Optional.of("the database writer did not take the write lock within " + within.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted");
+        } catch (ExecutionException e) {
+            return Optional.of("database not writable: " + String.valueOf(e.getCause().getMessage()));
+        }
     }
 
     /**

@@ -190,6 +190,21 @@ final class SingleWriter implements RequestLog {
         }
     }
 
+    /**
+     * Queues {@code work} for the writer thread without waiting for it; the future fails with a
+     * {@link StorageException} when the work fails or the database is closed.
+     */
+    <T> CompletableFuture<T> submit(String what, SqlWork<T> work) {
+        if (stopping || terminated.getCount() == 0) {
+            return CompletableFuture.failedFuture(new StorageException(file + ": " + what + " failed: the database is closed", null));
+        }
+        Task<T> task = new Task<>(work);
+        tasks.add(task);
+        LockSupport.unpark(thread);
+        // A task queued as the writer stopped is failed by the writer's own clean-up.
+        return task.result;
+    }
+
     /** Waits until every record and state queued before this call is settled; false on timeout or failure. */
     boolean flush(Duration timeout) {
         long recordTarget = submitted.get();

@@ -58,8 +58,10 @@ final class ConfigKeys {
             false, false);
 
     static final ConfigKey<Path> KEY_FILE = new ConfigKey<>("CCFLARE_KEY_FILE", List.of(), "key_file", "",
-            "`$CREDENTIALS_DIRECTORY/ccflare.key` under systemd's `LoadCredential=`, else `ccflare.key` beside the database (generated, mode 0600, on first start)",
-            (env, r) -> firstDir(env, "CREDENTIALS_DIRECTORY").map(d -> d + "/ccflare.key")
+            "the systemd credential `ccflare.key` (`$CREDENTIALS_DIRECTORY/ccflare.key`) when the unit passes it, else `ccflare.key` beside the database (generated, mode 0600, on first start)",
+            // Only a credential that is there: CREDENTIALS_DIRECTORY is also set when the unit
+            // passes the admin token alone, and then the key stays the one beside the database.
+            (env, r) -> SystemdCredentials.find(env, SystemdCredentials.KEY).map(Path::toString)
                     .orElseGet(() -> ((Path) r.apply(DB_PATH)).resolveSibling("ccflare.key").toString()),
             path(), "The AES-256 key that encrypts API keys and OAuth tokens in the database. Keep it out of backups of the database.",
             false, false);
@@ -84,7 +86,7 @@ final class ConfigKeys {
             false, false);
 
     static final ConfigKey<String> ADMIN_TOKEN = new ConfigKey<>("CCFLARE_ADMIN_TOKEN", List.of(), "admin_token", "",
-            "read from `admin.token` beside the database, generated (32 random bytes, base64url, mode 0600) on first start",
+            "the systemd credential `ccflare.admin-token` when the unit passes it, else read from `admin.token` beside the database, generated (32 random bytes, base64url, mode 0600) on first start",
             (env, r) -> null, token(16),
             "The token the admin API and dashboard require over TCP. Never logged or shown.", true, false);
 

@@ -65,6 +65,7 @@ final class Daemon {
     // Set once by start(), before the daemon is handed out.
     private volatile LiveFeed live;
     private volatile Runnable detachLiveLog = () -> {};
+    private volatile SystemdNotifier notifier = SystemdNotifier.NONE;
 
     private Daemon(Server server, ServerConnector connector, Database db, Proxy proxy, ScheduledExecutorService maintenance,
                    Duration drainTimeout) {
@@ -99,7 +100,8 @@ final class Daemon {
         createPrivateDirectory(dir);
         nativeLibraryDirectory(dir);
         AdminSocket socket = AdminSocket.prepare(config.server().socketPath(), loaded.values().find(ConfigKeys.ADMIN_GROUP));
-        AdminToken token = AdminToken.resolve(config.server().adminToken(), dir, new SecureRandom());
+        AdminToken token = AdminToken.resolve(config.server().adminToken(),
+                SystemdCredentials.find(env, SystemdCredentials.ADMIN_TOKEN), dir, new SecureRandom());
 
         CredentialKey key = CredentialKey.open(loaded.get(ConfigKeys.KEY_FILE), env);
         Database db;
@@ -155,8 +157,18 @@ final class Daemon {
             daemon.live = live;
             daemon.detachLiveLog = detachLiveLog;
             if (token.origin() == AdminToken.Origin.GENERATED) LOG.info("Generated the admin token in {}", dir.resolve(AdminToken.FILE_NAME));
+            if (token.origin() == AdminToken.Origin.CREDENTIAL) LOG.info("Admin token from the systemd credential {}", SystemdCredentials.ADMIN_TOKEN);
             LOG.info("ccflare {} listening on {} (database {}, {} accounts)", Version.current(), daemon.uri(), dbFile,
                     accounts.size());
+            // Last: READY=1 promises the port, the admin socket and the database are all up.
+            Server running = server;
+            daemon.notifier = SystemdNotifier.start(env,
+                    new DaemonHealth(db, () -> running.isRunning() && connector.isOpen() && connector.isAccepting(), clock),
+                    () -> {
+                        Database.Health h = db.health();
+                        return new SystemdNotices.Snapshot(daemon.uri(), accounts.size(), h.written() + h.dropped() + h.queued(),
+                                proxy.inFlight());
+                    });
             return daemon;
         } catch (StartupException e) {
             detachLiveLog.run();
@@ -198,6 +210,7 @@ final class Daemon {
     void stop() {
         if (!stopped.compareAndSet(false, true)) return;
         LOG.info("Stopping: {} requests in flight, waiting up to {} s for them", proxy.inFlight(), drainTimeout.toSeconds());
+        notifier.stopping(proxy.inFlight(), drainTimeout);
         // Live streams never end by themselves: close them first, or the graceful stop waits for them.
         if (live != null) live.close();
         try {
@@ -212,6 +225,7 @@ final class Daemon {
             Thread.currentThread().interrupt();
         }
         db.close();
+        notifier.close();
         LOG.info("Stopped");
         detachLiveLog.run();
     }

@@ -15,7 +15,8 @@ import org.slf4j.Logger;
  * The daemon's Logback configuration, found by Logback through {@link java.util.ServiceLoader}
  * (this module {@code provides} it); not for other callers. It builds what {@code logback.xml}
  * used to describe - stdout only, the level and format {@link LogOutput#prepare} set, the noisy
- * libraries at WARN - in code, because parsing the XML (Joran: a SAX parser, its model and
+ * libraries at WARN, the syslog priority prefix and no timestamp of its own when stdout is the
+ * journal ({@link JournalEncoder}) - in code, because parsing the XML (Joran: a SAX parser, its model and
  * handlers) was a visible part of the daemon's start-up. A file given with
  * {@code -Dlogback.configurationFile=…} still replaces it: then this steps aside for Logback's
  * own file configuration.
@@ -24,6 +25,8 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
 
     /** The line of {@code LOG_FORMAT=pretty}. */
     static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{20} - %msg%n";
+    /** The line of {@code LOG_FORMAT=pretty} in the journal, which stamps each entry itself. */
+    static final String JOURNAL_PATTERN = "%-5level [%thread] %logger{20} - %msg%n";
 
     /** For {@link java.util.ServiceLoader}. */
     public LogConfiguration() {}
@@ -31,7 +34,12 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
     @Override
     public ExecutionStatus configure(LoggerContext context) {
         if (System.getProperty("logback.configurationFile") != null) return ExecutionStatus.INVOKE_NEXT_IF_ANY;
-        Encoder<ILoggingEvent> encoder = "json".equals(System.getProperty(LogOutput.FORMAT_PROPERTY)) ? json() : pretty();
+        boolean journal = Boolean.getBoolean(LogOutput.JOURNAL_PROPERTY);
+        Encoder<ILoggingEvent> lines = "json".equals(System.getProperty(LogOutput.FORMAT_PROPERTY)) ? json()
+                : pretty(journal ? JOURNAL_PATTERN : PATTERN);
+        lines.setContext(context);
+        lines.start();
+        Encoder<ILoggingEvent> encoder = journal ? new JournalEncoder(lines) : lines;
         encoder.setContext(context);
         encoder.start();
         ConsoleAppender<ILoggingEvent> stdout = new ConsoleAppender<>();
@@ -48,9 +56,9 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
     }
 
     /** {@code LOG_FORMAT=pretty}: one readable line per event. */
-    private static Encoder<ILoggingEvent> pretty() {
+    private static Encoder<ILoggingEvent> pretty(String pattern) {
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setPattern(PATTERN);
+        encoder.setPattern(pattern);
         return encoder;
     }
 

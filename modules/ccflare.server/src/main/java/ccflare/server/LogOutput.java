@@ -2,7 +2,12 @@ package ccflare.server;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,13 +23,25 @@ final class LogOutput {
 
     static final String LEVEL_PROPERTY = "ccflare.log.level";
     static final String FORMAT_PROPERTY = "ccflare.log.format";
+    /** "true" when stdout is systemd's journal stream ({@link JournalEncoder#isJournal}). */
+    static final String JOURNAL_PROPERTY = "ccflare.log.journal";
 
     private LogOutput() {}
 
-    /** Call before any logger is made. */
-    static void prepare(String level, String format) {
+    /** Call before any logger is made; {@code env} says whether stdout is the journal. */
+    static void prepare(String level, String format, Map<String, String> env) {
         System.setProperty(LEVEL_PROPERTY, level);
         System.setProperty(FORMAT_PROPERTY, format);
+        System.setProperty(JOURNAL_PROPERTY, Boolean.toString(JournalEncoder.isJournal(env, stdoutLink())));
+    }
+
+    /** Where fd 1 points ({@code socket:[1234]}, a file, a pipe), when {@code /proc} says. */
+    private static Optional<String> stdoutLink() {
+        try {
+            return Optional.of(Files.readSymbolicLink(Path.of("/proc/self/fd/1")).toString());
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return Optional.empty();
+        }
     }
 
     /** Changes the level of every logger at once, for example after {@code PATCH /api/config {"log_level":"DEBUG"}}. */

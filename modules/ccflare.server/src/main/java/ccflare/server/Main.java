@@ -83,7 +83,7 @@ public final class Main {
             return new Launch.Exit(e.exitCode());
         }
 
-        LogOutput.prepare(loaded.config().logging().level(), loaded.config().logging().format());
+        LogOutput.prepare(loaded.config().logging().level(), loaded.config().logging().format(), env);
         Logger log = LoggerFactory.getLogger(Main.class);
         for (String warning : loaded.warnings()) log.warn("{}", warning);
         try {

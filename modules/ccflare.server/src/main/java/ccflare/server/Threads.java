@@ -13,7 +13,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * daemon: {@code ccflare-http-*} (Jetty selectors and acceptors, platform threads),
  * {@code ccflare-vt-*} (request handling, virtual threads), {@code ccflare-db-writer} (the one
  * SQLite writer: JNI pins a virtual thread's carrier, so it is a platform thread),
- * {@code ccflare-maintenance} (retention and checkpoints), {@code ccflare-shutdown}, and the
+ * {@code ccflare-maintenance} (retention and checkpoints), {@code ccflare-systemd} (status and
+ * watchdog pings to systemd, only under it), {@code ccflare-shutdown}, and the
  * short-lived start-up helpers of {@link #ahead}.
  */
 final class Threads {
@@ -28,6 +29,11 @@ final class Threads {
     /** One thread for periodic maintenance: retention purges and WAL checkpoints never overlap. */
     static ScheduledExecutorService maintenance() {
         return Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ccflare-maintenance").daemon(true).factory());
+    }
+
+    /** The thread that reads the daemon's health and pings systemd ({@link SystemdNotifier}); made only under systemd. */
+    static ScheduledExecutorService systemdNotifier() {
+        return Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ccflare-systemd").daemon(true).factory());
     }
 
     /**

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,33 @@ class AdminTokenTest {
 
         assertThat(token.value()).isEqualTo("configured-token-123456");
         assertThat(token.origin()).isEqualTo(AdminToken.Origin.CONFIGURED);
+        assertThat(dir.resolve("admin.token")).doesNotExist();
+    }
+
+    @Test
+    void systemdCredentialWinsOverTheStateDirectorysFileAndLeavesItAlone() throws IOException {
+        Files.writeString(dir.resolve("admin.token"), "token-from-the-state-directory\n");
+        Path credential = Files.writeString(Files.createDirectory(dir.resolve("creds")).resolve("ccflare.admin-token"),
+                "token-from-the-credential-123\n");
+
+        AdminToken token = AdminToken.resolve("", Optional.of(credential), dir, random);
+
+        assertThat(token.value()).isEqualTo("token-from-the-credential-123");
+        assertThat(token.origin()).isEqualTo(AdminToken.Origin.CREDENTIAL);
+        assertThat(Files.readString(dir.resolve("admin.token"))).isEqualTo("token-from-the-state-directory\n");
+        assertThat(AdminToken.resolve("configured-token-123456", Optional.of(credential), dir, random).origin())
+                .isEqualTo(AdminToken.Origin.CONFIGURED);
+    }
+
+    @Test
+    void unusableCredentialStopsStartUpNamingTheCredential() throws IOException {
+        Path credential = Files.writeString(dir.resolve("ccflare.admin-token"), "short\n");
+
+        StartupException e = catchThrowableOfType(StartupException.class,
+                () -> AdminToken.resolve("", Optional.of(credential), dir, random));
+
+        assertThat(e.exitCode()).isEqualTo(2);
+        assertThat(e.getMessage()).contains(credential.toString(), "at least 16 printable", "credential").doesNotContain("short");
         assertThat(dir.resolve("admin.token")).doesNotExist();
     }
 

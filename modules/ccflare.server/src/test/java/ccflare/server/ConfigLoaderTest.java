@@ -115,6 +115,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void keyFileIsSystemdsCredentialWhenTheUnitPassesItElseTheOneBesideTheDatabase() throws IOException {
+        Path credentials = Files.createDirectories(home.resolve("credentials"));
+        Map<String, String> env = env("STATE_DIRECTORY", "/var/lib/ccflare", "CREDENTIALS_DIRECTORY", credentials.toString());
+
+        // Only the admin token passed: the key stays the state directory's.
+        Files.writeString(credentials.resolve("ccflare.admin-token"), "token-from-credential-0123456789\n");
+        assertThat(ConfigLoader.load(Map.of(), env).get(ConfigKeys.KEY_FILE)).isEqualTo(Path.of("/var/lib/ccflare/ccflare.key"));
+
+        Files.write(credentials.resolve("ccflare.key"), new byte[32]);
+        assertThat(ConfigLoader.load(Map.of(), env).get(ConfigKeys.KEY_FILE)).isEqualTo(credentials.resolve("ccflare.key"));
+        // A key file named explicitly still wins over the credential.
+        env.put("CCFLARE_KEY_FILE", "/etc/ccflare/other.key");
+        assertThat(ConfigLoader.load(Map.of(), env).get(ConfigKeys.KEY_FILE)).isEqualTo(Path.of("/etc/ccflare/other.key"));
+    }
+
+    @Test
     void configFileValueBeatsTheDefault() throws IOException {
         writeConfig("{\"port\": 9001, \"session_duration_ms\": 60000, \"capture_payloads\": false, \"log_format\": \"json\"}");
 
