@@ -58,11 +58,11 @@ final class Exchange {
     /** Cool-down when a limited response names no reset. */
 
     static final long DEFAULT_LIMIT_COOL_MS = 60_000;
-    /** Cool-down after an account exhausted its retries on 529 (overloaded). */
+    /** Back-off (tried after the others, not skipped) after an account exhausted its retries on 529 (overloaded). */
     static final long OVERLOADED_COOL_MS = 30_000;
-    /** Cool-down after an account exhausted its retries on 5xx, a connect failure or a timeout. */
+    /** Back-off after an account exhausted its retries on 5xx, a connect failure or a timeout. */
     static final long TRANSIENT_COOL_MS = 10_000;
-    /** Cool-down of an API-key account whose key the upstream refused (401), when another account takes over. */
+    /** Back-off of an API-key account whose key the upstream refused (401), when another account takes over. */
     static final long API_KEY_REFUSED_COOL_MS = 300_000;
     /**
      * Cool-down of an OAuth account refused (401) again after a forced refresh, or whose forced
@@ -302,7 +302,7 @@ final class Exchange {
             if (scope.isEmpty()) {
                 passThrough = true;
             } else {
-                candidates = SessionStrategy.candidates(scope, now, proxy.config.sessionDuration());
+                candidates = proxy.backOffs.order(SessionStrategy.candidates(scope, now, proxy.config.sessionDuration()), now);
             }
         }
         if (!passThrough && candidates.isEmpty()) {
@@ -324,20 +324,31 @@ final class Exchange {
         long earliest = Long.MAX_VALUE;
         int paused = 0;
         int reauth = 0;
+        int limited = 0;
+        List<String> pausedNames = new ArrayList<>();
         StringBuilder named = new StringBuilder();
         for (Account a : scope) {
             Account fresh = proxy.accounts.byId(a.id()).orElse(a);
-            if (fresh.paused()) paused++;
-            else if (fresh.needsReauth()) {
+            if (fresh.paused()) {
+                paused++;
+                pausedNames.add(fresh.name());
+            } else if (fresh.needsReauth()) {
                 reauth++;
                 named.append("; ").append(needsReauth(fresh));
+            } else if (fresh.rateLimit().limitedAt(now)) {
+                limited++;
+                earliest = Math.min(earliest, fresh.rateLimit().limitedUntilMs());
             }
-            else if (fresh.rateLimit().limitedAt(now)) earliest = Math.min(earliest, fresh.rateLimit().limitedUntilMs());
         }
         if (earliest != Long.MAX_VALUE) {
             long seconds = Math.max(1, (earliest - now + 999) / 1000);
-            respond(429, Outcome.RATE_LIMITED, ErrorBodies.RATE_LIMIT,
-                    "all " + scope.size() + " accounts are rate limited; earliest reset in " + seconds + "s", seconds);
+            // Only the limited ones are counted as such; the others are named for what they are.
+            String message = (limited == scope.size() ? "all " + limited : limited + " of " + scope.size())
+                    + (limited == 1 ? " account is" : " accounts are") + " rate limited"
+                    + (pausedNames.isEmpty() ? "" : "; paused: " + String.join(", ", pausedNames)) + named
+                    + "; earliest reset in " + seconds + "s";
+            LOG.warn("{} refused: {}", id, message);
+            respond(429, Outcome.RATE_LIMITED, ErrorBodies.RATE_LIMIT, message, seconds);
         } else {
             respond(503, Outcome.PROXY_ERROR, ErrorBodies.OVERLOADED, "no account available: " + paused
                     + " paused, " + reauth + " need re-authentication (of " + scope.size() + ")" + named, 0);
@@ -508,12 +519,19 @@ final class Exchange {
                 }
             }
             case Next.OtherAccount other -> {
+                String from;
+                String to;
+                String why;
                 synchronized (this) {
                     if (finished) return;
+                    from = candidates.get(index).name();
+                    to = candidates.get(other.index()).name();
+                    why = error;
                     index = other.index();
                     triesOnAccount = 0;
                     failovers++;
                 }
+                LOG.info("{} failover from '{}' to '{}': {}", id, from, to, why);
                 attemptOnExecutor();
             }
             case Next.Nothing nothing -> giveUp();
@@ -600,6 +618,12 @@ final class Exchange {
             limited = exhausted && (code < 200 || code >= 300 || attempt.adapter.refusedDespiteSuccess(headers::get));
             RateLimitState newState = state;
             proxy.accounts.changeState(account.id(), a -> a.withRateLimit(newState));
+            if (exhausted && !latest.rateLimit().limitedAt(now)) {
+                LOG.warn("{} account '{}' rate limited until {} (status {}{})", id, account.name(),
+                        java.time.Instant.ofEpochMilli(newState.limitedUntilMs()), code,
+                        newState.limitedUntilMs() == now + DEFAULT_LIMIT_COOL_MS ? ", no reset given: a "
+                                + DEFAULT_LIMIT_COOL_MS / 1000 + " s pause" : ", the provider's reset");
+            }
         }
         if (limited) {
             noteFailure(account.name() + ": " + code + " rate limited", false);
@@ -621,7 +645,7 @@ final class Exchange {
             noteFailure((account == null ? "upstream" : account.name()) + ": " + code, false);
             Next next = nextAfterTransient(retryAfterMs(headers.get(HttpHeader.RETRY_AFTER)));
             if (account != null && !(next instanceof Next.SameAccount)) {
-                coolAfterTransient(account, code == 529 ? OVERLOADED_COOL_MS : TRANSIENT_COOL_MS, now);
+                backOff(account, code == 529 ? OVERLOADED_COOL_MS : TRANSIENT_COOL_MS, now, "after " + code);
             }
             if (next instanceof Next.Nothing) {
                 // The real upstream answer says more than one we would invent, and SDKs retry it.
@@ -665,7 +689,8 @@ final class Exchange {
             commit(attempt, head);
             return;
         }
-        coolAfterTransient(account, oauth ? OAUTH_REFUSED_COOL_MS : API_KEY_REFUSED_COOL_MS, now);
+        backOff(account, oauth ? OAUTH_REFUSED_COOL_MS : API_KEY_REFUSED_COOL_MS, now,
+                "after its " + (oauth ? "token" : "API key") + " was refused (401)");
         attempt.discard(new IllegalStateException("401; failing over"));
         moveOn(next);
     }
@@ -679,7 +704,7 @@ final class Exchange {
             String why = "the upstream refused the token of account '" + account.name() + "' (401); "
                     + unusableReason(account, e);
             if (LOG.isDebugEnabled()) LOG.debug("{} forced refresh of account {} failed: {}", id, account.name(), e.reason());
-            coolAfterTransient(account, OAUTH_REFUSED_COOL_MS, proxy.clock.millis());
+            backOff(account, OAUTH_REFUSED_COOL_MS, proxy.clock.millis(), "after its token was refused (401) and the refresh failed");
             synchronized (this) {
                 if (finished) return;
                 unusable.add(why);
@@ -704,7 +729,7 @@ final class Exchange {
         if (LOG.isDebugEnabled()) LOG.debug("{} P2S attempt {} failed: {}", id, attempt.number, what);
         Next next = nextAfterTransient(0);
         if (account != null && !(next instanceof Next.SameAccount)) {
-            coolAfterTransient(account, TRANSIENT_COOL_MS, proxy.clock.millis());
+            backOff(account, TRANSIENT_COOL_MS, proxy.clock.millis(), "after " + what);
         }
         moveOn(next);
     }
@@ -721,10 +746,10 @@ final class Exchange {
         return now + DEFAULT_LIMIT_COOL_MS;
     }
 
-    private void coolAfterTransient(Account account, long coolMs, long now) {
-        long until = now + coolMs;
-        proxy.accounts.changeState(account.id(), a -> a.rateLimit().limitedUntilMs() >= until ? a
-                : a.withRateLimit(a.rateLimit().withLimitedUntil(until)));
+    /** Not a limit: the account goes behind the others for {@code ms}, and is still tried when they are gone. */
+    private void backOff(Account account, long ms, long now, String why) {
+        proxy.backOffs.backOff(account.id(), now + ms);
+        LOG.warn("{} account '{}' is tried after the others for {} s {}", id, account.name(), ms / 1000, why);
     }
 
     private boolean allScopeLimited(long now) {

@@ -88,6 +88,8 @@ public final class Proxy {
     final Config.Recording recording;
     final AccountRegistry accounts;
     final TokenSource tokens;
+    /** Accounts tried last for a while after errors that are not their limit. */
+    final BackOffs backOffs = new BackOffs();
     final RequestLog log;
     final Pricing pricing;
     final Function<ProviderKind, ProviderAdapter> adapters;

@@ -107,7 +107,56 @@ class ProxyFailoverTest {
         RequestRecord rec = h.log.next();
         assertThat(rec.attempts()).isEqualTo(3);
         assertThat(rec.failovers()).isEqualTo(1);
-        assertThat(account(a).rateLimit().limitedUntilMs()).isEqualTo(ProxyHarness.T0 + Exchange.OVERLOADED_COOL_MS);
+        // Overload is the provider's, not the account's limit: a back-off (tried after the others), not a limit.
+        assertThat(account(a).rateLimit().limitedAt(h.clock.millis())).isFalse();
+        assertThat(h.proxy.backOffs.untilMs(a, h.clock.millis())).isEqualTo(ProxyHarness.T0 + Exchange.OVERLOADED_COOL_MS);
+    }
+
+    @Test void whenEveryAccountIsOverloadedTheClientGetsTheUpstreams529AndTheNextRequestStillTries() throws Exception {
+        proxy(c -> c.retryAttempts = 1);
+        String a = h.apiKeyAccount("a", 0);
+        String b = h.apiKeyAccount("b", 1);
+        fake.behave("key-a", Behaviour.overloaded529());
+        fake.behave("key-b", Behaviour.overloaded529());
+
+        HttpResponse<String> first = h.post("/v1/messages", JSON);
+        assertThat(first.statusCode()).as("the provider's own status, not a made-up 429").isEqualTo(529);
+        assertThat(first.body()).contains("overloaded_error");
+        assertThat(h.log.next().outcome()).isEqualTo(Outcome.UPSTREAM_ERROR);
+        assertThat(account(a).availableAt(h.clock.millis())).isTrue();
+        assertThat(account(b).availableAt(h.clock.millis())).isTrue();
+
+        // Both back off, yet the next request is tried (and served once the provider recovers).
+        fake.behave("key-a", Behaviour.ok());
+        int before = fake.requests().size();
+        HttpResponse<String> second = h.post("/v1/messages", JSON);
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(fake.requests()).hasSizeGreaterThan(before);
+        assertThat(h.log.next().accountId()).isEqualTo(a);
+    }
+
+    @Test void anAccountBackingOffIsTriedAfterTheOthers() throws Exception {
+        proxy(c -> c.retryAttempts = 1);
+        String a = h.apiKeyAccount("a", 0);
+        String b = h.apiKeyAccount("b", 1);
+        h.proxy.backOffs.backOff(a, ProxyHarness.T0 + 30_000);
+        assertThat(h.post("/v1/messages", JSON).statusCode()).isEqualTo(200);
+        h.nextServedBy(b, 1, 0);
+        assertThat(fake.requestsWithCredential("key-a")).isEmpty();
+    }
+
+    @Test void theRateLimitMessageCountsOnlyTheLimitedAndNamesThePaused() throws Exception {
+        proxy(c -> {});
+        String a = h.apiKeyAccount("a", 0);
+        String b = h.apiKeyAccount("b", 1);
+        h.apiKeyAccount("c", 2);
+        h.accounts.changeState(a, x -> x.withRateLimit(x.rateLimit().withLimitedUntil(ProxyHarness.T0 + 9_000)));
+        h.accounts.changeState(b, x -> x.withRateLimit(x.rateLimit().withLimitedUntil(ProxyHarness.T0 + 5_500)));
+        h.accounts.changeSettings(h.accounts.find("c").orElseThrow().id(), x -> x.withPaused(true));
+
+        HttpResponse<String> r = h.post("/v1/messages", JSON);
+        assertThat(r.statusCode()).isEqualTo(429);
+        assertThat(r.body()).contains("\"message\":\"2 of 3 accounts are rate limited; paused: c; earliest reset in 6s\"");
     }
 
     @Test void retriesTheSameAccountOn500AndStaysOnItWhenItRecovers() throws Exception {
@@ -131,7 +180,7 @@ class ProxyFailoverTest {
         RequestRecord rec = h.log.next();
         assertThat(rec.accountId()).isEqualTo(b);
         assertThat(rec.attempts()).isEqualTo(3);
-        assertThat(account(a).rateLimit().limitedUntilMs()).isEqualTo(ProxyHarness.T0 + Exchange.TRANSIENT_COOL_MS);
+        assertThat(h.proxy.backOffs.untilMs(a, h.clock.millis())).isEqualTo(ProxyHarness.T0 + Exchange.TRANSIENT_COOL_MS);
     }
 
     @Test void failsOverAfterTheFirstByteTimeoutAndAbortsTheSlowAttempt() throws Exception {
