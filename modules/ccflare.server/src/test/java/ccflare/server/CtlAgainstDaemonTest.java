@@ -119,10 +119,13 @@ class CtlAgainstDaemonTest {
         return null;
     }
 
-    private void proxied() {
+    private void proxied() throws IOException, InterruptedException {
+        long before = json("stats").get("totalRequests").asLong();
         TestHttp.Reply reply = TestHttp.postJson(daemon.uri().resolve("/v1/messages"), MESSAGE, "x-api-key", "sk-client-placeholder",
                 "anthropic-version", "2023-06-01");
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        // The record is written after the client has its last byte: wait for it, so what follows can read it.
+        for (int i = 0; i < 300 && json("stats").get("totalRequests").asLong() <= before; i++) Thread.sleep(10);
     }
 
     @Test
