@@ -16,9 +16,13 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@code /api/accounts/**}: list, add (API-key accounts), remove, pause, resume, rename, priority, base URL. */
 final class AccountEndpoints {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Api.class);
 
     static final int MAX_NAME_LENGTH = 100;
     private static final Set<String> NEW_FIELDS = Set.of("name", "provider", "apiKey", "baseUrl", "priority");
@@ -74,12 +78,14 @@ final class AccountEndpoints {
         int priority = body.nonNegativeInt("priority").orElse(0);
         Account added = accounts.add(UUID.randomUUID().toString(), name, provider, priority, baseUrl,
                 new Credentials.ApiKey(apiKey));
+        LOG.info(AccountChanges.added(added));
         return Reply.created(view(added, clock.millis()), "/api/accounts/" + added.id());
     }
 
     private Reply remove(ApiCall call) {
         Account a = find(call);
         if (!accounts.remove(a.id())) throw notFound(call.pathParam(0));
+        LOG.info(AccountChanges.removed(a));
         return Reply.ok(ActionResult.ok("Account '" + a.name() + "' removed"));
     }
 
@@ -152,7 +158,10 @@ final class AccountEndpoints {
 
     private Account change(ApiCall call, Account a, UnaryOperator<Account> change) {
         try {
-            return accounts.changeSettings(a.id(), change).orElseThrow(() -> notFound(call.pathParam(0)));
+            Account after = accounts.changeSettings(a.id(), change).orElseThrow(() -> notFound(call.pathParam(0)));
+            String what = AccountChanges.describe(a, after);
+            if (!what.isEmpty()) LOG.info(what);
+            return after;
         } catch (AccountStore.DuplicateNameException e) {
             throw new ApiException(409, e.getMessage());
         }
