@@ -18,7 +18,8 @@ import org.eclipse.jetty.util.Fields;
 /**
  * The web dashboard's pages: {@code /} (the dashboard with a session, else the sign-in page),
  * {@code POST /login} (the admin token pasted into that page), {@code POST /logout},
- * {@code /assets/**} (public, from {@link StaticAssets}) and {@code /signin.css}. Every other
+ * {@code /assets/**} (public, from {@link StaticAssets}), {@code /signin.css} and
+ * {@code /favicon.ico} (the icon, for browsers that ask for it by that name). Every other
  * path is declined, so the handler can sit in a sequence before the 404.
  *
  * <p>A visit to {@code /?login=CODE} trades a one-time code from {@link LoginCodes} for the
@@ -60,10 +61,13 @@ final class DashboardHandler extends Handler.Abstract {
                 .find("signin.css").orElseThrow();
     }
 
+    static final String FAVICON = "/favicon.ico";
+    static final String ICON = "assets/icon.svg";
+
     /** Whether this handler answers {@code path} (any method; a wrong one gets 405). */
     static boolean serves(String path) {
         return path.equals("/") || path.equals("/login") || path.equals("/logout") || path.equals("/signin.css")
-                || path.startsWith("/assets/");
+                || path.equals(FAVICON) || path.startsWith("/assets/");
     }
 
     @Override
@@ -91,6 +95,12 @@ final class DashboardHandler extends Handler.Abstract {
             case "/logout" -> {
                 if (!method.equals("POST")) return notAllowed(response, callback, "POST");
                 return logout(request, response, callback);
+            }
+            case FAVICON -> {
+                if (!read) return notAllowed(response, callback, "GET, HEAD");
+                Optional<StaticAssets.Asset> icon = assets.find(ICON);
+                if (icon.isEmpty()) return text(response, callback, 404, "no icon");
+                return asset(icon.get(), request, response, callback);
             }
             case "/signin.css" -> {
                 if (!read) return notAllowed(response, callback, "GET, HEAD");

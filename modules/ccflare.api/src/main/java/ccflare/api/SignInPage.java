@@ -50,7 +50,7 @@ final class SignInPage {
                 <meta name="viewport" content="width=device-width, initial-scale=1">
                 <meta name="referrer" content="no-referrer">
                 <title>Sign in · ccflare</title>
-                <link rel="icon" href="data:,">
+                <link rel="icon" href="/assets/icon.svg" type="image/svg+xml">
                 <link rel="stylesheet" href="/signin.css">
                 </head>
                 <body>

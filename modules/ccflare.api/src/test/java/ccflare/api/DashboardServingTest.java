@@ -279,6 +279,8 @@ class DashboardServingTest {
         var named = java.util.regex.Pattern.compile("(?:src|href)=\"/(assets/[^\"]+)\"").matcher(index).results()
                 .map(m -> m.group(1)).toList();
         assertThat(named).contains("assets/app.js", "assets/app.css");
+        assertThat(real.find(DashboardHandler.ICON)).as("the icon /favicon.ico answers with").isPresent()
+                .get().extracting(StaticAssets.Asset::contentType).isEqualTo("image/svg+xml");
         for (String name : named) assertThat(real.find(name)).as(name + " named by index.html").isPresent();
         var imports = java.util.regex.Pattern.compile("(?m)^import .* from '([^']+)';");
         List<String> modules = real.names().stream().filter(n -> n.startsWith("assets/") && n.endsWith(".js")
