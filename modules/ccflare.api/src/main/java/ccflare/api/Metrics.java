@@ -147,11 +147,14 @@ public final class Metrics implements RequestLog.Listener {
         String model = modelLabel(r.model());
         String outcome = r.outcome().wireName();
         requests.labelValues(provider, account, model, Integer.toString(r.status()), outcome).inc();
-        operationDuration.labelValues("chat", provider, model, r.success() ? "" : outcome).observe(r.totalMs() / 1000.0);
-        observeMs(total.labelValues(provider, outcome), r.totalMs());
-        observeMs(upstreamFirstByte.labelValues(provider), r.upstreamFirstByteMs());
-        observeMs(clientFirstByte.labelValues(provider), r.clientFirstByteMs());
-        if (r.attempts() > 0) observeMs(proxyOverhead.labelValues(provider), r.proxyOverheadMs());
+        // error_type is empty on success, which PromQL treats as the label being absent (as OpenTelemetry has it).
+        if (r.totalMs() >= 0) operationDuration.labelValues("chat", provider, model, r.success() ? "" : outcome).observe(r.totalMs() / 1000.0);
+        // Durations the record marks as never happened (negative) are not observed; the label
+        // lookup itself creates a series, so it comes after the check.
+        if (r.totalMs() >= 0) total.labelValues(provider, outcome).observe(r.totalMs() / 1000.0);
+        if (r.upstreamFirstByteMs() >= 0) upstreamFirstByte.labelValues(provider).observe(r.upstreamFirstByteMs() / 1000.0);
+        if (r.clientFirstByteMs() >= 0) clientFirstByte.labelValues(provider).observe(r.clientFirstByteMs() / 1000.0);
+        if (r.attempts() > 0 && r.proxyOverheadMs() >= 0) proxyOverhead.labelValues(provider).observe(r.proxyOverheadMs() / 1000.0);
         Usage u = r.usage();
         if (!u.isEmpty()) {
             tokenUsage.labelValues("chat", provider, model, "input").observe(u.inputTokens());
@@ -288,11 +291,6 @@ public final class Metrics implements RequestLog.Listener {
     private Histogram seconds(String name, String help, String... labels) {
         return Histogram.builder().name(name).help(help).unit(Unit.SECONDS).labelNames(labels)
                 .classicUpperBounds(SECONDS_BOUNDS).classicOnly().withoutExemplars().register(registry);
-    }
-
-    /** Durations the record marks as never happened (negative) are not observed. */
-    private static void observeMs(io.prometheus.metrics.core.datapoints.DistributionDataPoint point, long ms) {
-        if (ms >= 0) point.observe(ms / 1000.0);
     }
 
     private static String orNone(String s) {
