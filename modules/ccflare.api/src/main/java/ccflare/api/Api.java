@@ -51,7 +51,8 @@ public final class Api {
         this(context, assets, null);
     }
 
-    private Api(ApiContext context, StaticAssets assets, Metrics metrics) {
+    /** With the dashboard's files given and {@code metrics} (null: no /metrics), for tests. */
+    Api(ApiContext context, StaticAssets assets, Metrics metrics) {
         requireNonNull(context, "context");
         AdminGate gate = new AdminGate(context.adminToken(), context.hosts());
         DashboardSessions sessions = new DashboardSessions(context.adminToken(), context.clock());
