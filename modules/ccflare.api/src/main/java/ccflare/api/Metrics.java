@@ -4,10 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import ccflare.core.Account;
 import ccflare.core.AccountRegistry;
+import ccflare.core.Outcome;
 import ccflare.core.RateLimitState;
 import ccflare.core.RequestLog;
 import ccflare.core.RequestRecord;
 import ccflare.core.Usage;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -25,6 +29,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.InstantSource;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -60,6 +65,7 @@ public final class Metrics implements RequestLog.Listener {
     private final AccountRegistry accounts;
     private final InstantSource clock;
     private final ConcurrentHashMap<String, String> models = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<SeriesKey, Series> series = new ConcurrentHashMap<>();
 
     private final Counter requests;
     private final Histogram operationDuration;
@@ -142,33 +148,94 @@ public final class Metrics implements RequestLog.Listener {
     @Override
     public void onRecord(RequestRecord r) {
         if (r == null) return;
-        String provider = orNone(r.provider());
-        String account = accountLabel(r.accountId());
-        String model = modelLabel(r.model());
-        String outcome = r.outcome().wireName();
-        requests.labelValues(provider, account, model, Integer.toString(r.status()), outcome).inc();
-        // error_type is empty on success, which PromQL treats as the label being absent (as OpenTelemetry has it).
-        if (r.totalMs() >= 0) operationDuration.labelValues("chat", provider, model, r.success() ? "" : outcome).observe(r.totalMs() / 1000.0);
-        // Durations the record marks as never happened (negative) are not observed; the label
-        // lookup itself creates a series, so it comes after the check.
-        if (r.totalMs() >= 0) total.labelValues(provider, outcome).observe(r.totalMs() / 1000.0);
-        if (r.upstreamFirstByteMs() >= 0) upstreamFirstByte.labelValues(provider).observe(r.upstreamFirstByteMs() / 1000.0);
-        if (r.clientFirstByteMs() >= 0) clientFirstByte.labelValues(provider).observe(r.clientFirstByteMs() / 1000.0);
-        if (r.attempts() > 0 && r.proxyOverheadMs() >= 0) proxyOverhead.labelValues(provider).observe(r.proxyOverheadMs() / 1000.0);
+        Series s = series(r);
+        ((CounterDataPoint) s.point(REQUESTS)).inc();
+        // Durations the record marks as never happened (negative) are not observed; the first
+        // use of a label set creates its series, so the check comes first.
+        if (r.totalMs() >= 0) {
+            ((DistributionDataPoint) s.point(OPERATION)).observe(r.totalMs() / 1000.0);
+            ((DistributionDataPoint) s.point(TOTAL)).observe(r.totalMs() / 1000.0);
+        }
+        if (r.upstreamFirstByteMs() >= 0) ((DistributionDataPoint) s.point(UPSTREAM_FIRST_BYTE)).observe(r.upstreamFirstByteMs() / 1000.0);
+        if (r.clientFirstByteMs() >= 0) ((DistributionDataPoint) s.point(CLIENT_FIRST_BYTE)).observe(r.clientFirstByteMs() / 1000.0);
+        if (r.attempts() > 0 && r.proxyOverheadMs() >= 0) ((DistributionDataPoint) s.point(PROXY_OVERHEAD)).observe(r.proxyOverheadMs() / 1000.0);
         Usage u = r.usage();
         if (!u.isEmpty()) {
-            tokenUsage.labelValues("chat", provider, model, "input").observe(u.inputTokens());
-            tokenUsage.labelValues("chat", provider, model, "output").observe(u.outputTokens());
-            tokenUsage.labelValues("chat", provider, model, "cache_read").observe(u.cacheReadInputTokens());
-            tokenUsage.labelValues("chat", provider, model, "cache_creation").observe(u.cacheCreationInputTokens());
+            ((DistributionDataPoint) s.point(TOKENS_INPUT)).observe(u.inputTokens());
+            ((DistributionDataPoint) s.point(TOKENS_OUTPUT)).observe(u.outputTokens());
+            ((DistributionDataPoint) s.point(TOKENS_CACHE_READ)).observe(u.cacheReadInputTokens());
+            ((DistributionDataPoint) s.point(TOKENS_CACHE_CREATION)).observe(u.cacheCreationInputTokens());
         }
-        if (r.costUsd() > 0) cost.labelValues(provider, account, model).inc(r.costUsd());
+        if (r.costUsd() > 0) ((CounterDataPoint) s.point(COST)).inc(r.costUsd());
         if (r.attempts() > 0) {
-            attempts.labelValues(provider).inc(r.attempts());
-            if (r.failovers() > 0) failovers.labelValues(provider).inc(r.failovers());
+            ((CounterDataPoint) s.point(ATTEMPTS)).inc(r.attempts());
+            if (r.failovers() > 0) ((CounterDataPoint) s.point(FAILOVERS)).inc(r.failovers());
             int sameAccount = r.attempts() - 1 - r.failovers();
-            if (sameAccount > 0) retries.labelValues(provider).inc(sameAccount);
+            if (sameAccount > 0) ((CounterDataPoint) s.point(RETRIES)).inc(sameAccount);
         }
+    }
+
+    // The data points one label set of ccflare_requests_total uses, by slot.
+    private static final int REQUESTS = 0, OPERATION = 1, TOTAL = 2, UPSTREAM_FIRST_BYTE = 3, CLIENT_FIRST_BYTE = 4,
+            PROXY_OVERHEAD = 5, TOKENS_INPUT = 6, TOKENS_OUTPUT = 7, TOKENS_CACHE_READ = 8, TOKENS_CACHE_CREATION = 9,
+            COST = 10, ATTEMPTS = 11, FAILOVERS = 12, RETRIES = 13, SLOTS = 14;
+
+    private record SeriesKey(String provider, String account, String model, int status, Outcome outcome) {}
+
+    /**
+     * The data points of one label set of {@code ccflare_requests_total} (every other request
+     * series' labels are a subset of it), each looked up in the client library once, on first
+     * use, and then held: the request path does one map lookup instead of one per series. As
+     * bounded as the counter's label sets.
+     */
+    private final class Series {
+        private final SeriesKey key;
+        private final String status;
+        private final AtomicReferenceArray<DataPoint> points = new AtomicReferenceArray<>(SLOTS);
+
+        Series(SeriesKey key) {
+            this.key = key;
+            this.status = Integer.toString(key.status());
+        }
+
+        DataPoint point(int slot) {
+            DataPoint p = points.get(slot);
+            if (p != null) return p;
+            // A race makes the same lookup twice; the client returns the same data point to both.
+            p = create(slot);
+            points.set(slot, p);
+            return p;
+        }
+
+        private DataPoint create(int slot) {
+            String provider = key.provider(), model = key.model(), outcome = key.outcome().wireName();
+            return switch (slot) {
+                case REQUESTS -> requests.labelValues(provider, key.account(), model, status, outcome);
+                // error_type is empty on success, which PromQL treats as the label being absent (as OpenTelemetry has it).
+                case OPERATION -> operationDuration.labelValues("chat", provider, model,
+                        key.outcome() == Outcome.OK && key.status() >= 200 && key.status() < 300 ? "" : outcome);
+                case TOTAL -> total.labelValues(provider, outcome);
+                case UPSTREAM_FIRST_BYTE -> upstreamFirstByte.labelValues(provider);
+                case CLIENT_FIRST_BYTE -> clientFirstByte.labelValues(provider);
+                case PROXY_OVERHEAD -> proxyOverhead.labelValues(provider);
+                case TOKENS_INPUT -> tokenUsage.labelValues("chat", provider, model, "input");
+                case TOKENS_OUTPUT -> tokenUsage.labelValues("chat", provider, model, "output");
+                case TOKENS_CACHE_READ -> tokenUsage.labelValues("chat", provider, model, "cache_read");
+                case TOKENS_CACHE_CREATION -> tokenUsage.labelValues("chat", provider, model, "cache_creation");
+                case COST -> cost.labelValues(provider, key.account(), model);
+                case ATTEMPTS -> attempts.labelValues(provider);
+                case FAILOVERS -> failovers.labelValues(provider);
+                case RETRIES -> retries.labelValues(provider);
+                default -> throw new IllegalArgumentException("slot: " + slot);
+            };
+        }
+    }
+
+    private Series series(RequestRecord r) {
+        SeriesKey key = new SeriesKey(orNone(r.provider()), accountLabel(r.accountId()), modelLabel(r.model()), r.status(),
+                r.outcome());
+        Series s = series.get(key);
+        return s != null ? s : series.computeIfAbsent(key, Series::new);
     }
 
     /** The registry, for tests that read the values back without a scrape. */
