@@ -128,6 +128,13 @@ public final class Metrics implements RequestLog.Listener {
                         cb.call(live.dropped("logs"), "logs");
                         cb.call(live.dropped("requests"), "requests");
                     }).register(registry);
+            GaugeWithCallback.builder().name("ccflare_live_subscribers")
+                    .help("Live-view streams open now (dashboard, ccflarectl logs -f, /ws/** and the SSE twins), by topic")
+                    .labelNames("topic")
+                    .callback(cb -> {
+                        cb.call(live.subscriberCount(LiveFeed.Topic.LOGS), "logs");
+                        cb.call(live.subscriberCount(LiveFeed.Topic.REQUESTS), "requests");
+                    }).register(registry);
         }
         if (b.jvm) JvmMetrics.builder().register(registry);
     }

@@ -163,6 +163,16 @@ class MetricsTest {
         assertThat(m.sum("ccflare_db_writer_commit_duration_seconds_count")).isEqualTo(4);
         assertThat(m.sum("ccflare_db_writer_commit_duration_seconds_sum")).isEqualTo(0.008);
         assertThat(m.sum("ccflare_live_events_dropped_total", "topic", "logs")).isZero();
+        assertThat(m.sum("ccflare_live_subscribers", "topic", "requests")).isZero();
+        LiveSubscriber following = live.subscribe(LiveFeed.Topic.REQUESTS, 0, new LiveSubscriber.Sink() {
+            @Override public void send(String type, String json) {}
+            @Override public void keepAlive() {}
+            @Override public void close(Throwable failure) {}
+        }, LiveFeedTest.NAME);
+        m = Exposition.prometheusText(new String(withSources.scrape("").body(), StandardCharsets.UTF_8));
+        assertThat(m.sum("ccflare_live_subscribers", "topic", "requests")).isEqualTo(1);
+        assertThat(m.sum("ccflare_live_subscribers", "topic", "logs")).isZero();
+        following.close();
         inFlight[0] = 0;
         m = Exposition.prometheusText(new String(withSources.scrape("").body(), StandardCharsets.UTF_8));
         assertThat(m.sum("ccflare_requests_in_flight")).isZero();
