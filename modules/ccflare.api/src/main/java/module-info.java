@@ -16,5 +16,13 @@ module ccflare.api {
     requires org.eclipse.jetty.websocket.server;
     // LiveSocket is public (Jetty binds listener methods through a public lookup) and implements its Session.Listener.
     requires transitive org.eclipse.jetty.websocket.api;
+    // GET /metrics through the Prometheus Java client rather than by hand: its registry and
+    // metric types (core), its Prometheus-text and OpenMetrics writers (the module is named
+    // io.prometheus.writer.text), and its JVM collectors. All three are automatic modules (an
+    // Automatic-Module-Name, no module-info); the image puts them on the module path, not in jlink.
+    requires io.prometheus.metrics.core;
+    requires io.prometheus.metrics.model;
+    requires io.prometheus.writer.text;
+    requires io.prometheus.metrics.instrumentation.jvm;
     exports ccflare.api;
 }

@@ -5,6 +5,7 @@ import static ccflare.packaging.Launches.output;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ccflare.testing.Exposition;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
@@ -96,6 +97,21 @@ class ImageLaunchIT {
             Ctl list = ctl("--socket", socket.toString(), "list", "--json");
             assertThat(list.code()).as(list.err()).isZero();
             assertThat(new ObjectMapper().readTree(list.out()).isArray()).as(list.out()).isTrue();
+
+            // GET /metrics: the Prometheus client's jars resolve on the image's module path, and its
+            // JVM collectors find java.management and jdk.management in the runtime.
+            URI metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
+            assertThat(client.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .isEqualTo(401);
+            String token = Files.readString(db.resolveSibling("admin.token")).trim();
+            HttpResponse<String> scrape = client.send(HttpRequest.newBuilder(metrics).header("authorization", "Bearer " + token)
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(scrape.statusCode()).as(scrape.body()).isEqualTo(200);
+            Exposition.Parsed parsed = Exposition.prometheusText(scrape.body());
+            assertThat(parsed.sum("ccflare_requests_in_flight")).isZero();
+            assertThat(parsed.find("process_open_fds")).hasSize(1);
+            assertThat(parsed.find("process_cpu_seconds_total")).hasSize(1);
+            assertThat(parsed.find("jvm_memory_used_bytes", "area", "heap")).hasSize(1);
 
             daemon.destroy(); // SIGTERM
             assertThat(daemon.waitFor(10, TimeUnit.SECONDS)).as("stopped within 10 s after SIGTERM").isTrue();

@@ -15,7 +15,8 @@ import org.eclipse.jetty.server.Handler;
  * can connect). Over TCP the {@code Host} header must be loopback ({@code localhost},
  * {@code 127.0.0.1}, {@code [::1]}, any port; else 421), an {@code Origin}, when sent, must be
  * loopback (else 403), and {@code /api/**} and {@code /ws/**} require
- * {@code Authorization: Bearer <admin token>} or the web dashboard's session cookie (else 401);
+ * {@code Authorization: Bearer <admin token>} or the web dashboard's session cookie (else 401),
+ * as does {@code /metrics} when the API was built with {@link Metrics};
  * with the cookie, a request that changes state also needs this daemon's own {@code Origin}
  * (else 403). {@code /health} needs neither. No CORS headers are ever sent.
  *
@@ -32,17 +33,31 @@ public final class Api {
     private final DashboardHandler dashboard;
     private final LiveFeed live;
 
+    /** Without {@code /metrics} (it answers 404). */
     public Api(ApiContext context) {
-        this(context, StaticAssets.fromModule(Api.class.getModule()));
+        this(context, StaticAssets.fromModule(Api.class.getModule()), null);
+    }
+
+    /**
+     * Serving {@code metrics} at {@code GET /metrics} too, behind the same gate as {@code /api/**}:
+     * free over the Unix socket, the admin bearer token (or a dashboard session) over TCP.
+     */
+    public Api(ApiContext context, Metrics metrics) {
+        this(context, StaticAssets.fromModule(Api.class.getModule()), requireNonNull(metrics, "metrics"));
     }
 
     /** With the dashboard's files given, for tests. */
     Api(ApiContext context, StaticAssets assets) {
+        this(context, assets, null);
+    }
+
+    /** With the dashboard's files given and {@code metrics} (null: no /metrics), for tests. */
+    Api(ApiContext context, StaticAssets assets, Metrics metrics) {
         requireNonNull(context, "context");
         AdminGate gate = new AdminGate(context.adminToken(), context.hosts());
         DashboardSessions sessions = new DashboardSessions(context.adminToken(), context.clock());
         LoginCodes codes = new LoginCodes(context.clock(), new SecureRandom());
-        this.handler = new ApiHandler(context, gate, new SessionGate(sessions), codes);
+        this.handler = new ApiHandler(context, gate, new SessionGate(sessions), codes, metrics);
         this.dashboard = new DashboardHandler(assets, gate, sessions, codes);
         this.live = context.live();
     }

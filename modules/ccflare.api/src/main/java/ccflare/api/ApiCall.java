@@ -43,6 +43,12 @@ final class ApiCall {
     Access access() { return access; }
 
     /** The request's {@code Host} header, when sent. */
+    /** The Accept header, empty when absent. */
+    String accept() {
+        String a = request.getHeaders().get(HttpHeader.ACCEPT);
+        return a == null ? "" : a;
+    }
+
     Optional<String> host() { return Optional.ofNullable(request.getHeaders().get(HttpHeader.HOST)); }
 
     boolean secure() { return request.isSecure(); }

@@ -41,11 +41,13 @@ final class ApiHandler extends Handler.Abstract {
     private final AdminGate gate;
     private final SessionGate sessions;
     private final LiveEndpoints live;
+    private final Metrics metrics; // null: no /metrics
     private volatile ServerWebSocketContainer webSockets;
 
-    ApiHandler(ApiContext context, AdminGate gate, SessionGate sessions, LoginCodes codes) {
+    ApiHandler(ApiContext context, AdminGate gate, SessionGate sessions, LoginCodes codes, Metrics metrics) {
         super(InvocationType.BLOCKING);
         this.gate = gate;
+        this.metrics = metrics;
         this.sessions = sessions;
         new DashboardEndpoints(codes, context.status()).register(routes);
         new DaemonEndpoints(context).register(routes);
@@ -54,6 +56,9 @@ final class ApiHandler extends Handler.Abstract {
         new AuthEndpoints(context.oauth(), context.accounts(), context.clock()).register(routes);
         this.live = new LiveEndpoints(context.live(), context.accounts());
         live.register(routes);
+        if (metrics != null) {
+            routes.add("GET", METRICS, call -> Reply.ok(metrics.scrape(call.accept())));
+        }
     }
 
     @Override
@@ -70,6 +75,8 @@ final class ApiHandler extends Handler.Abstract {
 
     Routes routes() { return routes; }
 
+    static final String METRICS = "/metrics";
+
     static boolean serves(String path) {
         return path.equals("/health") || path.equals("/api") || path.startsWith("/api/")
                 || path.equals("/ws") || path.startsWith("/ws/");
@@ -82,9 +89,20 @@ final class ApiHandler extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         String path = Request.getPathInContext(request);
-        if (path == null || !serves(path)) return false;
+        boolean scrape = metrics != null && path != null && path.equals(METRICS);
+        if (path == null || !(serves(path) || scrape)) return false;
         long started = System.nanoTime();
         Reply reply = answer(request, path);
+        if (scrape && reply.status() == 200 && reply.body() instanceof Metrics.Exposition text) {
+            response.setStatus(200);
+            HttpFields.Mutable headers = response.getHeaders();
+            headers.put(HttpHeader.CONTENT_TYPE, text.contentType());
+            headers.put(NO_STORE);
+            headers.put(NO_SNIFF);
+            headers.put(HttpHeader.CONTENT_LENGTH, text.body().length);
+            response.write(true, ByteBuffer.wrap(text.body()), callback);
+            return true;
+        }
         if (reply.status() == 200 && reply.body() instanceof LiveEndpoints.Live view) {
             try {
                 Reply refused = startLive(view, path, request, response, callback);

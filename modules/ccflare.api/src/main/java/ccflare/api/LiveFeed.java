@@ -52,6 +52,8 @@ public final class LiveFeed implements RequestLog.Listener {
     private final AtomicLong nextSeq = new AtomicLong();
     private final CopyOnWriteArrayList<LiveSubscriber> logSubscribers = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<LiveSubscriber> requestSubscribers = new CopyOnWriteArrayList<>();
+    private final AtomicLong droppedLogs = new AtomicLong();
+    private final AtomicLong droppedRequests = new AtomicLong();
     private volatile boolean closed;
 
     /** Keeps {@value #HISTORY_SIZE} log lines and gives every subscriber a queue of {@value #QUEUE_CAPACITY}. */
@@ -132,6 +134,23 @@ public final class LiveFeed implements RequestLog.Listener {
         if (closed) s.close();
         s.start(topic == Topic.LOGS && tail > 0 ? logHistory(tail) : List.of());
         return s;
+    }
+
+    /**
+     * Events of {@code topic} dropped since the feed was made, over every subscriber that has
+     * ever followed it (a subscriber that fell behind loses its oldest events; see the class
+     * comment). For {@code /metrics}.
+     */
+    public long dropped(String topic) {
+        return switch (topic) {
+            case "logs" -> droppedLogs.get();
+            case "requests" -> droppedRequests.get();
+            default -> throw new IllegalArgumentException("topic: " + topic + " (expected: logs or requests)");
+        };
+    }
+
+    void countDropped(Topic topic) {
+        (topic == Topic.LOGS ? droppedLogs : droppedRequests).incrementAndGet();
     }
 
     void unsubscribe(LiveSubscriber s) {

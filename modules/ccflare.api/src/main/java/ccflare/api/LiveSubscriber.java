@@ -80,6 +80,7 @@ final class LiveSubscriber {
             size.decrementAndGet();
             droppedSinceReport.incrementAndGet();
             droppedTotal.incrementAndGet();
+            feed.countDropped(topic);
         }
         if (parked.compareAndSet(true, false)) LockSupport.unpark(thread);
     }

@@ -156,6 +156,24 @@ class ApiAccessTest extends AgainstApiFixture {
     }
 
     @Test
+    void metricsHasTheApisGateTokenOverTcpHostCheckedAndFreeOnTheSocket() throws Exception {
+        var none = f.tcp("GET", "/metrics", List.of("Host: " + f.host()), null);
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.header("www-authenticate")).isEqualTo("Bearer");
+        var foreign = f.tcp("GET", "/metrics", List.of("Host: evil.example", "Authorization: Bearer " + ApiFixture.TOKEN), null);
+        assertThat(foreign.status()).isEqualTo(421);
+        var withToken = f.get("/metrics");
+        assertThat(withToken.status()).isEqualTo(200);
+        assertThat(withToken.header("content-type")).startsWith("text/plain; version=0.0.4");
+        assertThat(withToken.header("cache-control")).isEqualTo("no-store");
+        ccflare.testing.Exposition.prometheusText(withToken.body());
+        var overSocket = f.unix("GET", "/metrics", List.of("Host: ccflare"), null);
+        assertThat(overSocket.status()).isEqualTo(200);
+        assertThat(overSocket.body()).contains("# TYPE ccflare_live_events_dropped_total counter");
+        assertThat(f.tcp("GET", "/metricsx", List.of("Host: " + f.host()), null).status()).isEqualTo(418);
+    }
+
+    @Test
     void otherPathsAreLeftToTheNextHandler() throws Exception {
         assertThat(f.tcp("GET", "/v1/messages", List.of("Host: " + f.host()), null).status()).isEqualTo(418);
         assertThat(f.tcp("GET", "/apix", List.of("Host: " + f.host()), null).status()).isEqualTo(418);

@@ -52,7 +52,8 @@ final class ApiFixture implements AutoCloseable {
                StaticAssets assets) throws Exception {
         accounts = new AccountRegistry(store, clock);
         api = new Api(new ApiContext(accounts, queries, daemon, daemon, TOKEN, clock,
-                signIn == null ? new UnconfiguredSignIn() : signIn.apply(accounts, clock), live), assets);
+                signIn == null ? new UnconfiguredSignIn() : signIn.apply(accounts, clock), live), assets,
+                Metrics.builder(accounts, clock).liveFeed(live).build());
         server = new Server();
         tcp = new ServerConnector(server, new HttpConnectionFactory());
         tcp.setHost("127.0.0.1");

@@ -93,6 +93,9 @@ class LiveFeedTest {
         assertThat(s.dropped()).isEqualTo(10_000 - 64);
         // Every record is accounted for: one being written, the queue full, the rest dropped and counted.
         assertThat(1 + s.queued() + s.dropped()).isEqualTo(10_001);
+        // The feed's own total (what /metrics reports) is the subscribers' drops, per topic.
+        assertThat(feed.dropped("requests")).isEqualTo(s.dropped());
+        assertThat(feed.dropped("logs")).isZero();
 
         sink.hold.countDown();
         List<String> got = sink.next(2 + 64);
@@ -127,6 +130,7 @@ class LiveFeedTest {
                 .mapToLong(m -> Long.parseLong(m.replaceAll("\\D", ""))).sum();
         assertThat(lines + s.dropped()).isEqualTo(10_000);
         assertThat(reported).isEqualTo(s.dropped());
+        assertThat(feed.dropped("logs")).isEqualTo(s.dropped());
         assertThat(maxQueued.get()).as("at most one over capacity per concurrent publisher").isLessThanOrEqualTo(32 + 4);
     }
 

@@ -84,6 +84,18 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * The request writer's running figures since open, for {@code /metrics}.
+     *
+     * @param queued      records waiting for the writer now
+     * @param written     request rows committed
+     * @param dropped     records lost (queue full, failed batches, closed)
+     * @param shed        records stored without their payload because the queue was at least half full
+     * @param commits     batch transactions committed
+     * @param commitNanos time spent inside those transactions, from BEGIN IMMEDIATE to COMMIT
+     */
+    public record WriterStats(long queued, long written, long dropped, long shed, long commits, long commitNanos) {}
+
+    /**
      * What {@link #analyze()} found.
      *
      * @param dbBytes   size of the main file
@@ -252,6 +264,9 @@ public final class Database implements AutoCloseable {
     public RequestQueries queries() { return queries; }
 
     public Health health() { return writer.health(); }
+
+    /** The request writer's queue depth, counts and commit time so far. Cheap; never blocks. */
+    public WriterStats writerStats() { return writer.stats(); }
 
     /**
      * Names of the accounts whose stored secrets cannot be decrypted with the current key (wrong or

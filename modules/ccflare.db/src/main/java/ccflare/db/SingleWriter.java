@@ -79,6 +79,8 @@ final class SingleWriter implements RequestLog {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong shed = new AtomicLong();
     private final AtomicLong stateRows = new AtomicLong();
+    private final AtomicLong commits = new AtomicLong();
+    private final AtomicLong commitNanos = new AtomicLong();
     private final AtomicLong stateRequested = new AtomicLong();
     private volatile long stateDone;
     private volatile String failure;
@@ -259,6 +261,12 @@ final class SingleWriter implements RequestLog {
         }
     }
 
+    /** The writer's figures for {@code /metrics}: reads a few atomics and the queue's size. */
+    Database.WriterStats stats() {
+        return new Database.WriterStats(records.size(), written.get(), dropped.get(), shed.get(), commits.get(),
+                commitNanos.get());
+    }
+
     /** Records stored without their payload because the queue was at least half full. */
     long shedPayloads() { return shed.get(); }
 
@@ -379,7 +387,10 @@ final class SingleWriter implements RequestLog {
         List<Duration> backoff = tuning.retryBackoff();
         for (int attempt = 0; ; attempt++) {
             try {
+                long began = System.nanoTime();
                 int inserted = SqlWork.immediate(connection, c -> insertAll(batch, states));
+                commitNanos.addAndGet(System.nanoTime() - began);
+                commits.incrementAndGet();
                 written.addAndGet(inserted);
                 stateRows.addAndGet(states.size());
                 recovered(); // before settling: a flush woken by settle() reads the health

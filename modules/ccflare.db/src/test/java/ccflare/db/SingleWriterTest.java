@@ -56,6 +56,12 @@ class SingleWriterTest {
             assertThat(db.queries().find("r77")).contains(expected);
             Database.Health health = db.health();
             assertThat(health).isEqualTo(new Database.Health(true, "", 0, 1000, 0));
+            // What /metrics reads: batches, not one commit per record, and the time inside them.
+            Database.WriterStats writer = db.writerStats();
+            assertThat(writer.queued()).isZero();
+            assertThat(writer.written()).isEqualTo(1000);
+            assertThat(writer.commits()).isBetween(1L, 999L);
+            assertThat(writer.commitNanos()).isPositive();
         }
     }
 
@@ -105,6 +111,8 @@ class SingleWriterTest {
                 assertThat(accepted).containsExactly(true, true, true, true, false, false);
                 assertThat(db.health().queued()).isEqualTo(4);
                 assertThat(db.health().dropped()).isEqualTo(2);
+                assertThat(db.writerStats().queued()).isEqualTo(4);
+                assertThat(db.writerStats().dropped()).isEqualTo(2);
             }
             assertThat(db.flush(Duration.ofSeconds(5))).isTrue();
             assertThat(db.queries().recent(10)).hasSize(4);

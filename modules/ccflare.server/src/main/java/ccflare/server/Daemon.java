@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import ccflare.api.Api;
 import ccflare.api.ApiContext;
 import ccflare.api.LiveFeed;
+import ccflare.api.Metrics;
 import ccflare.core.AccountRegistry;
 import ccflare.core.CcflareException;
 import ccflare.core.Config;
@@ -32,6 +33,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -117,7 +119,15 @@ final class Daemon {
             AccountRegistry accounts = new AccountRegistry(db.accounts(), clock);
             LiveFeed live = new LiveFeed();
             detachLiveLog = LiveLog.attach(live);
-            RequestLog requestLog = LiveLog.tee(db.requestLog(), live);
+            // The proxy is built after the metrics: in-flight is read through this holder at scrape time.
+            AtomicReference<Proxy> proxyRef = new AtomicReference<>();
+            Metrics metrics = Metrics.builder(accounts, clock)
+                    .inFlight(() -> { Proxy p = proxyRef.get(); return p == null ? 0 : p.inFlight(); })
+                    .writer(() -> writerFigures(db.writerStats()))
+                    .liveFeed(live)
+                    .jvm()
+                    .build();
+            RequestLog requestLog = LiveLog.tee(db.requestLog(), metrics, live);
             Pricing pricing = pricingOverride != null ? pricingOverride : join(pricingLoad);
             // One JDK client for the OAuth token endpoints: sign-in and refresh share its connections.
             // Built on first use: its TLS set-up (the CA store) is costly and most starts never need it.
@@ -125,10 +135,11 @@ final class Daemon {
             Proxy proxy = new Proxy(config.proxy(), config.recording(), accounts,
                     OAuth.tokens(config.oauth(), accounts, clock, oauthHttp), requestLog, pricing,
                     Providers::adapter, clock, config.server().hostPolicy());
+            proxyRef.set(proxy);
             LiveSettings settings = new LiveSettings(loaded, env, LogOutput::setLevel);
             DaemonState state = new DaemonState(db, settings, key, proxy::inFlight, clock);
             Api api = new Api(new ApiContext(accounts, db.queries(), settings, state, token.value(), clock,
-                    OAuth.flows(config.oauth(), accounts, clock, oauthHttp), live, config.server().hostPolicy()));
+                    OAuth.flows(config.oauth(), accounts, clock, oauthHttp), live, config.server().hostPolicy()), metrics);
 
             Executor virtualThreads = Threads.virtual();
             // Heap buffers in a pool that keeps at most 16 MiB idle per kind: Jetty's default pool
@@ -179,6 +190,10 @@ final class Daemon {
             undo(server, maintenance, db);
             throw new StartupException(1, "ccflare: start-up failed: " + flat(String.valueOf(e.getMessage())), e);
         }
+    }
+
+    private static Metrics.WriterFigures writerFigures(Database.WriterStats s) {
+        return new Metrics.WriterFigures(s.queued(), s.dropped(), s.shed(), s.commits(), s.commitNanos());
     }
 
     /** The URL of the TCP listener, with the port actually bound. */

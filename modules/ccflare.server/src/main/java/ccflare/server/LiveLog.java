@@ -3,6 +3,7 @@ package ccflare.server;
 import static java.util.Objects.requireNonNull;
 
 import ccflare.api.LiveFeed;
+import ccflare.api.Metrics;
 import ccflare.core.RequestLog;
 import ccflare.core.RequestRecord;
 import ch.qos.logback.classic.Logger;
@@ -36,14 +37,19 @@ final class LiveLog {
         };
     }
 
-    /** The request log the proxy writes to: the database first, then the live views. */
-    static RequestLog tee(RequestLog stored, LiveFeed feed) {
+    /**
+     * The request log the proxy writes to: the database first, then the metrics, then the live
+     * views. This is the one place a finished request is counted in {@code /metrics}, kept or not.
+     */
+    static RequestLog tee(RequestLog stored, Metrics metrics, LiveFeed feed) {
         requireNonNull(stored, "stored");
+        requireNonNull(metrics, "metrics");
         requireNonNull(feed, "feed");
         return new RequestLog() {
             @Override
             public boolean append(RequestRecord record) {
                 boolean kept = stored.append(record);
+                metrics.onRecord(record);
                 feed.onRecord(record);
                 return kept;
             }

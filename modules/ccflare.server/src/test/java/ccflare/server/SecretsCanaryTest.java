@@ -140,6 +140,7 @@ class SecretsCanaryTest {
             collectApi();
             awaitSummaries(liveRequests);
             evidence.put("log history", getJson("/api/logs/history?limit=1000").toString());
+            evidence.put("GET /metrics", TestHttp.get(uri("/metrics"), ADMIN).body());
             snapshotDatabase("while running");
             daemon.stop();
             daemon = null;
@@ -160,6 +161,7 @@ class SecretsCanaryTest {
                     .anyMatch(v -> v.contains(MARKER));
             assertThat(evidence.get("db ccflare.db after stop")).contains(MARKER, "canary-sub");
             assertThat(evidence.get("GET /api/accounts")).contains("canary-key", "canary-sub");
+            assertThat(evidence.get("GET /metrics")).contains("account=\"canary-sub\"", "account=\"canary-key\"");
 
             List<String> leaks = new ArrayList<>();
             evidence.forEach((source, text) -> {
