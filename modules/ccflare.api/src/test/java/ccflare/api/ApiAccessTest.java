@@ -177,7 +177,9 @@ class ApiAccessTest extends AgainstApiFixture {
     void otherPathsAreLeftToTheNextHandler() throws Exception {
         assertThat(f.tcp("GET", "/v1/messages", List.of("Host: " + f.host()), null).status()).isEqualTo(418);
         assertThat(f.tcp("GET", "/apix", List.of("Host: " + f.host()), null).status()).isEqualTo(418);
-        assertThat(f.tcp("GET", "/favicon.ico", List.of("Host: " + f.host()), null).status()).isEqualTo(418);
+        assertThat(f.tcp("GET", "/robots.txt", List.of("Host: " + f.host()), null).status()).isEqualTo(418);
+        // /favicon.ico is the dashboard's icon (browsers ask for it by that name)
+        assertThat(f.tcp("GET", "/favicon.ico", List.of("Host: " + f.host()), null).status()).isEqualTo(200);
         assertThat(f.tcp("GET", "/assetsx", List.of("Host: " + f.host()), null).status()).isEqualTo(418);
         // "/" is the dashboard's (DashboardServingTest), which sits after the API in the fixture as in the daemon.
         assertThat(f.tcp("GET", "/", List.of("Host: " + f.host()), null).status()).isEqualTo(200);
