@@ -621,8 +621,8 @@ final class Exchange {
             if (exhausted && !latest.rateLimit().limitedAt(now)) {
                 LOG.warn("{} account '{}' rate limited until {} (status {}{})", id, account.name(),
                         java.time.Instant.ofEpochMilli(newState.limitedUntilMs()), code,
-                        newState.limitedUntilMs() == now + DEFAULT_LIMIT_COOL_MS ? ", no reset given: a "
-                                + DEFAULT_LIMIT_COOL_MS / 1000 + " s pause" : ", the provider's reset");
+                        reading.coolUntilMs() > now || reading.state().limitedUntilMs() > now ? ", the provider's reset"
+                                : ", no reset given: a " + DEFAULT_LIMIT_COOL_MS / 1000 + " s pause");
             }
         }
         if (limited) {
