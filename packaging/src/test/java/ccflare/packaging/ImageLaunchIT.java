@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
@@ -155,6 +156,17 @@ class ImageLaunchIT {
         if (!finished) p.destroyForcibly();
         assertThat(finished).as("ccflarectl %s finished within 30 s; stderr:%n%s", String.join(" ", args), Files.readString(err)).isTrue();
         return new Ctl(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    @Test
+    void shipsEveryPageOfTheDocs() throws IOException {
+        try (var pages = Files.list(Path.of("../docs"))) {
+            List<String> source = pages.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".md")).sorted().toList();
+            assertThat(source).contains("accounts.md", "api.md", "cli.md", "configuration.md", "dashboard.md");
+            for (String page : source) {
+                assertThat(IMAGE.resolve("docs").resolve(page)).as("docs/" + page + " in the image").exists();
+            }
+        }
     }
 
     @Test
