@@ -4,7 +4,6 @@ import static ccflare.packaging.Launches.awaitHealth;
 import static ccflare.packaging.Launches.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -64,14 +62,8 @@ class DashboardReconnectIT {
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         startDaemon(port, base);
 
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-default-apps",
-                "--disable-extensions", "--no-first-run", "--disable-quic", "--window-size=1280,800",
-                "--user-data-dir=" + Files.createTempDirectory("ccflare-chromium"));
-        service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
+        service = Browsers.driverService();
+        driver = new ChromeDriver(service, Browsers.headless("1280,800"));
         driver.manage().timeouts().pageLoadTimeout(WAIT).scriptTimeout(WAIT);
 
         driver.get(base + "/signin.css");

@@ -342,16 +342,12 @@ final class Exchange {
         }
         if (earliest != Long.MAX_VALUE) {
             long seconds = Math.max(1, (earliest - now + 999) / 1000);
-            // Only the limited ones are counted as such; the others are named for what they are.
-            String message = (limited == scope.size() ? "all " + limited : limited + " of " + scope.size())
-                    + (limited == 1 ? " account is" : " accounts are") + " rate limited"
-                    + (pausedNames.isEmpty() ? "" : "; paused: " + String.join(", ", pausedNames)) + named
-                    + "; earliest reset in " + seconds + "s";
+            String message = Refusals.rateLimited(limited, scope.size(), pausedNames, named.toString(), seconds);
             LOG.warn("{} refused: {}", id, message);
             respond(429, Outcome.RATE_LIMITED, ErrorBodies.RATE_LIMIT, message, seconds);
         } else {
-            respond(503, Outcome.PROXY_ERROR, ErrorBodies.OVERLOADED, "no account available: " + paused
-                    + " paused, " + reauth + " need re-authentication (of " + scope.size() + ")" + named, 0);
+            respond(503, Outcome.PROXY_ERROR, ErrorBodies.OVERLOADED,
+                    Refusals.noneAvailable(paused, reauth, scope.size(), named.toString()), 0);
         }
     }
 

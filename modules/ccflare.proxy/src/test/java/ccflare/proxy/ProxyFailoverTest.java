@@ -145,6 +145,15 @@ class ProxyFailoverTest {
         assertThat(fake.requestsWithCredential("key-a")).isEmpty();
     }
 
+    @Test void refusalSentencesCountOnlyTheLimited() {
+        assertThat(Refusals.rateLimited(2, 2, List.of(), "", 6)).isEqualTo("all 2 accounts are rate limited; earliest reset in 6s");
+        assertThat(Refusals.rateLimited(1, 3, List.of("c", "d"), "; account 'e' needs a new sign-in", 1))
+                .isEqualTo("1 of 3 accounts is rate limited; paused: c, d; account 'e' needs a new sign-in; earliest reset in 1s");
+        assertThat(Refusals.noneAvailable(1, 1, 2, "; account 'e' needs a new sign-in"))
+                .isEqualTo("no account available: 1 paused, 1 need re-authentication (of 2); account 'e' needs a new sign-in");
+        assertThat(Refusals.rateLimited(1, 1, List.of(), "", 3)).isEqualTo("the only account is rate limited; earliest reset in 3s");
+    }
+
     @Test void theRateLimitMessageCountsOnlyTheLimitedAndNamesThePaused() throws Exception {
         proxy(c -> {});
         String a = h.apiKeyAccount("a", 0);
