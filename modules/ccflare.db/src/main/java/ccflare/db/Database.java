@@ -36,6 +36,7 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 import ccflare.core.AccountStore;
+import ccflare.core.ClientKeyStore;
 import ccflare.core.RequestLog;
 import ccflare.core.RequestQueries;
 import ccflare.core.SecretBox;
@@ -163,6 +164,7 @@ public final class Database implements AutoCloseable {
     private final Readers readers;
     private final SqliteAccountStore accounts;
     private final SqliteRequestQueries queries;
+    private final SqliteClientKeyStore clientKeys;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile CompletableFuture<Void> pendingProbe;
 
@@ -173,6 +175,7 @@ public final class Database implements AutoCloseable {
         this.readers = readers;
         this.accounts = accounts;
         this.queries = new SqliteRequestQueries(writer, readers, tuning.purgeBatch());
+        this.clientKeys = new SqliteClientKeyStore(writer, readers);
     }
 
     /**
@@ -256,6 +259,9 @@ public final class Database implements AutoCloseable {
 
     /** Durable storage of accounts and credentials. */
     public AccountStore accounts() { return accounts; }
+
+    /** The client keys of a shared proxy ({@code client_keys}). */
+    public ClientKeyStore clientKeys() { return clientKeys; }
 
     /** Where finished requests are recorded; {@link RequestLog#append} never blocks. */
     public RequestLog requestLog() { return writer; }

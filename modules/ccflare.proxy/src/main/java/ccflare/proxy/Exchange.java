@@ -90,6 +90,8 @@ final class Exchange {
     private byte[] body = new byte[0];
     private int bodyLength;
     private String requestModel = "";
+    /** The client key the request presented; "" when none was required. */
+    private String clientKeyId = "";
 
     // Guarded by this.
     private List<Account> candidates = List.of();
@@ -145,6 +147,12 @@ final class Exchange {
         var refusal = ClientGate.check(proxy.hosts, request.getHeaders(), request.isSecure());
         if (refusal.isPresent()) {
             reject(refusal.get().status(), refusal.get().type(), refusal.get().message(), 0);
+            return;
+        }
+        var key = proxy.admission.admit(request.getHeaders(), receivedAtMs);
+        clientKeyId = key.keyId();
+        if (!key.admitted()) {
+            reject(key.status(), key.type(), key.message(), key.retryAfterSeconds());
             return;
         }
         if (route instanceof Route.UnknownPrefix unknown) {
@@ -963,7 +971,7 @@ final class Exchange {
                     upstreamFirstByteMs, clientFirstByteMs, now - receivedAtMs, proxyOverheadMs, usage,
                     usage.isEmpty() ? 0 : proxy.pricing.costUsd(model, usage), tokensPerSecond,
                     request.getHeaders().get(HttpHeader.USER_AGENT), request.getHeaders().get("x-claude-code-session-id"),
-                    errorMessage, capture == null ? null : capture.toPayload(sse));
+                    errorMessage, capture == null ? null : capture.toPayload(sse), clientKeyId);
         }
         proxy.ticker.unwatch(this);
         if (LOG.isDebugEnabled()) LOG.debug("{} done status {} outcome {} attempts {}", id, code, outcome.wireName(), record.attempts());

@@ -3,6 +3,7 @@ package ccflare.proxy;
 import static java.util.Objects.requireNonNull;
 
 import ccflare.core.AccountRegistry;
+import ccflare.core.ClientKeys;
 import ccflare.core.Config;
 import ccflare.core.HostPolicy;
 import ccflare.core.ProviderKind;
@@ -102,6 +103,8 @@ public final class Proxy {
     final Ticker ticker;
     /** The DNS-rebinding and cross-site rule every client request passes first. */
     final HostPolicy hosts;
+    /** The client-key step: which key a request presented, and whether it may pass. */
+    final ClientAdmission admission;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final V1Handler handler;
 
@@ -151,12 +154,26 @@ public final class Proxy {
     public Proxy(Config.Proxy config, Config.Recording recording, AccountRegistry accounts, TokenSource tokens,
                  RequestLog log, Pricing pricing, Function<ProviderKind, ProviderAdapter> adapters, InstantSource clock,
                  HostPolicy hosts) {
+        this(config, recording, accounts, tokens, log, pricing, adapters, clock, hosts, ClientKeys.none());
+    }
+
+    /**
+     * As the 9-argument constructor, requiring a client key on {@code /v1/**} once any is defined.
+     *
+     * @param clientKeys the client keys; the proxy reads their snapshot on every request (no
+     *                   database read) and refuses a missing, unknown, expired or revoked key with
+     *                   401 and a key over its limits with 429, in the route's error shape
+     */
+    public Proxy(Config.Proxy config, Config.Recording recording, AccountRegistry accounts, TokenSource tokens,
+                 RequestLog log, Pricing pricing, Function<ProviderKind, ProviderAdapter> adapters, InstantSource clock,
+                 HostPolicy hosts, ClientKeys clientKeys) {
         this.hosts = requireNonNull(hosts, "hosts");
         this.config = requireNonNull(config, "config");
         this.recording = requireNonNull(recording, "recording");
         this.accounts = requireNonNull(accounts, "accounts");
         this.tokens = requireNonNull(tokens, "tokens");
-        this.log = requireNonNull(log, "log");
+        this.admission = new ClientAdmission(requireNonNull(clientKeys, "clientKeys"), requireNonNull(clock, "clock"));
+        this.log = admission.counting(requireNonNull(log, "log"));
         this.pricing = requireNonNull(pricing, "pricing");
         this.adapters = requireNonNull(adapters, "adapters");
         this.clock = requireNonNull(clock, "clock");

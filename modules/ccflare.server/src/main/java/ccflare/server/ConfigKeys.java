@@ -78,6 +78,11 @@ final class ConfigKeys {
     static final ConfigKey<String> HOST = simple("HOST", "host", "--host", "127.0.0.1", word("an address to bind, e.g. 127.0.0.1"),
             "Address the TCP port binds to. Keep it on loopback unless the admin token protects a shared host.", false);
 
+    static final ConfigKey<Boolean> ALLOW_OPEN_BIND = simple("CCFLARE_ALLOW_OPEN_BIND", "allow_open_bind", "--allow-open-bind",
+            "false", bool(),
+            "Start even though `HOST` is not a loopback address and no client key is defined (`ccflarectl keys create`);"
+                    + " without it such a start is refused, since anyone who can reach the port could spend the accounts.", false);
+
     static final ConfigKey<List<String>> ALLOWED_HOSTS = new ConfigKey<>("CCFLARE_ALLOWED_HOSTS", List.of(), "allowed_hosts",
             "", "none (loopback names, the bind address, and any IP address when bound to a wildcard)", (env, r) -> "",
             hostNames(),
@@ -204,7 +209,7 @@ final class ConfigKeys {
     /** Every key, in resolution order (a key's default may read keys above it). */
     static final List<ConfigKey<?>> ALL = List.of(
             CONFIG_PATH, DB_PATH, SOCKET_PATH, KEY_FILE, PRICING_FILE,
-            PORT, HOST, ALLOWED_HOSTS, ADMIN_TOKEN, ADMIN_GROUP, MAX_HEADER_BYTES, MAX_BODY_BYTES, MAX_IN_FLIGHT, DRAIN_TIMEOUT_MS,
+            PORT, HOST, ALLOW_OPEN_BIND, ALLOWED_HOSTS, ADMIN_TOKEN, ADMIN_GROUP, MAX_HEADER_BYTES, MAX_BODY_BYTES, MAX_IN_FLIGHT, DRAIN_TIMEOUT_MS,
             LB_STRATEGY, SESSION_DURATION_MS, RETRY_ATTEMPTS, RETRY_DELAY_MS, RETRY_BACKOFF, MAX_ATTEMPTS,
             CONNECT_TIMEOUT_MS, FIRST_BYTE_TIMEOUT_MS, STREAM_IDLE_TIMEOUT_MS,
             ANTHROPIC_BASE_URL, CLAUDE_CODE_BASE_URL, OPENAI_BASE_URL, CODEX_BASE_URL, UPSTREAM_CA_FILE,

@@ -8,6 +8,7 @@ import ccflare.api.LiveFeed;
 import ccflare.api.Metrics;
 import ccflare.core.AccountRegistry;
 import ccflare.core.CcflareException;
+import ccflare.core.ClientKeys;
 import ccflare.core.Config;
 import ccflare.core.RequestLog;
 import ccflare.core.Version;
@@ -112,6 +113,20 @@ final class Daemon {
         } catch (CcflareException e) {
             throw new StartupException(1, "ccflare: cannot open the database: " + flat(e.getMessage()), e);
         }
+        ClientKeys clientKeys;
+        try {
+            clientKeys = new ClientKeys(db.clientKeys(), new SecureRandom());
+        } catch (CcflareException e) {
+            db.close();
+            throw new StartupException(1, "ccflare: cannot read the client keys: " + flat(e.getMessage()), e);
+        }
+        String host = config.server().host();
+        var openBind = OpenBind.problem(host, OpenBind.loopback(host), clientKeys.required(),
+                loaded.get(ConfigKeys.ALLOW_OPEN_BIND));
+        if (openBind.isPresent()) {
+            db.close();
+            throw new StartupException(2, openBind.get(), null);
+        }
         ScheduledExecutorService maintenance = null;
         Server server = null;
         Runnable detachLiveLog = () -> {};
@@ -134,12 +149,13 @@ final class Daemon {
             java.net.http.HttpClient oauthHttp = new DeferredHttpClient(OAuth::httpClient);
             Proxy proxy = new Proxy(config.proxy(), config.recording(), accounts,
                     OAuth.tokens(config.oauth(), accounts, clock, oauthHttp), requestLog, pricing,
-                    Providers::adapter, clock, config.server().hostPolicy());
+                    Providers::adapter, clock, config.server().hostPolicy(), clientKeys);
             proxyRef.set(proxy);
             LiveSettings settings = new LiveSettings(loaded, env, LogOutput::setLevel);
             DaemonState state = new DaemonState(db, settings, key, proxy::inFlight, clock);
             Api api = new Api(new ApiContext(accounts, db.queries(), settings, state, token.value(), clock,
-                    OAuth.flows(config.oauth(), accounts, clock, oauthHttp), live, config.server().hostPolicy()), metrics);
+                    OAuth.flows(config.oauth(), accounts, clock, oauthHttp), live, config.server().hostPolicy(), clientKeys),
+                    metrics);
 
             Executor virtualThreads = Threads.virtual();
             // Heap buffers in a pool that keeps at most 16 MiB idle per kind: Jetty's default pool
