@@ -52,6 +52,7 @@ import picocli.CommandLine.ScopeType;
                 AccountCommands.Resume.class,
                 AccountCommands.Rename.class,
                 AccountCommands.Priority.class,
+                KeyCommands.Keys.class,
                 TrafficCommands.Stats.class,
                 TrafficCommands.Requests.class,
                 TrafficCommands.Logs.class,
