@@ -62,6 +62,7 @@ final class ClientAdmission {
     }
 
     Verdict admit(HttpFields headers, long nowMs) {
+        if (!keys.required()) return OPEN;
         var decision = ClientKeyGate.decide(keys.snapshot(), presented(headers), nowMs);
         return switch (decision) {
             case ClientKeyGate.Decision.Open open -> OPEN;
