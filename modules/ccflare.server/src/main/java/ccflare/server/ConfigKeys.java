@@ -76,7 +76,7 @@ final class ConfigKeys {
             "TCP port of the proxy, the API and the dashboard; 0 picks a free port.", false);
 
     static final ConfigKey<String> HOST = simple("HOST", "host", "--host", "127.0.0.1", word("an address to bind, e.g. 127.0.0.1"),
-            "Address the TCP port binds to. Keep it on loopback unless the admin token protects a shared host.", false);
+            "Address the TCP port binds to. Keep it on loopback unless client keys guard `/v1/**` (docs/client-keys.md); a non-loopback address with no client key is refused at start (see `CCFLARE_ALLOW_OPEN_BIND`).", false);
 
     static final ConfigKey<Boolean> ALLOW_OPEN_BIND = simple("CCFLARE_ALLOW_OPEN_BIND", "allow_open_bind", "--allow-open-bind",
             "false", bool(),
