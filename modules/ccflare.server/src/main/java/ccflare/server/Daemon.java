@@ -121,7 +121,7 @@ final class Daemon {
             throw new StartupException(1, "ccflare: cannot read the client keys: " + flat(e.getMessage()), e);
         }
         String host = config.server().host();
-        var openBind = OpenBind.problem(host, OpenBind.loopback(host), clientKeys.required(),
+        var openBind = OpenBind.problem(host, OpenBind.exposed(host), clientKeys.required(),
                 loaded.get(ConfigKeys.ALLOW_OPEN_BIND));
         if (openBind.isPresent()) {
             db.close();

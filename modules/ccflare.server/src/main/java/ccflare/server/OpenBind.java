@@ -13,21 +13,27 @@ final class OpenBind {
 
     private OpenBind() {}
 
-    /** The refusal sentence, or empty when the start may go on. */
-    static Optional<String> problem(String host, boolean loopback, boolean clientKeyDefined, boolean allowed) {
-        if (loopback || clientKeyDefined || allowed) return Optional.empty();
+    /**
+     * The refusal sentence, or empty when the start may go on.
+     *
+     * @param exposed whether {@code host} names an address beyond loopback ({@link #exposed})
+     */
+    static Optional<String> problem(String host, boolean exposed, boolean clientKeyDefined, boolean allowed) {
+        if (!exposed || clientKeyDefined || allowed) return Optional.empty();
         return Optional.of("ccflare: refusing to listen on " + host + " with no client key defined: anyone who can reach"
                 + " this address could send requests through your accounts. Define a key first"
                 + " (ccflarectl keys create NAME, over the admin socket of a loopback start), or set"
                 + " CCFLARE_ALLOW_OPEN_BIND=true (--allow-open-bind true) to allow it.");
     }
 
-    /** Whether every address {@code host} names is a loopback one; false for a wildcard or a name that does not resolve. */
-    static boolean loopback(String host) {
+    /**
+     * Whether {@code host} names an address other than loopback (a wildcard included). A name that
+     * does not resolve is not: the bind that follows fails and names the problem itself.
+     */
+    static boolean exposed(String host) {
         try {
-            InetAddress[] all = InetAddress.getAllByName(host);
-            for (InetAddress a : all) if (!a.isLoopbackAddress()) return false;
-            return all.length > 0;
+            for (InetAddress a : InetAddress.getAllByName(host)) if (!a.isLoopbackAddress()) return true;
+            return false;
         } catch (UnknownHostException e) {
             return false;
         }
