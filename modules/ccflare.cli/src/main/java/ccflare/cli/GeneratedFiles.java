@@ -22,7 +22,7 @@ public final class GeneratedFiles {
     public static void main(String[] args) throws IOException {
         if (args.length != 1) throw new IllegalArgumentException("args: " + List.of(args) + " (expected: the target directory)");
         Path target = Path.of(args[0]);
-        CommandLine cl = new CommandLine(new CtlCommand());
+        CommandLine cl = CtlCommand.commandLine(new CtlCommand());
         write(target.resolve("completion/ccflarectl"), AutoComplete.bash("ccflarectl", cl));
         write(target.resolve("man/ccflarectl.1"), ManPage.render(cl.getCommandSpec()));
     }
