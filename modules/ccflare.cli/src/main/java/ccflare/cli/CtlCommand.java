@@ -72,6 +72,7 @@ final class CtlCommand implements Callable<Integer> {
             DaemonCommands.Config.class,
             DaemonCommands.Dashboard.class,
             TuiCommand.class,
+            Completion.class,
             CommandLine.HelpCommand.class);
 
     /**
