@@ -22,7 +22,7 @@ final class OpenBind {
         if (!exposed || clientKeyDefined || allowed) return Optional.empty();
         return Optional.of("ccflare: refusing to listen on " + host + " with no client key defined: anyone who can reach"
                 + " this address could send requests through your accounts. Define a key first"
-                + " (ccflarectl keys create NAME, over the admin socket of a loopback start), or set"
+                + " ('ccflarectl keys create NAME' over the admin socket of a loopback start), or set"
                 + " CCFLARE_ALLOW_OPEN_BIND=true (--allow-open-bind true) to allow it.");
     }
 
