@@ -6,7 +6,7 @@ package ccflare.providers;
  */
 final class CoolDown {
     /** A limit with no reset and no retry-after (the original's bare-429 default). */
-    static final long DEFAULT_MS = 60_000;
+    static final long DEFAULT_MS = RateLimitReading.DEFAULT_COOL_MS;
     /** A floor for retry-after, so {@code retry-after: 0} cannot send the next request straight back. */
     static final long MIN_RETRY_AFTER_MS = 1_000;
     /** A retry-after (or transient back-off) longer than this is clamped: a day is plenty to look again. */

@@ -16,4 +16,8 @@ import ccflare.core.RateLimitState;
  * @param coolUntilMs when {@code limited}, the account is not tried again before this epoch ms; otherwise
  *                    a transient failure's requested back-off, or 0
  */
-public record RateLimitReading(RateLimitState state, boolean limited, long coolUntilMs) {}
+public record RateLimitReading(RateLimitState state, boolean limited, long coolUntilMs) {
+
+    /** The cool-down of a limit whose response named no reset and no {@code retry-after}. */
+    public static final long DEFAULT_COOL_MS = 60_000;
+}

@@ -88,6 +88,8 @@ public final class Proxy {
     final Config.Recording recording;
     final AccountRegistry accounts;
     final TokenSource tokens;
+    /** What each attempt's answer leads to: deliver, retry, fail over or give up. */
+    final FailoverPolicy policy;
     /** Accounts tried last for a while after errors that are not their limit. */
     final BackOffs backOffs = new BackOffs();
     final RequestLog log;
@@ -153,6 +155,7 @@ public final class Proxy {
                  HostPolicy hosts) {
         this.hosts = requireNonNull(hosts, "hosts");
         this.config = requireNonNull(config, "config");
+        this.policy = new FailoverPolicy(config);
         this.recording = requireNonNull(recording, "recording");
         this.accounts = requireNonNull(accounts, "accounts");
         this.tokens = requireNonNull(tokens, "tokens");
