@@ -93,8 +93,8 @@ final class FailoverPolicy {
     FailoverDecision decide(Answer answer, History history, long nowMs) {
         return switch (answer) {
             case Answer.Head head -> onHead(head, history, nowMs);
-            case Answer.Failed failed -> transientFailure(history, 0, new FailoverDecision.BackOff(
-                    history.passThrough() ? 0 : TRANSIENT_COOL_MS, "after " + failed.what()), false);
+            case Answer.Failed failed -> transientFailure(history, 0, history.passThrough() ? FailoverDecision.BackOff.NONE
+                    : new FailoverDecision.BackOff(TRANSIENT_COOL_MS, "after " + failed.what()), false);
         };
     }
 
@@ -122,8 +122,9 @@ final class FailoverPolicy {
         }
         if (status >= 500) {
             long retryAfter = reading == null || reading.coolUntilMs() <= nowMs ? 0 : reading.coolUntilMs() - nowMs;
-            long backOff = !account ? 0 : status == 529 ? OVERLOADED_COOL_MS : TRANSIENT_COOL_MS;
-            return transientFailure(history, retryAfter, new FailoverDecision.BackOff(backOff, "after " + status), true);
+            FailoverDecision.BackOff backOff = !account ? FailoverDecision.BackOff.NONE
+                    : new FailoverDecision.BackOff(status == 529 ? OVERLOADED_COOL_MS : TRANSIENT_COOL_MS, "after " + status);
+            return transientFailure(history, retryAfter, backOff, true);
         }
         // 1xx-4xx: 2xx (an exhausted account rests afterwards: its state says so), 3xx, other 4xx.
         return new FailoverDecision.Deliver(FailoverDecision.BackOff.NONE);
