@@ -797,11 +797,15 @@ final class Exchange {
             callback.succeeded();
             return;
         }
+        // The client left and aborted the upstream: clientGone records it (499), not an upstream failure.
+        if (upstreamFailure instanceof ClientGone) return;
         boolean idle = upstreamFailure instanceof Attempt.StreamIdleTimeout;
+        boolean stopping = upstreamFailure instanceof DaemonStopping;
         String message = idle ? "upstream stream idle for " + proxy.config.streamIdleTimeout().toMillis() + " ms"
+                : stopping ? DaemonStopping.MESSAGE
                 : "upstream connection reset after the response began (" + StreamFailure.kind(upstreamFailure) + ")";
         // The failure's own text (Jetty internals, socket addresses) is for the log, not the record.
-        if (!idle && LOG.isDebugEnabled()) LOG.debug("{} upstream stream failed", id, upstreamFailure);
+        if (!idle && !stopping && LOG.isDebugEnabled()) LOG.debug("{} upstream stream failed", id, upstreamFailure);
         if (!finish(status, idle ? Outcome.STREAM_IDLE_TIMEOUT : Outcome.MID_STREAM_RESET, message)) return;
         if (isSse()) callback.succeeded();
         // Without an in-band way to say so, a cut body must reach the client as a broken response, not a whole one.
@@ -809,7 +813,8 @@ final class Exchange {
     }
 
     String streamErrorMessage(Throwable upstreamFailure) {
-        return upstreamFailure instanceof Attempt.StreamIdleTimeout ? "upstream stream idle timeout" : "upstream connection reset";
+        return upstreamFailure instanceof Attempt.StreamIdleTimeout ? "upstream stream idle timeout"
+                : upstreamFailure instanceof DaemonStopping ? DaemonStopping.MESSAGE : "upstream connection reset";
     }
 
     /** The client went away (or its connection failed): abort the upstream now; the account is not penalised. */
@@ -826,6 +831,30 @@ final class Exchange {
         if (LOG.isDebugEnabled()) LOG.debug("{} C2P client gone: {}", id, String.valueOf(cause));
         if (!finish(499, Outcome.CLIENT_CANCELLED, "client disconnected")) return;
         callback.failed(cause);
+    }
+
+    /**
+     * The daemon stops and the drain time is over: a committed stream is cut with
+     * {@link DaemonStopping} (the pump ends it, an SSE client with an error event saying so), a
+     * request still before its response is answered 503 saying so.
+     */
+    void daemonStopping() {
+        Attempt attempt;
+        org.eclipse.jetty.util.thread.Scheduler.Task retry;
+        boolean committed;
+        synchronized (this) {
+            if (finished) return;
+            attempt = current;
+            retry = retryTask;
+            committed = scanner != null;
+        }
+        if (retry != null) retry.cancel();
+        if (committed) {
+            attempt.abortUpstream(new DaemonStopping());
+            return;
+        }
+        if (attempt != null) attempt.discard(new DaemonStopping());
+        respond(503, Outcome.PROXY_ERROR, ErrorBodies.OVERLOADED, DaemonStopping.MESSAGE, 0);
     }
 
     /** The upstream abort cause when the client left first. */

@@ -177,6 +177,16 @@ public final class Proxy {
      */
     public Handler handler() { return handler; }
 
+    /**
+     * The daemon is stopping and its drain time is over: every request still waiting for or
+     * streaming an upstream answer is cut now, and says so — a stream with an SSE error event (or a
+     * broken body), a request before its answer with a 503 — and its record names the stop, not an
+     * upstream reset. Call before the server closes the client connections.
+     */
+    public void cutInFlight() {
+        for (Exchange exchange : ticker.watchedNow()) exchange.daemonStopping();
+    }
+
     /** Client requests currently being proxied (admitted and not yet completed). */
     public int inFlight() { return inFlight.get(); }
 

@@ -55,6 +55,9 @@ final class Ticker {
         if (!watched.isEmpty() && parked.compareAndSet(true, false)) schedule();
     }
 
+    /** The exchanges watched now (a copy). */
+    java.util.List<Exchange> watchedNow() { return java.util.List.copyOf(watched); }
+
     /** Stops ticking (with the handler, before the scheduler stops). Watched exchanges are forgotten. */
     void stop() {
         running = false;
