@@ -44,7 +44,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * prefix, 413 body over {@code maxBodyBytes}, 503 + {@code retry-after: 1} over
  * {@code maxInFlight}, 429 + {@code retry-after} when every account is cooling down, 503 when
  * every account is paused or needs re-authentication, no account's credentials could be had, or
- * no upstream could be reached, 502 when attempts failed without an upstream response to pass on.
+ * no upstream could be reached, or the daemon stopped while the request waited ({@link #cutInFlight}),
+ * 502 when attempts failed without an upstream response to pass on. What to do after each attempt
+ * is decided by the {@link FailoverPolicy}; a 5xx or 529 with nothing left to try is passed through.
  *
  * <p>Credentials come from a {@link TokenSource}, asked before every attempt on an account. An
  * account whose credentials cannot be had ({@link ccflare.core.CredentialsUnavailableException}:
