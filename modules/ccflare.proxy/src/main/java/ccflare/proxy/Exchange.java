@@ -11,7 +11,6 @@ import ccflare.core.Usage;
 import ccflare.providers.ProviderAdapter;
 import ccflare.providers.RateLimitReading;
 import ccflare.providers.UsageScanner;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -28,13 +27,9 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLHandshakeException;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,10 +87,8 @@ final class Exchange {
     private boolean sawLimited;
     private Attempt current;
     private org.eclipse.jetty.util.thread.Scheduler.Task retryTask;
-    /** Whether ticks probe the client's connection (HTTP/1 only, until a pipelined byte shows up). */
-    private boolean probing;
-    /** {@link System#nanoTime} of the next client probe. */
-    private long nextProbeNanos;
+    /** Whether the waiting client is still there; set when the exchange starts being ticked. */
+    private ClientProbe probe;
     private boolean finished;
     private String error = "";
     private long proxyOverheadMs = -1;
@@ -196,26 +189,14 @@ final class Exchange {
 
     // ---- Client presence -----------------------------------------------------------------
 
-    /** How often a waiting HTTP/1 exchange checks that its client is still connected (to within a tick). */
-    static final long CLIENT_PROBE_MS = 200;
-    private static final long CLIENT_PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(CLIENT_PROBE_MS);
-
     /**
      * From here until it finishes, the exchange is ticked by the proxy's {@link Ticker}: the
-     * client probe, the first-byte deadline and the stream-idle timeout of the current attempt.
-     *
-     * <p>Jetty does not read an HTTP/1 connection while its request is being handled and the body
-     * was consumed, so a client that closes while we wait for the upstream would go unnoticed
-     * until our next write (and Jetty reports no failure). A direct non-blocking one-byte read
-     * tells: -1 on FIN, an exception on RST. It runs under this monitor and only until the
-     * exchange finishes, so it never competes with Jetty reading the next request. HTTP/2
-     * clients reset their stream in a frame Jetty does read, reported by the failure listener.
+     * {@link ClientProbe}, the first-byte deadline and the stream-idle timeout of the current attempt.
      */
     private void watch() {
-        HttpVersion version = request.getConnectionMetaData().getHttpVersion();
+        ClientProbe clientProbe = new ClientProbe(request, System.nanoTime());
         synchronized (this) {
-            probing = version == HttpVersion.HTTP_1_1 || version == HttpVersion.HTTP_1_0;
-            nextProbeNanos = System.nanoTime() + CLIENT_PROBE_NANOS;
+            probe = clientProbe;
         }
         proxy.ticker.watch(this);
         // finish() unwatches; when it ran before the watch above, undo the watch here.
@@ -230,39 +211,25 @@ final class Exchange {
      */
     boolean tick(long nowNanos) {
         Attempt attempt;
-        boolean probe;
+        boolean due;
         synchronized (this) {
             if (finished) return false;
             attempt = current;
-            probe = probing && nowNanos - nextProbeNanos >= 0;
-            if (probe) nextProbeNanos = nowNanos + CLIENT_PROBE_NANOS;
+            due = probe != null && probe.due(nowNanos);
         }
         // A stream that wrote to its client within the last probe interval needs no probe: a
         // client that left fails the next write (about 10,000 fewer read calls a second with
         // 2,000 streams). The probe is for the silences: waiting for the head, thinking phases.
-        if (probe && (attempt == null || attempt.quietFor(nowNanos, CLIENT_PROBE_NANOS))) probeClient();
+        if (due && (attempt == null || attempt.quietFor(nowNanos, ClientProbe.INTERVAL_NANOS))) probeClient();
         if (attempt != null) attempt.tick(nowNanos);
         return true;
     }
 
     private void probeClient() {
-        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
-        Throwable gone = null;
+        Throwable gone;
         synchronized (this) {
             if (finished) return;
-            try {
-                int n = endPoint.isOpen() ? endPoint.fill(BufferUtil.allocate(1)) : -1;
-                if (n < 0) gone = new EofException("client closed the connection");
-                if (n > 0) {
-                    // A pipelined request: the byte cannot be put back, so this connection
-                    // closes after the response (RFC 9112 §9.3.2 lets the client resend it).
-                    probing = false;
-                    Request.addCompletionListener(request, failure -> endPoint.close());
-                    return;
-                }
-            } catch (IOException e) {
-                gone = e;
-            }
+            gone = probe.probe();
         }
         if (gone != null) clientGone(gone);
     }
