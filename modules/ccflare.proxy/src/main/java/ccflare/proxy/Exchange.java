@@ -525,49 +525,30 @@ final class Exchange {
         proxy.client.getExecutor().execute(this::attempt);
     }
 
-    /** Nothing left to try and no upstream response to pass on. */
+    /** Nothing left to try and no upstream response to pass on: the proxy answers ({@link GiveUpAnswer}). */
     private void giveUp() {
-        Route.Match match = (Route.Match) route;
         long now = proxy.clock.millis();
         boolean limitedSeen;
         synchronized (this) { limitedSeen = sawLimited; }
-        // Only limits answer 429; accounts cooling after errors of this request are a 502/503.
+        List<Account> scope = List.of();
+        boolean allLimited = false;
         if (!passThrough && limitedSeen) {
-            List<Account> scope = scope(match);
+            scope = scope((Route.Match) route);
             boolean anyAvailable = false;
             boolean anyLimited = false;
             for (Account a : scope) {
                 if (a.availableAt(now)) anyAvailable = true;
                 else if (a.rateLimit().limitedAt(now)) anyLimited = true;
             }
-            if (!anyAvailable && anyLimited) {
-                noneAvailable(scope, now);
-                return;
-            }
+            allLimited = !anyAvailable && anyLimited;
         }
-        String reason;
-        boolean unreachable;
-        boolean anyAttemptFailed;
-        String skipped;
-        long retryAtMs;
+        GiveUpAnswer.Ended ended;
         synchronized (this) {
-            reason = error;
-            unreachable = onlyConnectFailures;
-            anyAttemptFailed = attemptFailed;
-            skipped = String.join("; ", unusable);
-            retryAtMs = unusableRetryAtMs;
+            ended = new GiveUpAnswer.Ended(allLimited, attemptFailed, onlyConnectFailures, error, unusable, unusableRetryAtMs);
         }
-        if (!anyAttemptFailed && !skipped.isEmpty()) {
-            // No upstream said anything: the accounts' credentials are the whole story.
-            long seconds = retryAtMs == Long.MAX_VALUE ? 0 : Math.max(1, (retryAtMs - now + 999) / 1000);
-            respond(503, Outcome.PROXY_ERROR, ErrorBodies.OVERLOADED, "no account usable: " + skipped, seconds);
-            return;
-        }
-        if (!skipped.isEmpty()) reason = reason + "; " + skipped;
-        if (unreachable) {
-            respond(503, Outcome.PROXY_ERROR, ErrorBodies.OVERLOADED, "no upstream reachable: " + reason, 0);
-        } else {
-            respond(502, Outcome.PROXY_ERROR, ErrorBodies.API_ERROR, "upstream failed: " + reason, 0);
+        switch (GiveUpAnswer.of(ended, now)) {
+            case GiveUpAnswer.AllLimited limited -> noneAvailable(scope, now);
+            case GiveUpAnswer.Own own -> respond(own.status(), Outcome.PROXY_ERROR, own.type(), own.message(), own.retryAfterSeconds());
         }
     }
 

@@ -50,6 +50,15 @@ import org.junit.jupiter.api.Test;
  * O1   any other status (2xx, 3xx, 4xx)                any                               Deliver
  * M1   any failing row                                 attempts at the maximum           no retry, no failover
  * </pre>
+ *
+ * <p>A give-up's answer ({@link GiveUpAnswer}):
+ *
+ * <pre>
+ * G1   a limit was seen, now no account available and some limited  the 429 that counts them (Refusals)
+ * G2   no attempt failed, accounts skipped for want of credentials  503 "no account usable: …", retry-after their earliest retry
+ * G3   every failed attempt was a refused connection                503 "no upstream reachable: …"
+ * G4   otherwise                                                    502 "upstream failed: …" (skipped accounts appended)
+ * </pre>
  */
 class FailoverPolicyTest {
 
@@ -230,5 +239,32 @@ class FailoverPolicyTest {
                 Map.of("retry-after", "7")::get, clock.millis(), RateLimitState.NONE);
         assertThat(decide(head(529, whole), history(1, 1, ANOTHER))).as("7 s is longer than a retry waits")
                 .isEqualTo(new FailOver(new BackOff(FailoverPolicy.OVERLOADED_COOL_MS, "after 529")));
+    }
+
+    // ---- The give-up's answer ------------------------------------------------------------------
+
+    @Test void g1ALimitSeenWithEveryAccountUnavailableIsTheCountingRefusal() {
+        assertThat(GiveUpAnswer.of(new GiveUpAnswer.Ended(true, true, false, "a: 429 rate limited", java.util.List.of(),
+                Long.MAX_VALUE), T0)).isEqualTo(new GiveUpAnswer.AllLimited());
+    }
+
+    @Test void g2OnlySkippedAccountsIsA503NamingThemWithTheirEarliestRetry() {
+        assertThat(GiveUpAnswer.of(new GiveUpAnswer.Ended(false, false, true, "", java.util.List.of("account 'a' needs re-authentication (sign in again)"),
+                T0 + 1_500), T0)).isEqualTo(new GiveUpAnswer.Own(503, ErrorBodies.OVERLOADED,
+                "no account usable: account 'a' needs re-authentication (sign in again)", 2));
+        assertThat(GiveUpAnswer.of(new GiveUpAnswer.Ended(false, false, true, "", java.util.List.of("x"), Long.MAX_VALUE), T0))
+                .isEqualTo(new GiveUpAnswer.Own(503, ErrorBodies.OVERLOADED, "no account usable: x", 0));
+    }
+
+    @Test void g3OnlyRefusedConnectionsIsA503NoUpstreamReachable() {
+        assertThat(GiveUpAnswer.of(new GiveUpAnswer.Ended(false, true, true, "a: Connection refused", java.util.List.of(),
+                Long.MAX_VALUE), T0)).isEqualTo(new GiveUpAnswer.Own(503, ErrorBodies.OVERLOADED, "no upstream reachable: a: Connection refused", 0));
+    }
+
+    @Test void g4OtherFailuresAreA502WithTheSkippedAppended() {
+        assertThat(GiveUpAnswer.of(new GiveUpAnswer.Ended(false, true, false, "a: no response within 3000 ms",
+                java.util.List.of("account 'b' holds no usable credentials (add it again)"), Long.MAX_VALUE), T0))
+                .isEqualTo(new GiveUpAnswer.Own(502, ErrorBodies.API_ERROR,
+                        "upstream failed: a: no response within 3000 ms; account 'b' holds no usable credentials (add it again)", 0));
     }
 }
