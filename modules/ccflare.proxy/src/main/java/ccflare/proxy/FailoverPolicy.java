@@ -38,6 +38,9 @@ final class FailoverPolicy {
      */
     static final long OAUTH_REFUSED_COOL_MS = 10_000;
 
+    /** The decision on nearly every answer, made once: a 200 allocates no decision. */
+    private static final FailoverDecision.Deliver DELIVER = new FailoverDecision.Deliver(FailoverDecision.BackOff.NONE);
+
     /** What an attempt got. */
     sealed interface Answer {
         /**
@@ -107,7 +110,7 @@ final class FailoverPolicy {
             // Nothing left: the upstream's own 429 explains more than ours, unless every account is
             // limited, when ours names them all and the earliest reset.
             return history.alternatives().everyAccountLimited() ? new FailoverDecision.GiveUp(FailoverDecision.BackOff.NONE)
-                    : new FailoverDecision.Deliver(FailoverDecision.BackOff.NONE);
+                    : DELIVER;
         }
         if (status == 401 && account) {
             if (head.oauth() && !history.refreshedThisAccount() && history.attempts() < settings.maxAttempts()) {
@@ -115,7 +118,7 @@ final class FailoverPolicy {
             }
             // Not backed off when nothing else is left: a made-up pause would hide the upstream's
             // own explanation from the next requests.
-            if (!canFailOver(history)) return new FailoverDecision.Deliver(FailoverDecision.BackOff.NONE);
+            if (!canFailOver(history)) return DELIVER;
             return new FailoverDecision.FailOver(head.oauth()
                     ? new FailoverDecision.BackOff(OAUTH_REFUSED_COOL_MS, "after its token was refused (401)")
                     : new FailoverDecision.BackOff(API_KEY_REFUSED_COOL_MS, "after its API key was refused (401)"));
@@ -127,7 +130,7 @@ final class FailoverPolicy {
             return transientFailure(history, retryAfter, backOff, true);
         }
         // 1xx-4xx: 2xx (an exhausted account rests afterwards: its state says so), 3xx, other 4xx.
-        return new FailoverDecision.Deliver(FailoverDecision.BackOff.NONE);
+        return DELIVER;
     }
 
     /**
