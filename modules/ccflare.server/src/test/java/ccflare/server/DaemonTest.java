@@ -183,6 +183,29 @@ class DaemonTest {
     }
 
     @Test
+    void aRequestStillWaitingAtTheDrainDeadlineIsAnswered503SayingTheDaemonIsStopping() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.start()) {
+            upstream.behaveByDefault(Behaviour.hang());
+            started(env("CCFLARE_ANTHROPIC_BASE_URL", upstream.baseUri().toString(), "CCFLARE_DRAIN_TIMEOUT_MS", "300",
+                    "CCFLARE_FIRST_BYTE_TIMEOUT_MS", "60000"));
+
+            CompletableFuture<TestHttp.Reply> reply = CompletableFuture.supplyAsync(() -> TestHttp.postJson(uri("/v1/messages"),
+                    "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                    "x-api-key", "sk-ant-client-own-key"));
+            upstream.awaitRequest(0, Duration.ofSeconds(10));
+            daemon.stop();
+
+            assertThat(reply.get().status()).isEqualTo(503);
+            assertThat(reply.get().body()).contains("the daemon is stopping");
+        }
+        try (Database db = Database.open(home.resolve("data/ccflare.db"), InstantSource.system(), Thread.ofPlatform().factory())) {
+            List<RequestRecord> recorded = db.queries().recent(10);
+            assertThat(recorded).hasSize(1);
+            assertThat(recorded.getFirst().errorMessage()).startsWith("the daemon is stopping");
+        }
+    }
+
+    @Test
     void aPortInUseStopsStartUpWithOneLineAndExitCode2() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Main.Launch launch = launch(env("PORT", Integer.toString(taken.getLocalPort())));
