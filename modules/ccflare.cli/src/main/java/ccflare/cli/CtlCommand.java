@@ -58,6 +58,7 @@ import picocli.CommandLine.ScopeType;
                 TrafficCommands.ResetStats.class,
                 TrafficCommands.ClearHistory.class,
                 DaemonCommands.Analyze.class,
+                ImportCommand.class,
                 DaemonCommands.Config.class,
                 DaemonCommands.Dashboard.class,
                 TuiCommand.class,

@@ -155,7 +155,7 @@ final class OriginalDatabase implements AutoCloseable {
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM accounts" + order)) {
             while (rs.next()) {
                 String endpoint = text(rs, "custom_endpoint");
-                if (endpoint.isEmpty()) endpoint = text(rs, "base_url");
+                if (endpoint == null || endpoint.isBlank()) endpoint = text(rs, "base_url");
                 out.add(new OriginalAccount(text(rs, "id"), text(rs, "name"), text(rs, "provider"), text(rs, "api_key"),
                         text(rs, "access_token"), text(rs, "refresh_token"), number(rs, "expires_at"),
                         number(rs, "created_at"), number(rs, "last_used"), number(rs, "request_count"),
