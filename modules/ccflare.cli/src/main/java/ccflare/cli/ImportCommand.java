@@ -73,8 +73,10 @@ final class ImportCommand extends Action {
         }
         if (report.withHistory()) {
             out().println(verb + " " + Display.count(report.requests()) + " of " + Display.count(report.sourceRequests())
-                    + " requests" + (report.requestsPresent() > 0 ? " (" + Display.count(report.requestsPresent())
-                    + " were imported before)" : "") + "; stored request bodies are not imported.");
+                    + " requests and " + Display.count(report.payloads()) + " of " + Display.count(report.sourcePayloads())
+                    + " stored bodies" + (report.requestsPresent() > 0 ? "; " + Display.count(report.requestsPresent())
+                    + " requests were imported before" : "") + (report.tooOld() > 0 ? "; " + Display.count(report.tooOld())
+                    + " are older than the request retention" : "") + ".");
         } else if (report.sourceRequests() > 0) {
             out().println("The source holds " + Display.count(report.sourceRequests())
                     + " requests; add --with-history to import them.");

@@ -310,11 +310,12 @@ public final class Database implements AutoCloseable {
             ImportPlan plan = ImportPlan.of(src.schema(), src.accounts(), current, request.rename());
             long sourceRequests = src.count("requests");
             long sourcePayloads = src.count("request_payloads");
-            long[] history = {0, 0};
+            OriginalImport.HistoryCounts history = OriginalImport.HistoryCounts.NONE;
             List<AccountStore.Stored> stored = new ArrayList<>();
             if (request.dryRun()) {
                 if (request.withHistory()) {
-                    history = readers.read("counting the requests to import", c -> OriginalImport.countNewRequests(src, c));
+                    history = readers.read("counting the requests to import",
+                            c -> OriginalImport.countNewRequests(src, c, request.history()));
                 }
             } else {
                 List<ccflare.core.Account> all = new ArrayList<>(current);
@@ -324,20 +325,22 @@ public final class Database implements AutoCloseable {
                     try {
                         return SqlWork.immediate(c, tx -> {
                             for (ImportPlan.Step.Add a : plan.additions()) accounts.insertIn(tx, a.account(), a.credentials());
-                            return request.withHistory() ? OriginalImport.copyRequests(src, tx, all) : new long[] {0, 0};
+                            return request.withHistory() ? OriginalImport.copyRequests(src, tx, all, request.history())
+                                    : OriginalImport.HistoryCounts.NONE;
                         });
                     } finally {
                         SqlWork.execute(c, "PRAGMA synchronous = NORMAL");
                     }
                 });
                 for (ImportPlan.Step.Add a : plan.additions()) stored.add(new AccountStore.Stored(a.account(), a.credentials()));
-                LOG.info("Imported {} accounts and {} requests from the {} database {} ({} accounts skipped)",
-                        plan.additions().size(), history[0], src.schema().label(), src.file(), plan.skips().size());
+                LOG.info("Imported {} accounts, {} requests and {} payloads from the {} database {} ({} accounts skipped)",
+                        plan.additions().size(), history.imported(), history.payloads(), src.schema().label(), src.file(),
+                        plan.skips().size());
             }
             OriginalImport.Report report = new OriginalImport.Report(src.file(), src.schema().label(),
                     src.schema().family(), src.readFromCopy(), request.dryRun(), request.withHistory(),
-                    OriginalImport.added(plan), OriginalImport.skipped(plan), history[0], history[1],
-                    sourceRequests, sourcePayloads);
+                    OriginalImport.added(plan), OriginalImport.skipped(plan), history.imported(), history.present(),
+                    sourceRequests, sourcePayloads, history.payloads(), history.tooOld());
             return new OriginalImport.Result(report, stored);
         }
     }

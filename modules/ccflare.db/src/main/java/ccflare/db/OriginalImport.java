@@ -11,11 +11,13 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import ccflare.core.Account;
 import ccflare.core.AccountStore;
 import ccflare.core.Outcome;
+import ccflare.core.RequestRecord;
 
 /**
  * Importing the accounts (and optionally the request history) of an original ccflare or
@@ -32,9 +34,40 @@ public final class OriginalImport {
      * @param withHistory also the request rows (ids kept, so a second import skips them)
      * @param dryRun      decide and count, write nothing
      * @param rename      add accounts whose name is taken under a free name instead of skipping them
+     * @param history     how the history is kept: retention cut-offs and the payload reader
      */
-    public record Request(Path source, boolean withHistory, boolean dryRun, boolean rename) {
-        public Request { requireNonNull(source, "source"); }
+    public record Request(Path source, boolean withHistory, boolean dryRun, boolean rename, History history) {
+        public Request {
+            requireNonNull(source, "source");
+            requireNonNull(history, "history");
+        }
+
+        /** Everything kept: no retention cut-off, no payloads. */
+        public Request(Path source, boolean withHistory, boolean dryRun, boolean rename) {
+            this(source, withHistory, dryRun, rename, History.ALL_ROWS);
+        }
+    }
+
+    /**
+     * How request history is imported. Rows older than the daemon's retention would be purged at
+     * its next run, so they are left out and counted instead.
+     *
+     * @param requestCutoffMs requests older than this are not imported (0: none)
+     * @param payloadCutoffMs payloads of requests older than this are not imported
+     * @param payloads        reads one source {@code request_payloads.json} value; null: no payloads
+     */
+    public record History(long requestCutoffMs, long payloadCutoffMs, PayloadReader payloads) {
+        public static final History ALL_ROWS = new History(0, 0, null);
+    }
+
+    /**
+     * Turns the original's payload JSON ({@code {"request":{"headers","body"},"response":{…},"meta":{…}}},
+     * bodies base64) into a payload as this daemon stores it, credentials redacted; empty when the
+     * value is not in that shape.
+     */
+    @FunctionalInterface
+    public interface PayloadReader {
+        Optional<RequestRecord.Payload> read(String json);
     }
 
     /** An account that was (or, in a dry run, would be) added. */
@@ -54,11 +87,13 @@ public final class OriginalImport {
      * @param requests        request rows imported (would be, in a dry run); 0 without history
      * @param requestsPresent request rows skipped because they were imported before
      * @param sourceRequests  request rows in the source
-     * @param sourcePayloads  payload rows in the source (payloads are not imported; see docs/migrating.md)
+     * @param sourcePayloads  payload rows in the source
+     * @param payloads        payloads imported (would be)
+     * @param tooOld          request rows older than the request retention, not imported
      */
     public record Report(Path source, String schema, String family, boolean readFromCopy, boolean dryRun,
                          boolean withHistory, List<Added> added, List<Skipped> skipped, long requests,
-                         long requestsPresent, long sourceRequests, long sourcePayloads) {
+                         long requestsPresent, long sourceRequests, long sourcePayloads, long payloads, long tooOld) {
         public Report {
             added = List.copyOf(added);
             skipped = List.copyOf(skipped);
@@ -87,30 +122,52 @@ public final class OriginalImport {
         return src.hasTable("requests") && src.requestColumns().containsAll(REQUIRED_REQUEST_COLUMNS);
     }
 
+    /** What copying (or counting) the history found. */
+    record HistoryCounts(long imported, long present, long payloads, long tooOld) {
+        static final HistoryCounts NONE = new HistoryCounts(0, 0, 0, 0);
+    }
+
+    private static final String INSERT_PAYLOAD = """
+            INSERT OR IGNORE INTO request_payloads (id, timestamp, request_headers, request_body, response_headers,
+                response_body, streamed, truncated)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
+
     /**
      * Copies every source request row whose id is not stored yet into {@code target} (inside the
-     * caller's transaction); returns {imported, alreadyPresent}.
+     * caller's transaction), with its payload when {@code history} reads them and it is recent enough.
      */
-    static long[] copyRequests(OriginalDatabase src, Connection target, List<Account> accounts) throws SQLException {
-        if (!historyReadable(src)) return new long[] {0, 0};
+    static HistoryCounts copyRequests(OriginalDatabase src, Connection target, List<Account> accounts, History history)
+            throws SQLException {
+        if (!historyReadable(src)) return HistoryCounts.NONE;
         java.util.Map<String, String> providerOf = new java.util.HashMap<>();
         for (Account a : accounts) providerOf.put(a.id(), a.provider().id());
         Set<String> cols = src.requestColumns();
+        boolean payloads = history.payloads() != null && src.hasTable("request_payloads");
         long imported = 0;
         long present = 0;
+        long copiedPayloads = 0;
+        long tooOld = 0;
         try (Statement s = src.connection().createStatement();
              ResultSet rs = s.executeQuery("SELECT * FROM requests ORDER BY timestamp, id");
-             PreparedStatement ps = target.prepareStatement(INSERT_REQUEST)) {
+             PreparedStatement ps = target.prepareStatement(INSERT_REQUEST);
+             PreparedStatement readPayload = payloads ? src.connection().prepareStatement(
+                     "SELECT json FROM request_payloads WHERE id = ?") : null;
+             PreparedStatement writePayload = payloads ? target.prepareStatement(INSERT_PAYLOAD) : null) {
             while (rs.next()) {
                 String id = rs.getString("id");
                 if (id == null || id.isBlank()) continue;
+                long timestamp = rs.getLong("timestamp");
+                if (timestamp < history.requestCutoffMs()) {
+                    tooOld++;
+                    continue;
+                }
                 long status = longOr(rs, cols, "status_code", -1);
                 boolean success = longOr(rs, cols, "success", 0) != 0;
                 String error = textOr(rs, cols, "error_message");
                 String account = textOr(rs, cols, "account_used");
                 long failovers = Math.max(0, longOr(rs, cols, "failover_attempts", 0));
                 ps.setString(1, id);
-                ps.setLong(2, rs.getLong("timestamp"));
+                ps.setLong(2, timestamp);
                 ps.setString(3, String.valueOf(rs.getString("method")));
                 ps.setString(4, String.valueOf(rs.getString("path")));
                 nullableText(ps, 5, account);
@@ -136,32 +193,75 @@ public final class OriginalImport {
                 nullableText(ps, 22, provider);
                 ps.setString(23, outcome(success, status, error).wireName());
                 ps.setLong(24, failovers + 1);
-                if (ps.executeUpdate() > 0) imported++;
-                else present++;
+                if (ps.executeUpdate() == 0) {
+                    present++;
+                    continue;
+                }
+                imported++;
+                if (payloads && timestamp >= history.payloadCutoffMs()) {
+                    Optional<RequestRecord.Payload> payload = payload(readPayload, id, history.payloads());
+                    if (payload.isPresent()) {
+                        RequestRecord.Payload p = payload.get();
+                        writePayload.setString(1, id);
+                        writePayload.setLong(2, timestamp);
+                        writePayload.setString(3, HeaderLines.encode(p.requestHeaders()));
+                        writePayload.setBytes(4, p.requestBody());
+                        writePayload.setString(5, HeaderLines.encode(p.responseHeaders()));
+                        writePayload.setBytes(6, p.responseBody());
+                        writePayload.setInt(7, p.streamed() ? 1 : 0);
+                        writePayload.setInt(8, p.truncated() ? 1 : 0);
+                        copiedPayloads += writePayload.executeUpdate();
+                    }
+                }
             }
         }
-        return new long[] {imported, present};
+        return new HistoryCounts(imported, present, copiedPayloads, tooOld);
     }
 
-    /** How many source request ids are not stored in {@code target} yet: {wouldImport, present}. */
-    static long[] countNewRequests(OriginalDatabase src, Connection target) throws SQLException {
-        if (!historyReadable(src)) return new long[] {0, 0};
+    private static Optional<RequestRecord.Payload> payload(PreparedStatement read, String id, PayloadReader reader)
+            throws SQLException {
+        read.setString(1, id);
+        try (ResultSet rs = read.executeQuery()) {
+            if (!rs.next()) return Optional.empty();
+            String json = rs.getString(1);
+            return json == null ? Optional.empty() : reader.read(json);
+        }
+    }
+
+    /** What {@link #copyRequests} would do, read against {@code target} without writing. */
+    static HistoryCounts countNewRequests(OriginalDatabase src, Connection target, History history) throws SQLException {
+        if (!historyReadable(src)) return HistoryCounts.NONE;
+        boolean payloads = history.payloads() != null && src.hasTable("request_payloads");
         long fresh = 0;
         long present = 0;
+        long withPayload = 0;
+        long tooOld = 0;
+        String sql = payloads
+                ? "SELECT r.id, r.timestamp, p.id IS NOT NULL FROM requests r LEFT JOIN request_payloads p ON p.id = r.id"
+                : "SELECT id, timestamp, 0 FROM requests";
         try (Statement s = src.connection().createStatement();
-             ResultSet rs = s.executeQuery("SELECT id FROM requests");
+             ResultSet rs = s.executeQuery(sql);
              PreparedStatement ps = target.prepareStatement("SELECT 1 FROM requests WHERE id = ?")) {
             while (rs.next()) {
                 String id = rs.getString(1);
                 if (id == null || id.isBlank()) continue;
+                long timestamp = rs.getLong(2);
+                if (timestamp < history.requestCutoffMs()) {
+                    tooOld++;
+                    continue;
+                }
                 ps.setString(1, id);
                 try (ResultSet hit = ps.executeQuery()) {
-                    if (hit.next()) present++;
-                    else fresh++;
+                    if (hit.next()) {
+                        present++;
+                        continue;
+                    }
                 }
+                fresh++;
+                if (rs.getInt(3) != 0 && timestamp >= history.payloadCutoffMs()) withPayload++;
             }
         }
-        return new long[] {fresh, present};
+        return new HistoryCounts(fresh, present, withPayload, tooOld);
     }
 
     /** The original records only success and status; this is the closest outcome. */

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.util.Map;
+import java.util.Optional;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +17,7 @@ import ccflare.core.Account;
 import ccflare.core.AccountStore;
 import ccflare.core.Credentials;
 import ccflare.core.ProviderKind;
+import ccflare.core.RequestRecord;
 import ccflare.testing.OriginalDatabases;
 
 class OriginalImportTest {
@@ -34,7 +38,7 @@ class OriginalImportTest {
             assertThat(r.schema()).isEqualTo("ccflare");
             assertThat(r.added()).extracting(OriginalImport.Added::name).containsExactly("max-main", "manual tokens", "console");
             assertThat(r.skipped()).extracting(OriginalImport.Skipped::name).containsExactly("no-credentials", "max-main");
-            assertThat(r.requests()).isEqualTo(3);
+            assertThat(r.requests()).isEqualTo(4);
 
             List<AccountStore.Stored> stored = db.accounts().loadAll();
             AccountStore.Stored manual = stored.stream().filter(s -> s.account().name().equals("manual tokens")).findFirst().orElseThrow();
@@ -86,13 +90,39 @@ class OriginalImportTest {
     }
 
     @Test
+    void historyOlderThanTheRetentionIsLeftOutAndPayloadsOfRecentRequestsAreCopied() throws Exception {
+        Path source = OriginalDatabases.ccflare(dir.resolve("ccflare.db"));
+        long now = System.currentTimeMillis();
+        RequestRecord.Payload fixed = new RequestRecord.Payload(List.of(Map.entry("anthropic-version", "2023-06-01")),
+                "req".getBytes(StandardCharsets.UTF_8), List.of(), "resp".getBytes(StandardCharsets.UTF_8), false, false);
+        OriginalImport.History history = new OriginalImport.History(now - 365L * 86_400_000, now - 7L * 86_400_000,
+                json -> json.contains("anthropic-version") ? Optional.of(fixed) : Optional.empty());
+        try (Database db = Fixtures.open(dir.resolve("ours/ccflare.db"))) {
+            OriginalImport.Request request = new OriginalImport.Request(source, true, false, false, history);
+            OriginalImport.Report dry = db.importOriginal(new OriginalImport.Request(source, true, true, false, history), List.of()).report();
+            assertThat(dry.requests()).isEqualTo(3);
+            assertThat(dry.tooOld()).isEqualTo(1);
+            assertThat(dry.payloads()).isEqualTo(1);
+            OriginalImport.Report r = db.importOriginal(request, List.of()).report();
+            assertThat(r.requests()).isEqualTo(3);
+            assertThat(r.tooOld()).isEqualTo(1);
+            assertThat(r.payloads()).isEqualTo(1);
+            assertThat(r.sourcePayloads()).isEqualTo(2);
+            try (Connection c = Fixtures.raw(db.file())) {
+                assertThat(Fixtures.queryString(c, "SELECT CAST(request_body AS TEXT) FROM request_payloads")).isEqualTo("req");
+                assertThat(Fixtures.queryLong(c, "SELECT count(*) FROM requests WHERE id = 'c1000000-0000-4000-8000-000000000004'")).isZero();
+            }
+        }
+    }
+
+    @Test
     void aDryRunReportsAndWritesNothing() throws Exception {
         Path source = OriginalDatabases.ccflare(dir.resolve("ccflare.db"));
         try (Database db = Fixtures.open(dir.resolve("ours/ccflare.db"))) {
             OriginalImport.Report r = run(db, source, true, true, false).report();
             assertThat(r.dryRun()).isTrue();
             assertThat(r.added()).hasSize(3);
-            assertThat(r.requests()).isEqualTo(3);
+            assertThat(r.requests()).isEqualTo(4);
             assertThat(db.accounts().loadAll()).isEmpty();
             assertThat(Fixtures.count(db.file(), "SELECT count(*) FROM requests")).isZero();
         }

@@ -14,11 +14,13 @@ import java.util.List;
  * @param requests        request rows imported (would be); 0 without {@code withHistory}
  * @param requestsPresent request rows skipped because an earlier import brought them already
  * @param sourceRequests  request rows in the source
- * @param sourcePayloads  stored request/response bodies in the source (not imported)
+ * @param sourcePayloads  stored request/response bodies in the source
+ * @param payloads        stored bodies imported (would be): those of imported requests within the payload retention
+ * @param tooOld          request rows older than the request retention, not imported (they would be purged)
  */
 public record ImportReport(String source, String schema, String from, boolean readFromCopy, boolean dryRun,
                            boolean withHistory, List<Added> added, List<Skipped> skipped, long requests,
-                           long requestsPresent, long sourceRequests, long sourcePayloads) {
+                           long requestsPresent, long sourceRequests, long sourcePayloads, long payloads, long tooOld) {
 
     public ImportReport {
         added = added == null ? List.of() : List.copyOf(added);

@@ -48,10 +48,12 @@ final class DaemonState implements DaemonStatus {
     private final long startedAtMs;
     private final AccountRegistry accounts;
     private final Map<String, String> env;
+    private final int payloadMaxBytes;
     private volatile URI browserUri;
 
     DaemonState(Database db, LiveSettings settings, CredentialKey key, IntSupplier inFlight, InstantSource clock,
-                AccountRegistry accounts, Map<String, String> env) {
+                AccountRegistry accounts, Map<String, String> env, int payloadMaxBytes) {
+        this.payloadMaxBytes = payloadMaxBytes;
         this.db = requireNonNull(db, "db");
         this.accounts = requireNonNull(accounts, "accounts");
         this.env = Map.copyOf(requireNonNull(env, "env"));
@@ -143,7 +145,11 @@ final class DaemonState implements DaemonStatus {
         if (source.toAbsolutePath().normalize().equals(db.file())) {
             throw new IllegalArgumentException(source + ": is this daemon's own database (expected: the original's)");
         }
-        OriginalImport.Request r = new OriginalImport.Request(source, request.history(), request.dry(), request.renaming());
+        long now = clock.millis();
+        // Rows the next retention run would purge are left out; payloads are capped like captured ones.
+        OriginalImport.History history = new OriginalImport.History(now - settings.requestRetentionDays() * DAY_MS,
+                now - settings.dataRetentionDays() * DAY_MS, new OriginalPayloads(payloadMaxBytes));
+        OriginalImport.Request r = new OriginalImport.Request(source, request.history(), request.dry(), request.renaming(), history);
         OriginalImport.Result result = accounts.addStored(current -> db.importOriginal(r, current), OriginalImport.Result::stored);
         OriginalImport.Report rep = result.report();
         for (OriginalImport.Added a : rep.added()) {
@@ -154,7 +160,7 @@ final class DaemonState implements DaemonStatus {
                 rep.added().stream().map(a -> new ImportReport.Added(a.name(), a.originalName(), a.provider(),
                         a.originalProvider(), a.notes())).toList(),
                 rep.skipped().stream().map(s -> new ImportReport.Skipped(s.name(), s.reason())).toList(),
-                rep.requests(), rep.requestsPresent(), rep.sourceRequests(), rep.sourcePayloads());
+                rep.requests(), rep.requestsPresent(), rep.sourceRequests(), rep.sourcePayloads(), rep.payloads(), rep.tooOld());
     }
 
     /** The hourly retention job, with the windows in force now (they can change at run time). */

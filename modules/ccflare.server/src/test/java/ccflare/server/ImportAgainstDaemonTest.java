@@ -92,7 +92,12 @@ class ImportAgainstDaemonTest {
         assertThat(names(first.get("added"), "name")).containsExactly("max-main", "manual tokens", "console");
         assertThat(names(first.get("skipped"), "name")).containsExactly("no-credentials", "max-main");
         assertThat(first.get("requests").asLong()).isEqualTo(3);
+        assertThat(first.get("tooOld").asLong()).as("the row older than the 365-day retention").isEqualTo(1);
+        assertThat(first.get("payloads").asLong()).isEqualTo(1);
         assertThat(first.toString()).doesNotContain("rt-max-main", "at-manual", "sk-ant-console-key");
+        JsonNode detail = get("/api/requests/c1000000-0000-4000-8000-000000000001");
+        assertThat(detail.toString()).contains("hello from the original", "hi back", "[redacted]")
+                .doesNotContain("sk-ant-client-secret");
 
         JsonNode accounts = get("/api/accounts");
         assertThat(names(accounts, "name")).contains("max-main", "manual tokens", "console");
@@ -126,7 +131,7 @@ class ImportAgainstDaemonTest {
         Run dry = ctl("import", "--from", "better-ccflare", source.toString(), "--dry-run", "--with-history");
         assertThat(dry.code()).as(dry.all()).isZero();
         assertThat(dry.out()).contains("Dry run, nothing written", "better-ccflare", "Would import 3 accounts:", "claude-pro",
-                "zai-coding", "has no counterpart here", "Would import 2 of 2 requests");
+                "zai-coding", "has no counterpart here", "Would import 2 of 2 requests and 0 of 0 stored bodies");
         assertThat(get("/api/accounts")).isEmpty();
 
         Run real = ctl("import", "--from", "better-ccflare", source.toString(), "--rename", "--json");

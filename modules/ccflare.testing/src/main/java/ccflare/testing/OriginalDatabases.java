@@ -17,7 +17,8 @@ import org.sqlite.SQLiteDataSource;
  * Databases as the original TypeScript ccflare and its better-ccflare fork leave them, one per
  * schema version, with real rows and the originals' quirks: tokens in plain text, a NULL expiry
  * (accounts added with manual tokens), {@code refresh_token} '' on an API-key account (the column
- * is NOT NULL), legacy tiers (1/5/20, and NULL), unknown providers, NULL usage columns.
+ * is NOT NULL), legacy tiers (1/5/20, and NULL), unknown providers, NULL usage columns, the client's
+ * credential in a stored payload. Request times are relative to now (hours ago), one ccflare row 400 days old.
  *
  * <p>Every builder writes a new file at {@code file} in rollback-journal mode, so the file alone
  * is the whole database.
@@ -86,17 +87,21 @@ public final class OriginalDatabases {
                   ('c0000000-0000-4000-8000-000000000005', 'max-main', 'anthropic', NULL, 'rt-max-twin', 'at-max-twin',
                    1900000000000, 1700000004000, NULL, 0, 0, 5, NULL, NULL, 0, 0, NULL, NULL, NULL);
                 INSERT INTO requests VALUES
-                  ('c1000000-0000-4000-8000-000000000001', 1700009000000, 'POST', '/v1/messages',
+                  ('c1000000-0000-4000-8000-000000000001', (CAST(strftime('%s','now') AS INTEGER) * 1000 - 10800000), 'POST', '/v1/messages',
                    'c0000000-0000-4000-8000-000000000001', 200, 1, NULL, 1530, 0, 'claude-sonnet-4-20250514',
                    NULL, NULL, 1300, 0.0123, 42.5, 1000, 200, NULL, 100, NULL),
-                  ('c1000000-0000-4000-8000-000000000002', 1700009100000, 'POST', '/v1/messages',
+                  ('c1000000-0000-4000-8000-000000000002', (CAST(strftime('%s','now') AS INTEGER) * 1000 - 7200000), 'POST', '/v1/messages',
                    'c0000000-0000-4000-8000-000000000001', 429, 0, NULL, 90, 1, 'claude-opus-4-20250514',
                    0, 0, 0, 0, NULL, 0, 0, 0, 0, NULL),
-                  ('c1000000-0000-4000-8000-000000000003', 1700009200000, 'POST', '/v1/messages', NULL, 200, 0,
+                  ('c1000000-0000-4000-8000-000000000003', (CAST(strftime('%s','now') AS INTEGER) * 1000 - 3600000), 'POST', '/v1/messages', NULL, 200, 0,
                    'Request orphaned - no activity', 60000, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                   NULL, 'reviewer');
+                   NULL, 'reviewer'),
+                  ('c1000000-0000-4000-8000-000000000004', (CAST(strftime('%s','now') AS INTEGER) * 1000 - 34560000000), 'POST', '/v1/messages',
+                   'c0000000-0000-4000-8000-000000000001', 200, 1, NULL, 700, 0, 'claude-3-5-sonnet-20241022',
+                   10, 5, 15, 0.0001, NULL, 10, 0, 0, 5, NULL);
                 INSERT INTO request_payloads VALUES
-                  ('c1000000-0000-4000-8000-000000000001', '{"request":{"headers":{},"body":null},"response":{"status":200,"headers":{},"body":null},"meta":{"accountId":"c0000000-0000-4000-8000-000000000001","timestamp":1700009000000,"success":true,"isStream":false,"retry":0}}');
+                  ('c1000000-0000-4000-8000-000000000001', '{"request":{"headers":{"authorization":"Bearer sk-ant-client-secret","anthropic-version":"2023-06-01"},"body":"eyJtb2RlbCI6ImNsYXVkZS1zb25uZXQtNC0yMDI1MDUxNCIsIm1lc3NhZ2VzIjpbeyJyb2xlIjoidXNlciIsImNvbnRlbnQiOiJoZWxsbyBmcm9tIHRoZSBvcmlnaW5hbCJ9XX0="},"response":{"status":200,"headers":{"content-type":"application/json"},"body":"eyJ0eXBlIjoibWVzc2FnZSIsImNvbnRlbnQiOlt7InR5cGUiOiJ0ZXh0IiwidGV4dCI6ImhpIGJhY2sifV19"},"meta":{"accountId":"c0000000-0000-4000-8000-000000000001","timestamp":1700009000000,"success":true,"isStream":false,"retry":0}}'),
+                  ('c1000000-0000-4000-8000-000000000004', '{"request":{"headers":{},"body":null},"response":{"status":200,"headers":{},"body":null},"meta":{"isStream":false}}');
                 """);
     }
 
@@ -163,9 +168,9 @@ public final class OriginalDatabases {
                    1900000000000, 1720000004000, 3, 0, NULL);
                 INSERT INTO requests (id, timestamp, method, path, account_used, status_code, success, response_time_ms,
                   model, input_tokens, output_tokens, total_tokens, cost_usd) VALUES
-                  ('b1000000-0000-4000-8000-000000000001', 1720000100000, 'POST', '/v1/messages',
+                  ('b1000000-0000-4000-8000-000000000001', (CAST(strftime('%s','now') AS INTEGER) * 1000 - 7200000), 'POST', '/v1/messages',
                    'b0000000-0000-4000-8000-000000000001', 200, 1, 950, 'claude-sonnet-4-5', 300, 50, 350, 0.0042),
-                  ('b1000000-0000-4000-8000-000000000002', 1720000200000, 'POST', '/v1/messages',
+                  ('b1000000-0000-4000-8000-000000000002', (CAST(strftime('%s','now') AS INTEGER) * 1000 - 3600000), 'POST', '/v1/messages',
                    'b0000000-0000-4000-8000-000000000002', 500, 0, 120, 'claude-sonnet-4-5', 0, 0, 0, 0);
                 """);
     }
