@@ -100,9 +100,11 @@ record ImportPlan(OriginalSchema schema, List<Step> steps) {
         if (!seenIds.add(from.id())) return new Step.Skip(shown, "its id " + from.id() + " repeats in the source");
 
         List<String> notes = new ArrayList<>();
-        Object kindOrWhy = kind(from);
-        if (kindOrWhy instanceof String why) return new Step.Skip(shown, why);
-        ProviderKind kind = (ProviderKind) kindOrWhy;
+        ProviderKind kind;
+        switch (kind(from)) {
+            case Counterpart.None none -> { return new Step.Skip(shown, none.why()); }
+            case Counterpart.Kind k -> kind = k.kind();
+        }
         if (!kind.id().equals(from.provider())) notes.add("provider '" + from.provider() + "' becomes " + kind.id());
 
         Credentials credentials;
@@ -147,23 +149,30 @@ record ImportPlan(OriginalSchema schema, List<Step> steps) {
         return new Step.Add(from, account, credentials, notes);
     }
 
-    /** The kind here for the source's provider name, or a String saying why there is none. */
-    private static Object kind(OriginalAccount from) {
+    /** The kind here of a source provider, or why there is none. */
+    private sealed interface Counterpart {
+        record Kind(ProviderKind kind) implements Counterpart {}
+        record None(String why) implements Counterpart {}
+    }
+
+    private static Counterpart kind(OriginalAccount from) {
         String p = from.provider().toLowerCase(Locale.ROOT);
         return switch (p) {
-            // The original's only provider: OAuth (Claude Max/Pro) or, for "console" accounts, an API key.
-            case "anthropic" -> from.hasApiKey() && !from.hasTokens() ? ProviderKind.ANTHROPIC
-                    : from.hasTokens() ? ProviderKind.CLAUDE_CODE : ProviderKind.ANTHROPIC;
-            case "claude-console-api", "console" -> ProviderKind.ANTHROPIC;
-            case "claude-code", "claude-oauth" -> ProviderKind.CLAUDE_CODE;
-            case "openai" -> ProviderKind.OPENAI;
-            case "codex" -> ProviderKind.CODEX;
+            // The original's only provider: OAuth (Claude Max/Pro), or an API key for "console" accounts.
+            case "anthropic" -> new Counterpart.Kind(from.hasTokens() && !from.hasApiKey() ? ProviderKind.CLAUDE_CODE
+                    : from.hasApiKey() ? ProviderKind.ANTHROPIC : ProviderKind.CLAUDE_CODE);
+            case "claude-console-api", "console" -> new Counterpart.Kind(ProviderKind.ANTHROPIC);
+            case "claude-code", "claude-oauth" -> new Counterpart.Kind(ProviderKind.CLAUDE_CODE);
+            case "openai" -> new Counterpart.Kind(ProviderKind.OPENAI);
+            case "codex" -> new Counterpart.Kind(ProviderKind.CODEX);
             case "anthropic-compatible" -> from.endpoint().isEmpty()
-                    ? "provider 'anthropic-compatible' without an endpoint" : ProviderKind.ANTHROPIC;
+                    ? new Counterpart.None("provider 'anthropic-compatible' without an endpoint")
+                    : new Counterpart.Kind(ProviderKind.ANTHROPIC);
             case "openai-compatible" -> from.endpoint().isEmpty()
-                    ? "provider 'openai-compatible' without an endpoint" : ProviderKind.OPENAI;
-            default -> "provider '" + from.provider() + "' has no counterpart here (kinds: anthropic, claude-code,"
-                    + " openai, codex)";
+                    ? new Counterpart.None("provider 'openai-compatible' without an endpoint")
+                    : new Counterpart.Kind(ProviderKind.OPENAI);
+            default -> new Counterpart.None("provider '" + from.provider() + "' has no counterpart here (kinds: anthropic,"
+                    + " claude-code, openai, codex)");
         };
     }
 
