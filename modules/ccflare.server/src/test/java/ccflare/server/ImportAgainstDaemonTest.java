@@ -103,6 +103,14 @@ class ImportAgainstDaemonTest {
         assertThat(names(accounts, "name")).contains("max-main", "manual tokens", "console");
         assertThat(get("/api/requests?limit=10").toString()).contains("c1000000-0000-4000-8000-000000000001");
 
+        // Neither the log nor the account list carries a secret of the source.
+        String logs = get("/api/logs/history?limit=1000").toString();
+        assertThat(logs).contains("imported from ccflare");
+        for (String secret : List.of("rt-max-main", "at-max-main", "rt-manual", "at-manual", "sk-ant-console-key", "sk-ant-client-secret")) {
+            assertThat(logs).doesNotContain(secret);
+            assertThat(accounts.toString()).doesNotContain(secret);
+        }
+
         JsonNode second = post(body, 200);
         assertThat(second.get("added")).isEmpty();
         assertThat(second.get("requests").asLong()).isZero();
