@@ -60,6 +60,21 @@ class OriginalImportTest {
     }
 
     @Test
+    void aWalModeSourceClosedCleanlyIsReadWithoutCreatingAnyFileBesideIt() throws Exception {
+        Path source = OriginalDatabases.ccflare(Files.createDirectory(dir.resolve("src")).resolve("ccflare.db"));
+        try (Connection c = Fixtures.raw(source)) {
+            Fixtures.queryString(c, "PRAGMA journal_mode = WAL"); // as the originals run it; the WAL goes at close
+        }
+        assertThat(Files.list(source.getParent()).map(p -> p.getFileName().toString())).containsExactly("ccflare.db");
+        String before = OriginalDatabases.sha256(source);
+        try (Database db = Fixtures.open(dir.resolve("ours/ccflare.db"))) {
+            assertThat(run(db, source, true, false, false).report().added()).hasSize(3);
+        }
+        assertThat(Files.list(source.getParent()).map(p -> p.getFileName().toString())).containsExactly("ccflare.db");
+        assertThat(OriginalDatabases.sha256(source)).isEqualTo(before);
+    }
+
+    @Test
     void aSecondImportImportsNothing() {
         Path source = OriginalDatabases.betterCcflare(dir.resolve("better-ccflare.db"));
         try (Database db = Fixtures.open(dir.resolve("ours/ccflare.db"))) {
