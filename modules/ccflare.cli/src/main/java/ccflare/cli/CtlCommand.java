@@ -69,6 +69,7 @@ final class CtlCommand implements Callable<Integer> {
             TrafficCommands.ResetStats.class,
             TrafficCommands.ClearHistory.class,
             DaemonCommands.Analyze.class,
+            ImportCommand.class,
             DaemonCommands.Config.class,
             DaemonCommands.Dashboard.class,
             TuiCommand.class,

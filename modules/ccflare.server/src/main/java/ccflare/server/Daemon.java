@@ -139,7 +139,8 @@ final class Daemon {
                     Providers::adapter, clock, config.server().hostPolicy());
             proxyRef.set(proxy);
             LiveSettings settings = new LiveSettings(loaded, env, LogOutput::setLevel);
-            DaemonState state = new DaemonState(db, settings, key, proxy::inFlight, clock);
+            DaemonState state = new DaemonState(db, settings, key, proxy::inFlight, clock, accounts, env,
+                    config.recording().payloadMaxBytes());
             Api api = new Api(new ApiContext(accounts, db.queries(), settings, state, token.value(), clock,
                     OAuth.flows(config.oauth(), accounts, clock, oauthHttp), live, config.server().hostPolicy()), metrics);
 
