@@ -70,6 +70,7 @@ final class CtlCommand implements Callable<Integer> {
             TrafficCommands.ResetStats.class,
             TrafficCommands.ClearHistory.class,
             DaemonCommands.Analyze.class,
+            ImportCommand.class,
             DaemonCommands.Config.class,
             DaemonCommands.Dashboard.class,
             TuiCommand.class,
