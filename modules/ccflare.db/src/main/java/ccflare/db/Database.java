@@ -255,14 +255,14 @@ public final class Database implements AutoCloseable {
             throw new StorageException(file + ": cannot open the database: " + e.getMessage(), e);
         }
         restrictCompanions(file);
+        Readers readers = new Readers(file, dataSource(file, tuning, SQLiteConfig.TransactionMode.DEFERRED));
         SingleWriter writer;
         try {
-            writer = new SingleWriter(file, connection, clock, tuning, writerThreads);
+            writer = new SingleWriter(file, connection, clock, tuning, writerThreads, readers);
         } catch (RuntimeException e) {
             try { connection.close(); } catch (SQLException ignored) { /* already failing */ }
             throw e;
         }
-        Readers readers = new Readers(file, dataSource(file, tuning, SQLiteConfig.TransactionMode.DEFERRED));
         SqliteAccountStore accounts = new SqliteAccountStore(file, writer, readers, box, undecryptable);
         writer.start();
         LOG.info("Opened database {} (credential key {})", file, box.keyId());
