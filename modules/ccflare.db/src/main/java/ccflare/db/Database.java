@@ -281,6 +281,15 @@ public final class Database implements AutoCloseable {
     public Health health() { return writer.health(); }
 
     /**
+     * Caps the bytes of stored payload bodies (request plus response) at {@code maxBytes}: past it
+     * the writer deletes the oldest payloads, in small batches, until they are under 90% of the cap.
+     * Request rows are kept. No cap until this is called.
+     *
+     * @throws IllegalArgumentException when {@code maxBytes} is not positive
+     */
+    public void limitPayloads(long maxBytes) { writer.limitPayloads(maxBytes); }
+
+    /**
      * What the {@code quick_check} at open found: {@code "ok"}, or {@code "skipped: …"} when the
      * file was too big to check within the budget (a corrupt file is refused by {@link #open}).
      */

@@ -97,6 +97,7 @@ final class SingleWriter implements RequestLog {
     private PreparedStatement insertPayload;
     private PreparedStatement updateState;
     private final WalGuard walGuard;
+    private final PayloadCap payloadCap;
 
     SingleWriter(Path file, Connection connection, InstantSource clock, Database.Tuning tuning, ThreadFactory threads,
                  Readers readers) {
@@ -107,6 +108,7 @@ final class SingleWriter implements RequestLog {
         this.records = new ArrayBlockingQueue<>(tuning.queueCapacity());
         this.shedThreshold = Math.max(1, tuning.queueCapacity() / 2);
         this.walGuard = new WalGuard(file, tuning.busyTimeoutMs(), readers);
+        this.payloadCap = new PayloadCap(file, tuning.purgeBatch());
         Thread t = threads.newThread(this::run);
         if (t == null) throw new StorageException(file + ": the thread factory refused to create the writer thread", null);
         this.thread = t;
@@ -272,6 +274,21 @@ final class SingleWriter implements RequestLog {
                 commitNanos.get());
     }
 
+    /** Caps the stored payload bodies at {@code bytes}, oldest dropped first (see {@link PayloadCap}). */
+    void limitPayloads(long bytes) { payloadCap.limit(bytes); }
+
+    /** Payload bodies dropped for the cap since open. Writer thread's figure; read loosely. */
+    long payloadsDroppedForCap() { return payloadCap.dropped(); }
+
+    private void enforcePayloadCap() {
+        try {
+            payloadCap.enforce(connection);
+        } catch (SQLException e) {
+            // The rows are committed; the cap is tried again after the next batch.
+            logOnce("payload cap not applied: " + e.getMessage());
+        }
+    }
+
     /** WAL truncations the writer ran by itself since open (see {@link WalGuard}). Writer thread's figure; read loosely. */
     long walCheckpoints() { return walGuard.checkpoints(); }
 
@@ -291,6 +308,7 @@ final class SingleWriter implements RequestLog {
             updateState = connection.prepareStatement(AccountRows.UPDATE_STATE);
             secureDelete(false);
             WalGuard.limit(connection);
+            enforcePayloadCap(); // reads the stored total before the first batch
             while (true) {
                 boolean stop = stopping;
                 boolean worked = runTasks();
@@ -420,6 +438,12 @@ final class SingleWriter implements RequestLog {
                 commits.incrementAndGet();
                 written.addAndGet(inserted);
                 stateRows.addAndGet(states.size());
+                boolean payloads = false;
+                for (RequestRecord r : batch) {
+                    if (r.payload() != null) { payloadCap.added(r.payload()); payloads = true; }
+                }
+                // Before settling: a flush that returns has the cap applied to what it waited for.
+                if (payloads) enforcePayloadCap();
                 recovered(); // before settling: a flush woken by settle() reads the health
                 stateDone = stateTarget;
                 settle(batch.size());
