@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -112,6 +113,7 @@ final class Daemon {
         } catch (CcflareException e) {
             throw new StartupException(1, "ccflare: cannot open the database: " + flat(e.getMessage()), e);
         }
+        db.limitPayloads(loaded.get(ConfigKeys.PAYLOAD_STORE_MAX_MB) * 1024L * 1024L);
         ScheduledExecutorService maintenance = null;
         Server server = null;
         Runnable detachLiveLog = () -> {};
@@ -151,6 +153,11 @@ final class Daemon {
             server.setHandler(new GracefulHandler(new Dispatch(proxy.handler(), api.handler(), api.dashboardHandler(),
                     new NotFoundHandler(), virtualThreads)));
             socket.attach(server, connector);
+            // Outermost, after the peer check wraps the rest: it must see every parsed request.
+            HeadDeadline headDeadline = new HeadDeadline(server.getHandler(), server.getScheduler(), HeadDeadline.DEFAULT);
+            server.setHandler(headDeadline);
+            Connection.Listener deadlines = headDeadline.connectionListener();
+            for (var c : server.getConnectors()) c.addEventListener(deadlines);
             server.setErrorHandler(errorHandler());
             // SIGTERM lets in-flight requests finish for up to the drain timeout (GracefulHandler
             // counts them); the connector stops accepting first.
