@@ -2,7 +2,6 @@ package ccflare.db;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -108,10 +107,8 @@ final class WalGuard {
     private long walBytes() {
         try {
             return Files.size(wal);
-        } catch (NoSuchFileException e) {
-            return 0;
         } catch (IOException e) {
-            return 0;
+            return 0; // no WAL yet (NoSuchFileException): nothing to checkpoint
         }
     }
 }
