@@ -129,11 +129,16 @@ public final class Database implements AutoCloseable {
 
     /** Limits and timings; tests shrink them. */
     record Tuning(int queueCapacity, int batchSize, int busyTimeoutMs, List<Duration> retryBackoff, int purgeBatch,
-                  Duration closeTimeout, Duration callTimeout) {
+                  Duration closeTimeout, Duration callTimeout, Duration integrityBudget) {
 
+        /**
+         * The start-up {@code quick_check} gets {@link IntegrityCheck#DEFAULT_BUDGET}: enough for a
+         * few hundred MB here; on a bigger file it is skipped (and says so) rather than holding the
+         * start for minutes.
+         */
         static final Tuning DEFAULT = new Tuning(8192, 1000, 5000,
                 List.of(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(2)), 500,
-                Duration.ofSeconds(10), Duration.ofSeconds(30));
+                Duration.ofSeconds(10), Duration.ofSeconds(30), IntegrityCheck.DEFAULT_BUDGET);
 
         Tuning {
             if (queueCapacity < 1) throw new IllegalArgumentException("queueCapacity: " + queueCapacity + " (expected: >= 1)");
@@ -143,18 +148,23 @@ public final class Database implements AutoCloseable {
             retryBackoff = List.copyOf(retryBackoff);
             requireNonNull(closeTimeout, "closeTimeout");
             requireNonNull(callTimeout, "callTimeout");
+            requireNonNull(integrityBudget, "integrityBudget");
         }
 
         Tuning withQueueCapacity(int n) {
-            return new Tuning(n, batchSize, busyTimeoutMs, retryBackoff, purgeBatch, closeTimeout, callTimeout);
+            return new Tuning(n, batchSize, busyTimeoutMs, retryBackoff, purgeBatch, closeTimeout, callTimeout, integrityBudget);
         }
 
         Tuning withBusyTimeout(int ms, List<Duration> backoff) {
-            return new Tuning(queueCapacity, batchSize, ms, backoff, purgeBatch, closeTimeout, callTimeout);
+            return new Tuning(queueCapacity, batchSize, ms, backoff, purgeBatch, closeTimeout, callTimeout, integrityBudget);
+        }
+
+        Tuning withIntegrityBudget(Duration budget) {
+            return new Tuning(queueCapacity, batchSize, busyTimeoutMs, retryBackoff, purgeBatch, closeTimeout, callTimeout, budget);
         }
 
         Tuning withPurgeBatch(int n) {
-            return new Tuning(queueCapacity, batchSize, busyTimeoutMs, retryBackoff, n, closeTimeout, callTimeout);
+            return new Tuning(queueCapacity, batchSize, busyTimeoutMs, retryBackoff, n, closeTimeout, callTimeout, integrityBudget);
         }
     }
 
@@ -165,11 +175,14 @@ public final class Database implements AutoCloseable {
     private final SqliteAccountStore accounts;
     private final SqliteRequestQueries queries;
     private final SqliteClientKeyStore clientKeys;
+    private final String integrityAtOpen;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile CompletableFuture<Void> pendingProbe;
 
-    private Database(Path file, Tuning tuning, SingleWriter writer, Readers readers, SqliteAccountStore accounts) {
+    private Database(Path file, Tuning tuning, SingleWriter writer, Readers readers, SqliteAccountStore accounts,
+                     String integrityAtOpen) {
         this.file = file;
+        this.integrityAtOpen = integrityAtOpen;
         this.tuning = tuning;
         this.writer = writer;
         this.readers = readers;
@@ -222,6 +235,8 @@ public final class Database implements AutoCloseable {
         boolean fresh = prepareFile(file);
         SecretBox box = secrets != null ? secrets : SecretBox.loadOrCreate(file.resolveSibling(KEY_FILE_NAME));
         if (fresh) initialise(file, tuning);
+        // Before Flyway: a damaged file is refused in one sentence, not by Flyway's own output.
+        String integrity = fresh ? "ok" : IntegrityCheck.atOpen(file, tuning.busyTimeoutMs(), tuning.integrityBudget());
         Migrations.bringUpToDate(file, dataSource(file, tuning, SQLiteConfig.TransactionMode.IMMEDIATE));
 
         Connection connection;
@@ -243,18 +258,18 @@ public final class Database implements AutoCloseable {
             throw new StorageException(file + ": cannot open the database: " + e.getMessage(), e);
         }
         restrictCompanions(file);
+        Readers readers = new Readers(file, dataSource(file, tuning, SQLiteConfig.TransactionMode.DEFERRED));
         SingleWriter writer;
         try {
-            writer = new SingleWriter(file, connection, clock, tuning, writerThreads);
+            writer = new SingleWriter(file, connection, clock, tuning, writerThreads, readers);
         } catch (RuntimeException e) {
             try { connection.close(); } catch (SQLException ignored) { /* already failing */ }
             throw e;
         }
-        Readers readers = new Readers(file, dataSource(file, tuning, SQLiteConfig.TransactionMode.DEFERRED));
         SqliteAccountStore accounts = new SqliteAccountStore(file, writer, readers, box, undecryptable);
         writer.start();
         LOG.info("Opened database {} (credential key {})", file, box.keyId());
-        return new Database(file, tuning, writer, readers, accounts);
+        return new Database(file, tuning, writer, readers, accounts, integrity);
     }
 
     /** Durable storage of accounts and credentials. */
@@ -270,6 +285,21 @@ public final class Database implements AutoCloseable {
     public RequestQueries queries() { return queries; }
 
     public Health health() { return writer.health(); }
+
+    /**
+     * Caps the bytes of stored payload bodies (request plus response) at {@code maxBytes}: past it
+     * the writer deletes the oldest payloads, in small batches, until they are under 90% of the cap.
+     * Request rows are kept. No cap until this is called.
+     *
+     * @throws IllegalArgumentException when {@code maxBytes} is not positive
+     */
+    public void limitPayloads(long maxBytes) { writer.limitPayloads(maxBytes); }
+
+    /**
+     * What the {@code quick_check} at open found: {@code "ok"}, or {@code "skipped: …"} when the
+     * file was too big to check within the budget (a corrupt file is refused by {@link #open}).
+     */
+    public String integrityAtOpen() { return integrityAtOpen; }
 
     /** The request writer's queue depth, counts and commit time so far. Cheap; never blocks. */
     public WriterStats writerStats() { return writer.stats(); }

@@ -193,6 +193,10 @@ final class ConfigKeys {
     static final ConfigKey<Integer> PAYLOAD_MAX_BYTES = simple("CCFLARE_PAYLOAD_MAX_BYTES", "payload_max_bytes", "", "1048576",
             intRange(0, 1 << 30), "Cap per stored body; longer bodies are stored cut and marked truncated.", false);
 
+    static final ConfigKey<Integer> PAYLOAD_STORE_MAX_MB = simple("CCFLARE_PAYLOAD_STORE_MAX_MB", "payload_store_max_mb", "", "1024",
+            intRange(1, 1 << 20), "Cap on all stored bodies together, in MiB; past it the oldest payloads are dropped first"
+                    + " (their request rows stay).", false);
+
     static final ConfigKey<Integer> DATA_RETENTION_DAYS = simple("DATA_RETENTION_DAYS", "data_retention_days", "", "7",
             intRange(1, 365), "Days stored payloads are kept.", true);
 
@@ -216,7 +220,7 @@ final class ConfigKeys {
             ANTHROPIC_BASE_URL, CLAUDE_CODE_BASE_URL, OPENAI_BASE_URL, CODEX_BASE_URL, UPSTREAM_CA_FILE,
             CLIENT_ID, CLAUDE_OAUTH_AUTHORIZE_URL, CLAUDE_OAUTH_TOKEN_URL, CLAUDE_OAUTH_REDIRECT_URI,
             CODEX_OAUTH_AUTHORIZE_URL, CODEX_OAUTH_TOKEN_URL, CODEX_CLIENT_ID, CODEX_CALLBACK_PORT,
-            CAPTURE_PAYLOADS, PAYLOAD_MAX_BYTES, DATA_RETENTION_DAYS, REQUEST_RETENTION_DAYS,
+            CAPTURE_PAYLOADS, PAYLOAD_MAX_BYTES, PAYLOAD_STORE_MAX_MB, DATA_RETENTION_DAYS, REQUEST_RETENTION_DAYS,
             LOG_LEVEL, LOG_FORMAT);
 
     /** The base URL keys by provider kind. */

@@ -37,6 +37,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -129,6 +130,7 @@ final class Daemon {
             db.close();
             throw new StartupException(2, openBind.get(), null);
         }
+        db.limitPayloads(loaded.get(ConfigKeys.PAYLOAD_STORE_MAX_MB) * 1024L * 1024L);
         ScheduledExecutorService maintenance = null;
         Server server = null;
         Runnable detachLiveLog = () -> {};
@@ -170,6 +172,11 @@ final class Daemon {
             server.setHandler(new GracefulHandler(new Dispatch(proxy.handler(), api.handler(), api.dashboardHandler(),
                     new NotFoundHandler(), virtualThreads)));
             socket.attach(server, connector);
+            // Outermost, after the peer check wraps the rest: it must see every parsed request.
+            HeadDeadline headDeadline = new HeadDeadline(server.getHandler(), server.getScheduler(), HeadDeadline.DEFAULT);
+            server.setHandler(headDeadline);
+            Connection.Listener deadlines = headDeadline.connectionListener();
+            for (var c : server.getConnectors()) c.addEventListener(deadlines);
             server.setErrorHandler(errorHandler());
             // SIGTERM lets in-flight requests finish for up to the drain timeout (GracefulHandler
             // counts them); the connector stops accepting first.
