@@ -308,6 +308,10 @@ final class OpenAiRequests {
             out.putObject("output_config").put("effort", effort.adaptiveWire());
             return;
         }
+        String choice = out.path("tool_choice").path("type").asText("auto");
+        if (choice.equals("any") || choice.equals("tool")) {
+            throw new Untranslatable("tool_choice", "Anthropic accepts only auto or none with " + field);
+        }
         if (out.has("temperature") && out.get("temperature").asDouble() != 1.0) {
             throw new Untranslatable("temperature", "Anthropic accepts no temperature other than 1 with " + field);
         }
