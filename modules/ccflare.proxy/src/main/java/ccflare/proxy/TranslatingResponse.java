@@ -73,7 +73,8 @@ final class TranslatingResponse extends Response.Wrapper {
         if (bytes.length > 0) content.get(bytes);
         switch (mode) {
             case STREAM, STREAM_TO_BODY -> {
-                out.reset();
+                // A stream's events leave with each write; a collected answer stays until the end.
+                if (mode == Mode.STREAM) out.reset();
                 try {
                     framer.accept(bytes, 0, bytes.length);
                     if (last) {
