@@ -23,6 +23,8 @@ import java.util.Set;
 final class TranslatingRoute {
     static final String PREFIX = "/v1/ccflare/";
     static final String MESSAGES_PATH = PREFIX + "anthropic/messages";
+    /** What an Anthropic SDK whose base URL is {@code …/v1/ccflare/anthropic} calls. */
+    static final String SDK_MESSAGES_PATH = PREFIX + "anthropic/v1/messages";
     static final String CHAT_PATH = PREFIX + "openai/chat/completions";
     static final String RESPONSES_PATH = PREFIX + "openai/responses";
 
@@ -51,7 +53,7 @@ final class TranslatingRoute {
     /** The client's grammar for a translating path; empty for a path that is not one of the three routes. */
     static Optional<Dialect> clientDialect(String path) {
         return switch (path) {
-            case MESSAGES_PATH -> Optional.of(Dialect.MESSAGES);
+            case MESSAGES_PATH, SDK_MESSAGES_PATH -> Optional.of(Dialect.MESSAGES);
             case CHAT_PATH -> Optional.of(Dialect.CHAT);
             case RESPONSES_PATH -> Optional.of(Dialect.RESPONSES);
             default -> Optional.empty();

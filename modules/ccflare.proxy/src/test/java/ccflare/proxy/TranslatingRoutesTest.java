@@ -153,7 +153,8 @@ class TranslatingRoutesTest {
         String account = h.accounts.add("c", "c", ProviderKind.CODEX, 0, "",
                 new Credentials.OAuthTokens("tok-c", "refresh-c", ProxyHarness.T0 + 3_600_000)).id();
 
-        HttpResponse<String> r = h.post("/v1/ccflare/anthropic/messages", MESSAGES + ",\"stream\":true}");
+        // The path an Anthropic SDK posts to with base URL …/v1/ccflare/anthropic.
+        HttpResponse<String> r = h.post("/v1/ccflare/anthropic/v1/messages", MESSAGES + ",\"stream\":true}");
 
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         List<String> names = new ArrayList<>();

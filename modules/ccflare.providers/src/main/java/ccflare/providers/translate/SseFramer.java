@@ -2,7 +2,6 @@ package ccflare.providers.translate;
 
 import static java.util.Objects.requireNonNull;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -22,7 +21,8 @@ public final class SseFramer {
 
     private final Listener listener;
     private final int maxEvent;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+    private byte[] line = new byte[256];
+    private int lineLength;
     private final StringBuilder data = new StringBuilder();
     private String name = "";
     private boolean hasData;
@@ -46,27 +46,30 @@ public final class SseFramer {
                 afterCr = b == '\r';
                 endLine();
             } else {
-                if (line.size() + data.length() >= maxEvent) {
+                if (lineLength + data.length() >= maxEvent) {
                     throw new IllegalStateException("an SSE event is longer than " + maxEvent + " bytes");
                 }
-                line.write(b);
+                if (lineLength == line.length) line = java.util.Arrays.copyOf(line, line.length * 2);
+                line[lineLength++] = b;
             }
         }
     }
 
     /** The body ended: an event not closed by a blank line is still delivered (some servers omit the last one). */
     public void finish() {
-        if (line.size() > 0) endLine();
+        if (lineLength > 0) endLine();
         dispatch();
     }
 
     private void endLine() {
-        if (line.size() == 0) {
+        if (lineLength == 0) {
             dispatch();
             return;
         }
-        String text = line.toString(StandardCharsets.UTF_8);
-        line.reset();
+        String text = new String(line, 0, lineLength, StandardCharsets.UTF_8);
+        lineLength = 0;
+        // A long line's buffer is not kept for the rest of the stream.
+        if (line.length > 64 * 1024) line = new byte[256];
         int colon = text.indexOf(':');
         String field = colon < 0 ? text : text.substring(0, colon);
         String value = colon < 0 ? "" : text.substring(colon + 1);
