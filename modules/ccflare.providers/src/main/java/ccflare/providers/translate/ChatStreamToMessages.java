@@ -25,6 +25,13 @@ final class ChatStreamToMessages implements StreamTranslator {
             writer.finish(StopReasons.fromChat(finishReason), usage, out);
             return;
         }
+        if (writer.started()) {
+            String content = DeltaFastPath.chatContent(data);
+            if (content != null) {
+                writer.text(content, out);
+                return;
+            }
+        }
         JsonNode chunk = Trees.parseOrNull(data);
         if (chunk == null) return;
         if (chunk.has("error")) {

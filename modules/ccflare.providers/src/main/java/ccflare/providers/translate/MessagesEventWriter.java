@@ -48,7 +48,7 @@ final class MessagesEventWriter {
             close(out);
             begin(Block.TEXT, object().put("type", "text").put("text", ""), out);
         }
-        emit(out, "content_block_delta", object().put("index", index).set("delta", object().put("type", "text_delta").put("text", text)));
+        out.accept(blockDelta(index, "text_delta", "text", text));
     }
 
     void thinking(String text, Consumer<SseEvent> out) {
@@ -57,7 +57,7 @@ final class MessagesEventWriter {
             close(out);
             begin(Block.THINKING, object().put("type", "thinking").put("thinking", "").put("signature", ""), out);
         }
-        emit(out, "content_block_delta", object().put("index", index).set("delta", object().put("type", "thinking_delta").put("thinking", text)));
+        out.accept(blockDelta(index, "thinking_delta", "thinking", text));
     }
 
     void toolStart(String id, String name, Consumer<SseEvent> out) {
@@ -70,8 +70,7 @@ final class MessagesEventWriter {
 
     void toolArguments(String partialJson, Consumer<SseEvent> out) {
         if (open != Block.TOOL || partialJson.isEmpty()) return;
-        emit(out, "content_block_delta", object().put("index", index)
-                .set("delta", object().put("type", "input_json_delta").put("partial_json", partialJson)));
+        out.accept(blockDelta(index, "input_json_delta", "partial_json", partialJson));
     }
 
     void close(Consumer<SseEvent> out) {
@@ -95,6 +94,15 @@ final class MessagesEventWriter {
         ObjectNode body = object();
         body.putObject("error").put("type", type).put("message", message);
         emit(out, "error", body);
+    }
+
+    /** A {@code content_block_delta}, written as text: the event of nearly every stream step. */
+    static SseEvent blockDelta(int index, String deltaType, String field, String text) {
+        StringBuilder b = new StringBuilder(80 + text.length());
+        b.append("{\"type\":\"content_block_delta\",\"index\":").append(index)
+                .append(",\"delta\":{\"type\":\"").append(deltaType).append("\",\"").append(field).append("\":");
+        DeltaFastPath.quote(b, text).append("}}");
+        return new SseEvent("content_block_delta", b.toString());
     }
 
     private void begin(Block kind, ObjectNode block, Consumer<SseEvent> out) {

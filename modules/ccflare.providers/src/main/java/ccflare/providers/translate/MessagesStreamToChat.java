@@ -30,6 +30,13 @@ final class MessagesStreamToChat implements StreamTranslator {
     @Override
     public void onEvent(String name, String data, Consumer<SseEvent> out) {
         if (complete || failed) return;
+        if (name.equals("content_block_delta")) {
+            DeltaFastPath.BlockDelta fast = DeltaFastPath.anthropicDelta(data);
+            if (fast != null) {
+                delta(fast.index(), fast.type(), fast.text(), out);
+                return;
+            }
+        }
         JsonNode event = Trees.parseOrNull(data);
         if (event == null) return;
         String type = event.path("type").asText(name);
@@ -60,20 +67,9 @@ final class MessagesStreamToChat implements StreamTranslator {
             }
             case "content_block_delta" -> {
                 JsonNode delta = event.path("delta");
-                switch (delta.path("type").asText()) {
-                    case "text_delta" -> out.accept(chunk(object().put("content", delta.path("text").asText()), null));
-                    case "thinking_delta" -> out.accept(chunk(object().put("reasoning_content", delta.path("thinking").asText()), null));
-                    case "input_json_delta" -> {
-                        int index = event.path("index").asInt();
-                        int call = index < toolIndex.length ? toolIndex[index] : -1;
-                        if (call < 0) return;
-                        ObjectNode chunkDelta = object();
-                        chunkDelta.putArray("tool_calls").addObject().put("index", call)
-                                .putObject("function").put("arguments", delta.path("partial_json").asText());
-                        out.accept(chunk(chunkDelta, null));
-                    }
-                    default -> { /* signature_delta, citations_delta: no Chat counterpart */ }
-                }
+                String kind = delta.path("type").asText();
+                String text = delta.path(kind.equals("thinking_delta") ? "thinking" : kind.equals("input_json_delta") ? "partial_json" : "text").asText();
+                delta(event.path("index").asInt(), kind, text, out);
             }
             case "message_delta" -> {
                 stopReason = event.path("delta").path("stop_reason").asText(null);
@@ -99,6 +95,31 @@ final class MessagesStreamToChat implements StreamTranslator {
             }
             default -> { /* ping, content_block_stop */ }
         }
+    }
+
+    private void delta(int index, String type, String text, Consumer<SseEvent> out) {
+        switch (type) {
+            case "text_delta" -> out.accept(fastChunk("content", -1, text));
+            case "thinking_delta" -> out.accept(fastChunk("reasoning_content", -1, text));
+            case "input_json_delta" -> {
+                int call = index < toolIndex.length ? toolIndex[index] : -1;
+                if (call >= 0) out.accept(fastChunk("arguments", call, text));
+            }
+            default -> { /* signature_delta, citations_delta: no Chat counterpart */ }
+        }
+    }
+
+    /** A delta chunk written as text; {@code call} ≥ 0 puts {@code text} in that tool call's arguments. */
+    private SseEvent fastChunk(String field, int call, String text) {
+        StringBuilder b = new StringBuilder(160 + text.length());
+        DeltaFastPath.quote(b.append("{\"id\":"), id).append(",\"object\":\"chat.completion.chunk\",\"created\":").append(created);
+        DeltaFastPath.quote(b.append(",\"model\":"), model).append(",\"choices\":[{\"index\":0,\"delta\":{");
+        if (call >= 0) b.append("\"tool_calls\":[{\"index\":").append(call).append(",\"function\":{\"arguments\":");
+        else b.append('"').append(field).append("\":");
+        DeltaFastPath.quote(b, text);
+        if (call >= 0) b.append("}}]");
+        b.append("},\"finish_reason\":null}]}");
+        return new SseEvent("", b.toString());
     }
 
     @Override

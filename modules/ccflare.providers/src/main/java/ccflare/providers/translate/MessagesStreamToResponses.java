@@ -38,6 +38,13 @@ final class MessagesStreamToResponses implements StreamTranslator {
     @Override
     public void onEvent(String name, String data, Consumer<SseEvent> out) {
         if (complete || failed) return;
+        if (name.equals("content_block_delta")) {
+            DeltaFastPath.BlockDelta fast = DeltaFastPath.anthropicDelta(data);
+            if (fast != null) {
+                delta(fast.type(), fast.text(), out);
+                return;
+            }
+        }
         JsonNode event = Trees.parseOrNull(data);
         if (event == null) return;
         switch (event.path("type").asText(name)) {
@@ -50,7 +57,11 @@ final class MessagesStreamToResponses implements StreamTranslator {
                 emit(out, "response.in_progress", object().set("response", response("in_progress", null, null)));
             }
             case "content_block_start" -> start(event.path("index").asInt(), event.path("content_block"), out);
-            case "content_block_delta" -> delta(event.path("delta"), out);
+            case "content_block_delta" -> {
+                JsonNode delta = event.path("delta");
+                String type = delta.path("type").asText();
+                delta(type, delta.path(type.equals("thinking_delta") ? "thinking" : type.equals("input_json_delta") ? "partial_json" : "text").asText(), out);
+            }
             case "content_block_stop" -> stop(out);
             case "message_delta" -> {
                 String stop = event.path("delta").path("stop_reason").asText("end_turn");
@@ -105,29 +116,35 @@ final class MessagesStreamToResponses implements StreamTranslator {
         }
     }
 
-    private void delta(JsonNode delta, Consumer<SseEvent> out) {
+    private void delta(String type, String piece, Consumer<SseEvent> out) {
         int outputIndex = finished.size();
-        switch (delta.path("type").asText()) {
+        String eventType;
+        switch (type) {
             case "text_delta" -> {
                 if (open != Kind.TEXT) return;
-                String piece = delta.path("text").asText();
-                text.append(piece);
-                emit(out, "response.output_text.delta", part(outputIndex).put("delta", piece));
+                eventType = "response.output_text.delta";
             }
             case "thinking_delta" -> {
                 if (open != Kind.THINKING) return;
-                String piece = delta.path("thinking").asText();
-                text.append(piece);
-                emit(out, "response.reasoning_summary_text.delta", summary(outputIndex).put("delta", piece));
+                eventType = "response.reasoning_summary_text.delta";
             }
             case "input_json_delta" -> {
                 if (open != Kind.TOOL) return;
-                String piece = delta.path("partial_json").asText();
-                text.append(piece);
-                emit(out, "response.function_call_arguments.delta", object().put("item_id", itemId).put("output_index", outputIndex).put("delta", piece));
+                eventType = "response.function_call_arguments.delta";
             }
-            default -> { /* signature_delta, citations_delta */ }
+            default -> {
+                return; // signature_delta, citations_delta
+            }
         }
+        text.append(piece);
+        // Written as text: nearly every event of a stream is one of these.
+        StringBuilder b = new StringBuilder(160 + piece.length());
+        b.append("{\"type\":\"").append(eventType).append("\",\"sequence_number\":").append(sequence++);
+        DeltaFastPath.quote(b.append(",\"item_id\":"), itemId).append(",\"output_index\":").append(outputIndex);
+        if (type.equals("text_delta")) b.append(",\"content_index\":0");
+        if (type.equals("thinking_delta")) b.append(",\"summary_index\":0");
+        DeltaFastPath.quote(b.append(",\"delta\":"), piece).append('}');
+        out.accept(new SseEvent(eventType, b.toString()));
     }
 
     private void stop(Consumer<SseEvent> out) {

@@ -19,6 +19,13 @@ final class ResponsesStreamToMessages implements StreamTranslator {
     @Override
     public void onEvent(String name, String data, Consumer<SseEvent> out) {
         if (complete || failed) return;
+        if (name.endsWith(".delta") || name.isEmpty()) {
+            String[] delta = DeltaFastPath.responsesDelta(data);
+            if (delta != null) {
+                delta(delta[0], delta[1], out);
+                return;
+            }
+        }
         JsonNode event = Trees.parseOrNull(data);
         if (event == null) return;
         String type = event.path("type").asText(name);
@@ -33,22 +40,9 @@ final class ResponsesStreamToMessages implements StreamTranslator {
                     writer.toolStart(item.path("call_id").asText(), item.path("name").asText(), out);
                 }
             }
-            case "response.output_text.delta" -> {
-                writer.messageStart("", "", out);
-                writer.text(event.path("delta").asText(""), out);
-            }
-            case "response.refusal.delta" -> {
-                writer.messageStart("", "", out);
-                writer.text(event.path("delta").asText(""), out);
-            }
-            case "response.reasoning_summary_text.delta", "response.reasoning_text.delta" -> {
-                writer.messageStart("", "", out);
-                writer.thinking(event.path("delta").asText(""), out);
-            }
-            case "response.function_call_arguments.delta" -> {
-                argumentsStreamed = true;
-                writer.toolArguments(event.path("delta").asText(""), out);
-            }
+            case "response.output_text.delta", "response.refusal.delta", "response.reasoning_summary_text.delta",
+                 "response.reasoning_text.delta", "response.function_call_arguments.delta" ->
+                    delta(type, event.path("delta").asText(""), out);
             case "response.output_item.done" -> {
                 JsonNode item = event.path("item");
                 if (item.path("type").asText().equals("function_call") && writer.open() == MessagesEventWriter.Block.TOOL) {
@@ -74,6 +68,24 @@ final class ResponsesStreamToMessages implements StreamTranslator {
                 writer.error(event.path("code").asText("api_error"), event.path("message").asText(ErrorShapes.message(event, data)), out);
             }
             default -> { /* in_progress, content_part.*, *.done of text: nothing new for Anthropic */ }
+        }
+    }
+
+    private void delta(String type, String piece, Consumer<SseEvent> out) {
+        switch (type) {
+            case "response.output_text.delta", "response.refusal.delta" -> {
+                writer.messageStart("", "", out);
+                writer.text(piece, out);
+            }
+            case "response.reasoning_summary_text.delta", "response.reasoning_text.delta" -> {
+                writer.messageStart("", "", out);
+                writer.thinking(piece, out);
+            }
+            case "response.function_call_arguments.delta" -> {
+                argumentsStreamed = true;
+                writer.toolArguments(piece, out);
+            }
+            default -> { /* audio and other deltas: no Anthropic counterpart */ }
         }
     }
 
