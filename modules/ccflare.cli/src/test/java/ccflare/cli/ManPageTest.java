@@ -9,12 +9,12 @@ class ManPageTest {
 
     @Test
     void theRoffPageNamesEveryCommandTheExitStatusAndTheEnvironment() {
-        String page = ManPage.render(new CommandLine(new CtlCommand()).getCommandSpec());
+        String page = ManPage.render(CtlCommand.commandLine(new CtlCommand()).getCommandSpec());
         assertThat(page).startsWith(".\\\" Generated").contains(".TH CCFLARECTL 1", ".SH NAME", ".SH SYNOPSIS",
                 ".SH \"EXIT STATUS\"", ".SH \"ENVIRONMENT\"", "CCFLARE_SOCKET_PATH");
         for (String c : new String[] {"status", "list", "add [options] NAME", "remove [options] NAME", "pause NAME",
                 "resume NAME", "rename NAME NEW", "priority NAME N", "stats", "requests [options]", "logs [options]",
-                "reset\\-stats", "clear\\-history", "analyze", "config get [KEY]", "config set KEY VALUE", "dashboard"}) {
+                "reset\\-stats", "clear\\-history", "analyze", "import", "config get [KEY]", "config set KEY VALUE", "dashboard"}) {
             assertThat(page).contains(".SS \"ccflarectl " + c);
         }
         // The hidden --api-key refusal is not advertised; every line is valid roff (no stray control lines).
@@ -25,7 +25,7 @@ class ManPageTest {
 
     @Test
     void theBashCompletionOffersTheProvidersAfterProvider() {
-        String script = picocli.AutoComplete.bash("ccflarectl", new CommandLine(new CtlCommand()));
+        String script = picocli.AutoComplete.bash("ccflarectl", CtlCommand.commandLine(new CtlCommand()));
         assertThat(script).contains("(\"anthropic\" \"openai\" \"claude-code\" \"codex\") # --provider values");
     }
 

@@ -290,6 +290,62 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * Imports the accounts (and with {@link OriginalImport.Request#withHistory()} the request rows)
+     * of an original ccflare or better-ccflare database. The source is opened read-only and never
+     * changed (a private copy is read when it is locked); what happens to each account is decided
+     * first by {@link ImportPlan} against {@code existing}, the accounts as the caller holds them.
+     * Everything is written in one {@code BEGIN IMMEDIATE} transaction, synced before this returns
+     * (it holds credentials): a failure leaves nothing imported. Credentials are sealed like any
+     * other. Account and request ids are kept, so a second import adds nothing. A dry run reads,
+     * decides and counts, and writes nothing.
+     *
+     * @throws IllegalArgumentException naming the source and its problem (missing, not a database,
+     *         corrupt, not an original's, unreadable)
+     * @throws StorageException when writing fails; nothing was imported then
+     */
+    public OriginalImport.Result importOriginal(OriginalImport.Request request, List<ccflare.core.Account> existing) {
+        requireNonNull(request, "request");
+        List<ccflare.core.Account> current = List.copyOf(requireNonNull(existing, "existing"));
+        try (OriginalDatabase src = OriginalDatabase.open(request.source())) {
+            ImportPlan plan = ImportPlan.of(src.schema(), src.accounts(), current, request.rename());
+            long sourceRequests = src.count("requests");
+            long sourcePayloads = src.count("request_payloads");
+            OriginalImport.HistoryCounts history = OriginalImport.HistoryCounts.NONE;
+            List<AccountStore.Stored> stored = new ArrayList<>();
+            if (request.dryRun()) {
+                if (request.withHistory()) {
+                    history = readers.read("counting the requests to import",
+                            c -> OriginalImport.countNewRequests(src, c, request.history()));
+                }
+            } else {
+                List<ccflare.core.Account> all = new ArrayList<>(current);
+                for (ImportPlan.Step.Add a : plan.additions()) all.add(a.account());
+                history = writer.call("importing from " + src.file(), c -> {
+                    SqlWork.execute(c, "PRAGMA synchronous = FULL");
+                    try {
+                        return SqlWork.immediate(c, tx -> {
+                            for (ImportPlan.Step.Add a : plan.additions()) accounts.insertIn(tx, a.account(), a.credentials());
+                            return request.withHistory() ? OriginalImport.copyRequests(src, tx, all, request.history())
+                                    : OriginalImport.HistoryCounts.NONE;
+                        });
+                    } finally {
+                        SqlWork.execute(c, "PRAGMA synchronous = NORMAL");
+                    }
+                });
+                for (ImportPlan.Step.Add a : plan.additions()) stored.add(new AccountStore.Stored(a.account(), a.credentials()));
+                LOG.info("Imported {} accounts, {} requests and {} payloads from the {} database {} ({} accounts skipped)",
+                        plan.additions().size(), history.imported(), history.payloads(), src.schema().label(), src.file(),
+                        plan.skips().size());
+            }
+            OriginalImport.Report report = new OriginalImport.Report(src.file(), src.schema().label(),
+                    src.schema().family(), src.readFromCopy(), request.dryRun(), request.withHistory(),
+                    OriginalImport.added(plan), OriginalImport.skipped(plan), history.imported(), history.present(),
+                    sourceRequests, sourcePayloads, history.payloads(), history.tooOld());
+            return new OriginalImport.Result(report, stored);
+        }
+    }
+
+    /**
      * Whether the database can be written now: the writer thread is alive, its last writes
      * succeeded, and it takes the write lock ({@code BEGIN IMMEDIATE}, then a rollback: nothing is
      * written) within {@code within}. A probe that has not finished is waited on again rather than

@@ -44,7 +44,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * prefix, 413 body over {@code maxBodyBytes}, 503 + {@code retry-after: 1} over
  * {@code maxInFlight}, 429 + {@code retry-after} when every account is cooling down, 503 when
  * every account is paused or needs re-authentication, no account's credentials could be had, or
- * no upstream could be reached, 502 when attempts failed without an upstream response to pass on.
+ * no upstream could be reached, or the daemon stopped while the request waited ({@link #cutInFlight}),
+ * 502 when attempts failed without an upstream response to pass on. What to do after each attempt
+ * is decided by the {@link FailoverPolicy}; a 5xx or 529 with nothing left to try is passed through.
  *
  * <p>Credentials come from a {@link TokenSource}, asked before every attempt on an account. An
  * account whose credentials cannot be had ({@link ccflare.core.CredentialsUnavailableException}:
@@ -88,6 +90,8 @@ public final class Proxy {
     final Config.Recording recording;
     final AccountRegistry accounts;
     final TokenSource tokens;
+    /** What each attempt's answer leads to: deliver, retry, fail over or give up. */
+    final FailoverPolicy policy;
     /** Accounts tried last for a while after errors that are not their limit. */
     final BackOffs backOffs = new BackOffs();
     final RequestLog log;
@@ -153,6 +157,7 @@ public final class Proxy {
                  HostPolicy hosts) {
         this.hosts = requireNonNull(hosts, "hosts");
         this.config = requireNonNull(config, "config");
+        this.policy = new FailoverPolicy(config);
         this.recording = requireNonNull(recording, "recording");
         this.accounts = requireNonNull(accounts, "accounts");
         this.tokens = requireNonNull(tokens, "tokens");
@@ -173,6 +178,16 @@ public final class Proxy {
      * bean. The same instance is returned on every call.
      */
     public Handler handler() { return handler; }
+
+    /**
+     * The daemon is stopping and its drain time is over: every request still waiting for or
+     * streaming an upstream answer is cut now, and says so — a stream with an SSE error event (or a
+     * broken body), a request before its answer with a 503 — and its record names the stop, not an
+     * upstream reset. Call before the server closes the client connections.
+     */
+    public void cutInFlight() {
+        for (Exchange exchange : ticker.watchedNow()) exchange.daemonStopping();
+    }
 
     /** Client requests currently being proxied (admitted and not yet completed). */
     public int inFlight() { return inFlight.get(); }

@@ -106,7 +106,8 @@ final class ConfigKeys {
 
     static final ConfigKey<Long> DRAIN_TIMEOUT_MS = simple("CCFLARE_DRAIN_TIMEOUT_MS", "drain_timeout_ms", "", "30000",
             longRange(0, 3_600_000, "milliseconds"),
-            "On SIGTERM, how long in-flight requests may finish before they are cut. Keep systemd's TimeoutStopSec above it.", false);
+            "On SIGTERM, how long in-flight requests may finish before they are cut (a cut stream ends with an error event"
+                    + " saying the daemon is stopping; a request still waiting gets a 503 saying so). Keep systemd's TimeoutStopSec above it.", false);
 
     // ---- account selection and retries -----------------------------------------------------
 

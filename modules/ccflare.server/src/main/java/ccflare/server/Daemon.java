@@ -32,6 +32,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
@@ -41,6 +42,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.component.Graceful;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,7 +139,8 @@ final class Daemon {
                     Providers::adapter, clock, config.server().hostPolicy());
             proxyRef.set(proxy);
             LiveSettings settings = new LiveSettings(loaded, env, LogOutput::setLevel);
-            DaemonState state = new DaemonState(db, settings, key, proxy::inFlight, clock);
+            DaemonState state = new DaemonState(db, settings, key, proxy::inFlight, clock, accounts, env,
+                    config.recording().payloadMaxBytes());
             Api api = new Api(new ApiContext(accounts, db.queries(), settings, state, token.value(), clock,
                     OAuth.flows(config.oauth(), accounts, clock, oauthHttp), live, config.server().hostPolicy()), metrics);
 
@@ -228,6 +231,7 @@ final class Daemon {
         notifier.stopping(proxy.inFlight(), drainTimeout);
         // Live streams never end by themselves: close them first, or the graceful stop waits for them.
         if (live != null) live.close();
+        drain();
         try {
             server.stop();
         } catch (Exception e) {
@@ -243,6 +247,29 @@ final class Daemon {
         notifier.close();
         LOG.info("Stopped");
         detachLiveLog.run();
+    }
+
+    /** After the drain time, how long the requests cut by us have to write their last words before connections close. */
+    static final long CUT_GRACE_MS = 1_000;
+
+    /**
+     * The drain: no new connections, no new requests, in-flight ones finish for up to the drain
+     * time. What still runs then is cut by the proxy with a sentence saying the daemon is stopping
+     * (an SSE error event, or a 503), before the server closes the connections; otherwise closing
+     * them would fail each stream as if its upstream had reset.
+     */
+    private void drain() {
+        try {
+            Graceful.shutdown(server).get(drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("Drain time over: cutting {} requests still in flight", proxy.inFlight());
+            proxy.cutInFlight();
+            server.setStopTimeout(CUT_GRACE_MS);
+        } catch (ExecutionException e) {
+            LOG.warn("Drain failed: {}", String.valueOf(e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static ServerConnector connector(Server server, Config config) {
