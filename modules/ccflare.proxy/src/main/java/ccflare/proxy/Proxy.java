@@ -323,6 +323,15 @@ public final class Proxy {
             String path = request.getHttpURI().getPath();
             Route route = Route.of(path);
             if (route instanceof Route.NotProxied) return false;
+            if (path.startsWith(TranslatingRoute.PREFIX)) {
+                var dialect = TranslatingRoute.clientDialect(path);
+                if (dialect.isPresent()) {
+                    new TranslatingFront(Proxy.this, request, response, callback, path, dialect.get()).begin();
+                    return true;
+                }
+                TranslatingFront.notFound(response, callback, path);
+                return true;
+            }
             Exchange exchange = new Exchange(Proxy.this, request, response, callback, route, path);
             exchange.begin();
             return true;
