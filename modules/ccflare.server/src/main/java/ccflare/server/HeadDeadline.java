@@ -3,10 +3,12 @@ package ccflare.server;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -39,7 +41,12 @@ final class HeadDeadline extends Handler.Wrapper {
 
     private final Scheduler scheduler;
     private final long deadlineMs;
-    private final Set<Connection> delivered = ConcurrentHashMap.newKeySet();
+    /**
+     * The endpoints whose connection delivered a head. By endpoint, not connection: an upgrade
+     * (WebSocket) opens a new connection on the same endpoint, whose own deadline must not cut it.
+     * Weakly held, so an endpoint that somehow never reports its close is not kept.
+     */
+    private final Set<EndPoint> delivered = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     HeadDeadline(Handler next, Scheduler scheduler, Duration deadline) {
         super(requireNonNull(next, "next"));
@@ -57,7 +64,7 @@ final class HeadDeadline extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         Connection connection = request.getConnectionMetaData().getConnection();
-        if (connection != null) delivered.add(connection);
+        if (connection != null) delivered.add(connection.getEndPoint());
         return super.handle(request, response, callback);
     }
 
@@ -75,14 +82,15 @@ final class HeadDeadline extends Handler.Wrapper {
 
             @Override
             public void onClosed(Connection connection) {
-                delivered.remove(connection);
+                // An upgrade closes the old connection with the endpoint still open: keep it then.
+                if (!connection.getEndPoint().isOpen()) delivered.remove(connection.getEndPoint());
             }
         };
     }
 
     private void expire(Connection connection) {
-        if (delivered.contains(connection)) return;
         var endPoint = connection.getEndPoint();
+        if (delivered.contains(endPoint)) return;
         if (!endPoint.isOpen() || endPoint.getConnection() != connection) return;
         LOG.debug("Closing a connection from {}: no complete request head within {} ms", endPoint.getRemoteSocketAddress(), deadlineMs);
         endPoint.close();
