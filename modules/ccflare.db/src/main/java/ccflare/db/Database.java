@@ -219,7 +219,7 @@ public final class Database implements AutoCloseable {
         boolean fresh = prepareFile(file);
         SecretBox box = secrets != null ? secrets : SecretBox.loadOrCreate(file.resolveSibling(KEY_FILE_NAME));
         if (fresh) initialise(file, tuning);
-        Migrations.bringUpToDate(file, dataSource(file, tuning, SQLiteConfig.TransactionMode.IMMEDIATE));
+        Migrations.bringUpToDate(file, dataSource(file, tuning, SQLiteConfig.TransactionMode.IMMEDIATE), clock);
 
         Connection connection;
         Map<String, String> undecryptable;
