@@ -89,9 +89,8 @@ class InstallIT {
             // 2. the installed daemon, through /usr/local/bin, with its cache (AOTMode=on: no cache, no start)
             Path log1 = work.resolve("first.log");
             Process daemon = daemon(prefix, data, upstream, "-XX:AOTMode=on -Xlog:aot=info", log1);
-            URI base;
             try {
-                base = awaitDaemon(daemon, log1);
+                URI base = awaitDaemon(daemon, log1);
                 assertThat(output(log1)).contains("Opened AOT cache " + installed.resolve("lib/ccflare.aot"));
                 for (String name : List.of("work", "home")) {
                     HttpResponse<String> r = api(base, "POST", "/api/accounts", JSON.writeValueAsString(Map.of("name", name,
@@ -190,8 +189,8 @@ class InstallIT {
         assertThat(home.resolve(".local/share/bash-completion/completions/ccflarectl")).exists();
         String unit = Files.readString(home.resolve(".config/systemd/user/ccflare.service"));
         assertThat(unit).contains("\nExecStart=" + opt.resolve("current/bin/ccflare") + "\n", "\nWantedBy=default.target\n",
-                "\nProtectSystem=strict\n");
-        assertThat(unit).doesNotContain("DynamicUser");
+                "\nProtectSystem=strict\n", "\nReadWritePaths=-" + home.resolve(".local/share/ccflare") + " -" + home.resolve(".config/ccflare") + "\n");
+        assertThat(unit).doesNotContain("\nDynamicUser=", "%h");
         assertThat(home.resolve(".local/share/ccflare")).as("the unit's writable data directory").isDirectory();
         assertThat(install.output()).contains("not running: systemctl --user daemon-reload", "loginctl enable-linger");
 
