@@ -17,6 +17,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -143,6 +146,23 @@ class InstallIT {
             }
             try (Stream<Path> files = Files.list(data)) {
                 assertThat(files.map(p -> p.getFileName().toString())).as("same schema: no backup").noneMatch(n -> n.endsWith(".bak"));
+            }
+
+            // a downgrade: the database as a newer version would leave it is refused in one sentence, exit 2
+            Path db = data.resolve("ccflare.db");
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+                st.execute("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum,"
+                        + " installed_by, execution_time, success) VALUES (99, '99', 'future', 'SQL', 'V99__future.sql', 0, 'x', 0, 1)");
+            }
+            Path log3 = work.resolve("downgrade.log");
+            Process refusing = daemon(prefix, data, upstream, "", log3);
+            assertThat(refusing.waitFor(60, TimeUnit.SECONDS)).as(output(log3)).isTrue();
+            assertThat(refusing.exitValue()).as(output(log3)).isEqualTo(2);
+            List<String> lines = output(log3).lines().filter(l -> l.contains("schema")).toList();
+            assertThat(lines).hasSize(1);
+            assertThat(lines.getFirst()).startsWith("ccflare: " + db + ": the database schema is at version 99, newer than this ccflare knows");
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+                st.execute("DELETE FROM flyway_schema_history WHERE version = '99'");
             }
         }
 

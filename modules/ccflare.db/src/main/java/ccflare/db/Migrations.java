@@ -97,7 +97,7 @@ final class Migrations {
         }
         switch (check) {
             case Check.Current() -> LOG.debug("Schema of {} is current; Flyway not needed", file);
-            case Check.Newer n -> throw new StorageException(refusal(file, n), null);
+            case Check.Newer n -> throw new NewerSchemaException(refusal(file, n));
             case Check.Pending(String applied, List<String> pending) -> {
                 Path copy = SchemaBackup.take(file, source, applied, clock);
                 LOG.info("Upgrading the schema of {} from version {} (migrations {}); a copy of the database as it was is in {}",

@@ -148,7 +148,7 @@ class MigrationsTest {
             assertThat(Migrations.check(c)).isEqualTo(new Migrations.Check.Newer("99", known));
         }
         assertThatThrownBy(() -> open(file))
-                .isInstanceOf(StorageException.class)
+                .isInstanceOf(NewerSchemaException.class)
                 .hasMessage(file + ": the database schema is at version 99, newer than this ccflare knows (" + known
                         + "), so a newer ccflare wrote it; run that version again, or restore the copy of the database taken"
                         + " before it upgraded the schema (ccflare.db.v" + known + ".*.bak beside it).")
