@@ -164,9 +164,14 @@ class ImageTuiIT {
         HttpResponse<String> health = http.send(HttpRequest.newBuilder(base.resolve("/health")).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
-        long childPid = ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains("ccflare.server"))
-                .filter(p -> p.parent().flatMap(ProcessHandle::parent).isPresent())
+        // The daemon this test's TUI started: this image's, with this test's port (other daemons of
+        // this image, or of other builds, may run on the machine).
+        String image = IMAGE.toRealPath().toString();
+        long childPid = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("ccflare.server") && c.contains(image)).orElse(false))
+                .filter(p -> environ(p.pid()).contains("PORT=" + port))
                 .map(ProcessHandle::pid).findFirst().orElse(-1L);
+        assertThat(childPid).as("the daemon the TUI started, running from %s", image).isPositive();
 
         tmux("send-keys", "-t", "tui", "q");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -181,7 +186,10 @@ class ImageTuiIT {
             refused = true;
         }
         assertThat(refused).as("the daemon the TUI started stopped with it").isTrue();
-        if (childPid > 0) assertThat(ProcessHandle.of(childPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        // Its port closes before its JVM has finished exiting: wait for the process itself.
+        long gone = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (running(childPid) && System.nanoTime() < gone) Thread.sleep(50);
+        assertThat(running(childPid)).as("the daemon's process (pid %d) ended: %s", childPid, procStat(childPid)).isFalse();
 
         String figure = "ccflarectl tui from the image: first frame within %.0f ms of starting it (tmux, polled every 50 ms)%n"
                 .formatted(firstFrameMs);
@@ -234,5 +242,30 @@ class ImageTuiIT {
         if (json != null) b.header("content-type", "application/json");
         b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Alive and not a zombie: an ended child whose parent is gone may wait for a reaper, still listed. */
+    private static boolean running(long pid) {
+        String stat = procStat(pid);
+        if (stat.isEmpty()) return false;
+        // pid (comm) STATE ...: the state follows the last ')'
+        char state = stat.substring(stat.lastIndexOf(')') + 2).charAt(0);
+        return state != 'Z' && state != 'X';
+    }
+
+    private static List<String> environ(long pid) {
+        try {
+            return List.of(new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ")), java.nio.charset.StandardCharsets.UTF_8).split("\0"));
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static String procStat(long pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/stat")).strip();
+        } catch (IOException e) {
+            return "";
+        }
     }
 }

@@ -335,7 +335,7 @@ final class AccountCommands {
             "Remove an account. Asks for confirmation on a terminal; scripts pass --yes.",
             "Its recorded requests stay in the history."})
     static final class Remove extends Action {
-        @Parameters(paramLabel = "NAME", description = "Account name or id.")
+        @Parameters(paramLabel = "NAME", completionCandidates = Completion.Accounts.class, description = "Account name or id.")
         String name;
 
         @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
@@ -372,7 +372,7 @@ final class AccountCommands {
 
     /** Pause and resume: a body-less POST to {@code /api/accounts/NAME/<verb>}; they differ only in the verb. */
     abstract static sealed class Toggle extends Action permits Pause, Resume {
-        @Parameters(paramLabel = "NAME", description = "Account name or id.")
+        @Parameters(paramLabel = "NAME", completionCandidates = Completion.Accounts.class, description = "Account name or id.")
         String name;
 
         private final String verb;
@@ -399,7 +399,7 @@ final class AccountCommands {
 
     @Command(name = "rename", description = "Rename an account.")
     static final class Rename extends Action {
-        @Parameters(index = "0", paramLabel = "NAME", description = "Account name or id.")
+        @Parameters(index = "0", paramLabel = "NAME", completionCandidates = Completion.Accounts.class, description = "Account name or id.")
         String name;
 
         @Parameters(index = "1", paramLabel = "NEW", description = "The new name.")
@@ -413,7 +413,7 @@ final class AccountCommands {
 
     @Command(name = "priority", description = "Set an account's priority: lower is tried first.")
     static final class Priority extends Action {
-        @Parameters(index = "0", paramLabel = "NAME", description = "Account name or id.")
+        @Parameters(index = "0", paramLabel = "NAME", completionCandidates = Completion.Accounts.class, description = "Account name or id.")
         String name;
 
         @Parameters(index = "1", paramLabel = "N", description = "An integer >= 0.")

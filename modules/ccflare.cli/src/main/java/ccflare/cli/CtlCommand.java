@@ -42,30 +42,73 @@ import picocli.CommandLine.ScopeType;
                 "0:success",
                 "1:the operation failed (the daemon's error message is printed)",
                 "2:usage error (bad arguments, or a confirmation that cannot be asked)",
-                "3:no daemon answers at the socket"},
-        subcommands = {
-                DaemonCommands.Status.class,
-                AccountCommands.ListAccounts.class,
-                AccountCommands.Add.class,
-                AccountCommands.Remove.class,
-                AccountCommands.Pause.class,
-                AccountCommands.Resume.class,
-                AccountCommands.Rename.class,
-                AccountCommands.Priority.class,
-                TrafficCommands.Stats.class,
-                TrafficCommands.Requests.class,
-                TrafficCommands.Logs.class,
-                TrafficCommands.ResetStats.class,
-                TrafficCommands.ClearHistory.class,
-                DaemonCommands.Analyze.class,
-                DaemonCommands.Config.class,
-                DaemonCommands.Dashboard.class,
-                TuiCommand.class,
-                CommandLine.HelpCommand.class})
+                "3:no daemon answers at the socket"})
 final class CtlCommand implements Callable<Integer> {
 
     /** What ccflarectl is, in one line: the first line of the help and the man page's NAME. */
     static final String SUMMARY = "Administer a running ccflare daemon over its Unix socket.";
+
+    /**
+     * The subcommands, in the order of the help's command list. Not in {@code @Command(subcommands)}:
+     * picocli builds a command's whole model by reflection when it is added, and a one-shot command
+     * only needs its own ({@link #commandLine(CtlCommand, List)}); the help, the man page and the
+     * completion script get them all.
+     */
+    static final List<Class<?>> COMMANDS = List.of(
+            DaemonCommands.Status.class,
+            AccountCommands.ListAccounts.class,
+            AccountCommands.Add.class,
+            AccountCommands.Remove.class,
+            AccountCommands.Pause.class,
+            AccountCommands.Resume.class,
+            AccountCommands.Rename.class,
+            AccountCommands.Priority.class,
+            TrafficCommands.Stats.class,
+            TrafficCommands.Requests.class,
+            TrafficCommands.Logs.class,
+            TrafficCommands.ResetStats.class,
+            TrafficCommands.ClearHistory.class,
+            DaemonCommands.Analyze.class,
+            DaemonCommands.Config.class,
+            DaemonCommands.Dashboard.class,
+            TuiCommand.class,
+            Completion.class,
+            CommandLine.HelpCommand.class);
+
+    /**
+     * The command line for {@code args}: when the first word is one of {@link #COMMANDS}' names
+     * (other than {@code help}), the root with only that command; else the root with all of them.
+     */
+    static CommandLine commandLine(CtlCommand root, List<String> args) {
+        CommandLine cl = new CommandLine(root);
+        Optional<Class<?>> only = firstWord(args).filter(w -> !w.equals("help")).flatMap(CtlCommand::command);
+        for (Class<?> c : only.map(List::<Class<?>>of).orElse(COMMANDS)) cl.addSubcommand(c);
+        return cl;
+    }
+
+    /** All commands: for the help, the man page and the completion script. */
+    static CommandLine commandLine(CtlCommand root) {
+        return commandLine(root, List.of());
+    }
+
+    /** The first argument that is not an option or the value of one of the root's options. */
+    private static Optional<String> firstWord(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--socket") || a.equals("--db")) i++;
+            else if (!a.startsWith("-")) return Optional.of(a);
+            else if (!a.startsWith("--socket=") && !a.startsWith("--db=") && !a.equals("--json")) return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Class<?>> command(String name) {
+        for (Class<?> c : COMMANDS) {
+            Command command = c.getAnnotation(Command.class);
+            if (command != null && (command.name().equals(name) || List.of(command.aliases()).contains(name))) return Optional.of(c);
+        }
+        return Optional.empty();
+    }
 
     /** The environment variables ccflarectl reads, for the help's and the man page's Environment section. */
     static final Map<String, String> ENVIRONMENT = environment();

@@ -107,7 +107,7 @@ final class DaemonCommands {
 
         @Command(name = "get", description = "Print every setting, or the value of KEY.")
         static final class Get extends Action {
-            @Parameters(arity = "0..1", paramLabel = "KEY", description = "A setting name, as in the config file (e.g. data_retention_days).")
+            @Parameters(arity = "0..1", paramLabel = "KEY", completionCandidates = Completion.Settings.class, description = "A setting name, as in the config file (e.g. data_retention_days).")
             String key;
 
             @Override
@@ -146,7 +146,7 @@ final class DaemonCommands {
         @Command(name = "set", description = {"Change one setting. VALUE is read as JSON when it parses"
                 + " (numbers, true/false, null, objects), else as a string."})
         static final class Set extends Action {
-            @Parameters(index = "0", paramLabel = "KEY")
+            @Parameters(index = "0", paramLabel = "KEY", completionCandidates = Completion.Settings.class)
             String key;
 
             @Parameters(index = "1", paramLabel = "VALUE")

@@ -5,13 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import picocli.AutoComplete;
 import picocli.CommandLine;
 
 /**
  * Build-time generator ({@code exec-maven-plugin}, phase {@code process-classes}; public only so
- * the plugin can call it): writes {@code completion/ccflarectl} (bash completion, also loadable
- * by zsh through {@code bashcompinit}) with picocli's {@link AutoComplete}, and
+ * the plugin can call it): writes the completion scripts ({@link ShellScripts}: {@code
+ * completion/ccflarectl} for bash, {@code completion/_ccflarectl} for zsh, {@code
+ * completion/ccflarectl.fish} for fish), and
  * {@code man/ccflarectl.1} with {@link ManPage}, under the given directory. Any failure fails
  * the build instead of leaving a file out.
  */
@@ -22,8 +22,10 @@ public final class GeneratedFiles {
     public static void main(String[] args) throws IOException {
         if (args.length != 1) throw new IllegalArgumentException("args: " + List.of(args) + " (expected: the target directory)");
         Path target = Path.of(args[0]);
-        CommandLine cl = new CommandLine(new CtlCommand());
-        write(target.resolve("completion/ccflarectl"), AutoComplete.bash("ccflarectl", cl));
+        CommandLine cl = CtlCommand.commandLine(new CtlCommand());
+        write(target.resolve("completion/ccflarectl"), ShellScripts.bash(cl));
+        write(target.resolve("completion/_ccflarectl"), ShellScripts.zsh(cl.getCommandSpec()));
+        write(target.resolve("completion/ccflarectl.fish"), ShellScripts.fish(cl.getCommandSpec()));
         write(target.resolve("man/ccflarectl.1"), ManPage.render(cl.getCommandSpec()));
     }
 

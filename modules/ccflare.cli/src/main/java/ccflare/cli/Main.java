@@ -118,7 +118,7 @@ public final class Main {
 
         CtlCommand root = new CtlCommand();
         root.attach(io);
-        CommandLine cl = new CommandLine(root);
+        CommandLine cl = CtlCommand.commandLine(root, rewritten);
         CtlCommand.addEnvironmentSection(cl);
         cl.setOut(new PrintWriter(io.out(), true));
         cl.setErr(new PrintWriter(io.err(), true));

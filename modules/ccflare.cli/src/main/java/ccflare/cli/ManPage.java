@@ -31,7 +31,7 @@ final class ManPage {
         r.append(".SH OPTIONS\n");
         options(r, root);
         r.append(".SH COMMANDS\n");
-        for (CommandLine sub : root.subcommands().values().stream().distinct().toList()) commands(r, sub.getCommandSpec());
+        for (CommandLine sub : root.subcommands().values().stream().distinct().filter(c -> !c.getCommandSpec().usageMessage().hidden()).toList()) commands(r, sub.getCommandSpec());
         table(r, "EXIT STATUS", root.usageMessage().exitCodeList());
         table(r, "ENVIRONMENT", CtlCommand.ENVIRONMENT);
         r.append(".SH FILES\n.TP\n\\fIadmin.token\\fR\nThe dashboard's admin token, beside the database;"
@@ -55,7 +55,7 @@ final class ManPage {
             }
             options(r, spec);
         }
-        for (CommandLine sub : spec.subcommands().values().stream().distinct().toList()) commands(r, sub.getCommandSpec());
+        for (CommandLine sub : spec.subcommands().values().stream().distinct().filter(c -> !c.getCommandSpec().usageMessage().hidden()).toList()) commands(r, sub.getCommandSpec());
     }
 
     /** The command's own options; the inherited global and standard help options are documented once, at the top. */

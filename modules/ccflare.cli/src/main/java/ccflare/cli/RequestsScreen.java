@@ -38,6 +38,10 @@ final class RequestsScreen {
             return out;
         }
         Columns cols = Columns.layout(COLUMNS, v.width() - 2);
+        if (r.newer() > 0) {
+            out.add(new AttributedString("  " + r.newer() + " newer " + (r.newer() == 1 ? "request" : "requests")
+                    + " not shown (paged back past " + TuiModel.MAX_REQUESTS + " rows): ↑ at the top row loads the newest", v.dim()));
+        }
         out.add(Layout.cat(new AttributedString("  "), cols.header(COLUMNS, v.bold())));
         for (TuiModel.InFlight f : r.inFlight()) {
             if (out.size() >= Math.min(v.height(), 1 + Math.max(1, v.height() / 4))) break;

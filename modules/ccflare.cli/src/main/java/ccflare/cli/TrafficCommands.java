@@ -79,7 +79,7 @@ final class TrafficCommands {
         @Option(names = {"-f", "--follow"}, description = "Keep printing requests as they complete (Ctrl-C to stop).")
         boolean follow;
 
-        @Option(names = "--account", paramLabel = "NAME", description = "Only the requests served by this account (name or id).")
+        @Option(names = "--account", paramLabel = "NAME", completionCandidates = Completion.Accounts.class, description = "Only the requests served by this account (name or id).")
         String account;
 
         @Option(names = "--status", paramLabel = "S",

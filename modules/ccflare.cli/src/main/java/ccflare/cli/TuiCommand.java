@@ -15,9 +15,15 @@ import picocli.CommandLine.Command;
                 + " never when a ccflare systemd unit is installed."})
 final class TuiCommand extends Action {
 
+    /**
+     * JLine's FFM terminal, else its exec one (stty): naming them saves loading and probing the
+     * providers the image does not use (JNI) at every start.
+     */
+    private static final String PROVIDERS = "ffm,exec";
+
     @Override
     void run() throws Exception {
-        try (Terminal terminal = TerminalBuilder.builder().system(true).name("ccflarectl").build()) {
+        try (Terminal terminal = TerminalBuilder.builder().system(true).name("ccflarectl").providers(PROVIDERS).build()) {
             String noColor = io().env().get("NO_COLOR");
             boolean colour = (noColor == null || noColor.isEmpty()) && !Terminal.TYPE_DUMB.equals(terminal.getType());
             Optional<Path> image = Optional.ofNullable(System.getProperty("ccflare.home")).filter(h -> !h.isBlank()).map(Path::of);

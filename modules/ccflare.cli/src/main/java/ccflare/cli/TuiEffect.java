@@ -25,6 +25,9 @@ sealed interface TuiEffect {
     /** Read the page of history older than {@code beforeId}. */
     record FetchOlder(String beforeId) implements TuiEffect {}
 
+    /** Read the newest page of history again (the window had paged past it). */
+    record FetchNewest() implements TuiEffect {}
+
     /**
      * Start an OAuth sign-in: a new account named {@code name}, or, when {@code accountId} is not
      * empty, that existing account again.

@@ -75,6 +75,11 @@ sealed interface TuiEvent {
         public OlderLoaded { requests = List.copyOf(requests); }
     }
 
+    /** The newest page of history, asked for by {@link TuiEffect.FetchNewest}. */
+    record NewestLoaded(List<RequestSummary> requests) implements TuiEvent {
+        public NewestLoaded { requests = List.copyOf(requests); }
+    }
+
     /** The daemon started a sign-in: the URL to open and what to do. */
     record SignInStarted(String flowId, String authorizeUrl, String instructions, String expiresAt) implements TuiEvent {}
 

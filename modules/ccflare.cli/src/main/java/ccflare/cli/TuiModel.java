@@ -44,7 +44,7 @@ record TuiModel(Tab tab, Link link, DaemonInfo daemon, Overview overview, Accoun
     static TuiModel initial(String socket, Instant now) {
         return new TuiModel(Tab.OVERVIEW, new Link(Link.State.CONNECTING, "connecting to " + socket, now),
                 new DaemonInfo(null, 0, ""), new Overview("24h", null, null), new Accounts(List.of(), 0),
-                new Requests(List.of(), List.of(), 0, null, null, 0),
+                new Requests(List.of(), List.of(), 0, null, null, 0, 0),
                 new Logs(List.of(), null, 0, "ALL", "", 0), new Overlay.None(), now, 0, "");
     }
 
@@ -106,8 +106,16 @@ record TuiModel(Tab tab, Link link, DaemonInfo daemon, Overview overview, Accoun
      * @param openId   the request whose detail pane is open; null when the list shows
      * @param detail   that request's detail once read; null while loading
      */
+    /**
+     * The Requests screen: a window of at most {@link #MAX_REQUESTS} rows, newest first.
+     *
+     * @param newer how many requests newer than the first row the window leaves out: 0 while it
+     *              shows the newest (live rows are added at the top); after paging past
+     *              {@link #MAX_REQUESTS} rows of history the newest are dropped, and live rows
+     *              only counted, until ↑ at the top row loads the newest page again
+     */
     record Requests(List<RequestSummary> rows, List<InFlight> inFlight, int cursor, String openId, RequestDetail detail,
-                    int detailScroll) {
+                    int detailScroll, int newer) {
         Requests {
             rows = List.copyOf(rows);
             inFlight = List.copyOf(inFlight);

@@ -50,17 +50,17 @@ final class TuiReducer {
             case TuiEvent.RequestsLoaded r -> Step.of(m.withRequests(merge(m.requests(), r.requests())));
             case TuiEvent.RequestStarted s -> {
                 var rq = m.requests();
-                if (rq.rows().stream().anyMatch(x -> x.id().equals(s.id()))) yield Step.of(m);
+                if (rq.newer() > 0 || rq.rows().stream().anyMatch(x -> x.id().equals(s.id()))) yield Step.of(m);
                 List<TuiModel.InFlight> in = new ArrayList<>();
                 in.add(new TuiModel.InFlight(s.id(), s.at(), s.method(), s.path()));
                 for (var f : rq.inFlight()) if (!f.id().equals(s.id()) && in.size() < TuiModel.MAX_IN_FLIGHT) in.add(f);
-                yield Step.of(m.withRequests(new TuiModel.Requests(rq.rows(), in, rq.cursor(), rq.openId(), rq.detail(), rq.detailScroll())));
+                yield Step.of(m.withRequests(new TuiModel.Requests(rq.rows(), in, rq.cursor(), rq.openId(), rq.detail(), rq.detailScroll(), rq.newer())));
             }
             case TuiEvent.RequestRecorded r -> Step.of(m.withRequests(recorded(m.requests(), r.request())));
             case TuiEvent.DetailLoaded d -> {
                 var rq = m.requests();
                 if (rq.openId() == null || !rq.openId().equals(d.detail().summary().id())) yield Step.of(m);
-                yield Step.of(m.withRequests(new TuiModel.Requests(rq.rows(), rq.inFlight(), rq.cursor(), rq.openId(), d.detail(), 0)));
+                yield Step.of(m.withRequests(new TuiModel.Requests(rq.rows(), rq.inFlight(), rq.cursor(), rq.openId(), d.detail(), 0, rq.newer())));
             }
             case TuiEvent.LogsLoaded l -> {
                 // History after a reconnect replaces what was kept: the daemon's ring already holds the overlap.
@@ -79,6 +79,7 @@ final class TuiReducer {
             case TuiEvent.ActionDone a -> Step.of(m.withBusy(m.busy() - 1).withNotice(a.message()), new TuiEffect.Refresh(m.overview().range()));
             case TuiEvent.DaemonNote n -> Step.of(m.withDaemon(m.daemon().withNote(n.note())));
             case TuiEvent.OlderLoaded o -> Step.of(older(m, o));
+            case TuiEvent.NewestLoaded n -> Step.of(newest(m, n));
             case TuiEvent.OfferStart o -> m.overlay() instanceof Overlay.None && m.link().state() != TuiModel.Link.State.UP
                     ? Step.of(m.withOverlay(new Overlay.OfferStart(o.command()))) : Step.of(m);
             case TuiEvent.SignInStarted s -> m.overlay() instanceof Overlay.SignIn in && in.flowId().isEmpty()
@@ -218,7 +219,10 @@ final class TuiReducer {
         };
     }
 
-    /** An older page arrived: appended when it continues the list as it is now, else dropped as stale. */
+    /**
+     * An older page arrived: appended when it continues the list as it is now, else dropped as
+     * stale. Past {@link TuiModel#MAX_REQUESTS} rows the window slides: the newest rows go.
+     */
     private static TuiModel older(TuiModel m, TuiEvent.OlderLoaded o) {
         var r = m.requests();
         if (r.rows().isEmpty() || !r.rows().getLast().id().equals(o.beforeId())) return m;
@@ -227,9 +231,21 @@ final class TuiReducer {
         List<RequestSummary> rows = new ArrayList<>(r.rows().size() + o.requests().size());
         for (RequestSummary s : r.rows()) if (seen.add(s.id())) rows.add(s);
         for (RequestSummary s : o.requests()) if (seen.add(s.id())) rows.add(s);
-        rows = tailOfNewestFirst(rows);
-        return m.withRequests(new TuiModel.Requests(rows, r.inFlight(), clamp(r.cursor() + 1, rows.size()), r.openId(),
-                r.detail(), r.detailScroll())).withNotice(rows.size() + " requests loaded");
+        int dropped = Math.max(0, rows.size() - TuiModel.MAX_REQUESTS);
+        rows = new ArrayList<>(rows.subList(dropped, rows.size()));
+        int cursor = clamp(r.cursor() + 1 - dropped, rows.size());
+        return m.withRequests(new TuiModel.Requests(rows, dropped > 0 ? List.of() : r.inFlight(), cursor, r.openId(),
+                r.detail(), r.detailScroll(), r.newer() + dropped))
+                .withNotice(dropped > 0 ? "older requests loaded; the " + (r.newer() + dropped) + " newest are left out (↑ at the top row loads them)"
+                        : rows.size() + " requests loaded");
+    }
+
+    /** The newest page, asked for by ↑ at the top of a window that left the newest out: it replaces the window. */
+    private static TuiModel newest(TuiModel m, TuiEvent.NewestLoaded n) {
+        var r = m.requests();
+        if (r.newer() == 0) return m;
+        List<RequestSummary> rows = tailOfNewestFirst(new ArrayList<>(n.requests()));
+        return m.withRequests(new TuiModel.Requests(rows, List.of(), 0, null, null, 0, 0)).withNotice("the newest requests, live again");
     }
 
     private static Step busy(TuiModel m, TuiEffect effect) {
@@ -320,17 +336,19 @@ final class TuiReducer {
     private static Step requestsKey(TuiModel m, TuiEvent.Pressed p, String c) {
         var r = m.requests();
         int moved = move(r.cursor(), r.rows().size(), p, c);
-        if (moved != r.cursor()) return Step.of(m.withRequests(new TuiModel.Requests(r.rows(), r.inFlight(), moved, null, null, 0)));
+        if (moved != r.cursor()) return Step.of(m.withRequests(new TuiModel.Requests(r.rows(), r.inFlight(), moved, null, null, 0, r.newer())));
+        boolean up = p.key() == Key.UP || p.key() == Key.PAGE_UP || p.key() == Key.HOME || c.equals("k") || c.equals("g");
+        if (up && r.cursor() == 0 && r.newer() > 0) {
+            return Step.of(m.withNotice("loading the newest requests…"), new TuiEffect.FetchNewest());
+        }
         boolean down = p.key() == Key.DOWN || p.key() == Key.PAGE_DOWN || p.key() == Key.END || c.equals("j") || c.equals("G");
         if (down && !r.rows().isEmpty() && r.cursor() == r.rows().size() - 1) {
             // at the last row: the next page of history
-            return r.rows().size() >= TuiModel.MAX_REQUESTS
-                    ? Step.of(m.withNotice(TuiModel.MAX_REQUESTS + " requests shown; older ones: ccflarectl dashboard, or the API's before= cursor"))
-                    : Step.of(m.withNotice("loading older requests…"), new TuiEffect.FetchOlder(r.rows().getLast().id()));
+            return Step.of(m.withNotice("loading older requests…"), new TuiEffect.FetchOlder(r.rows().getLast().id()));
         }
         if ((p.key() == Key.ENTER || c.equals(" ")) && r.selected().isPresent()) {
             String id = r.selected().get().id();
-            return Step.of(m.withRequests(new TuiModel.Requests(r.rows(), r.inFlight(), r.cursor(), id, null, 0)),
+            return Step.of(m.withRequests(new TuiModel.Requests(r.rows(), r.inFlight(), r.cursor(), id, null, 0, r.newer())),
                     new TuiEffect.FetchDetail(id));
         }
         return Step.of(m);
@@ -350,12 +368,12 @@ final class TuiReducer {
                 else if (c.equals("j")) scroll++;
             }
         }
-        return Step.of(m.withRequests(new TuiModel.Requests(r.rows(), r.inFlight(), r.cursor(), r.openId(), r.detail(), Math.max(0, scroll))));
+        return Step.of(m.withRequests(new TuiModel.Requests(r.rows(), r.inFlight(), r.cursor(), r.openId(), r.detail(), Math.max(0, scroll), r.newer())));
     }
 
     private static TuiModel closeDetail(TuiModel m) {
         var r = m.requests();
-        return m.withRequests(new TuiModel.Requests(r.rows(), r.inFlight(), r.cursor(), null, null, 0));
+        return m.withRequests(new TuiModel.Requests(r.rows(), r.inFlight(), r.cursor(), null, null, 0, r.newer()));
     }
 
     private static Step logsKey(TuiModel m, TuiEvent.Pressed p, String c) {
@@ -443,6 +461,8 @@ final class TuiReducer {
 
     /** History read after (re)connecting, merged with what arrived live: one row per id, newest first. */
     private static TuiModel.Requests merge(TuiModel.Requests r, List<RequestSummary> history) {
+        // A window paged past the newest keeps its place; ↑ at its top reads the newest anyway.
+        if (r.newer() > 0) return r;
         Set<String> seen = new HashSet<>();
         List<RequestSummary> rows = new ArrayList<>();
         for (RequestSummary s : r.rows()) if (seen.add(s.id())) rows.add(s);
@@ -450,10 +470,13 @@ final class TuiReducer {
         rows.sort((a, b) -> String.valueOf(b.timestamp()).compareTo(String.valueOf(a.timestamp())));
         rows = tailOfNewestFirst(rows);
         return new TuiModel.Requests(rows, r.inFlight().stream().filter(f -> !seen.contains(f.id())).toList(),
-                clamp(r.cursor(), rows.size()), r.openId(), r.detail(), r.detailScroll());
+                clamp(r.cursor(), rows.size()), r.openId(), r.detail(), r.detailScroll(), 0);
     }
 
     private static TuiModel.Requests recorded(TuiModel.Requests r, RequestSummary s) {
+        if (r.newer() > 0) {
+            return new TuiModel.Requests(r.rows(), r.inFlight(), r.cursor(), r.openId(), r.detail(), r.detailScroll(), r.newer() + 1);
+        }
         List<RequestSummary> rows = new ArrayList<>(r.rows().size() + 1);
         rows.add(s);
         for (RequestSummary x : r.rows()) if (!x.id().equals(s.id())) rows.add(x);
@@ -461,7 +484,7 @@ final class TuiReducer {
         // The selection stays on the same request when a new one arrives above it.
         int cursor = r.cursor() == 0 || r.rows().isEmpty() ? 0 : clamp(r.cursor() + 1, rows.size());
         List<TuiModel.InFlight> inFlight = r.inFlight().stream().filter(f -> !f.id().equals(s.id())).toList();
-        return new TuiModel.Requests(rows, inFlight, cursor, r.openId(), r.detail(), r.detailScroll());
+        return new TuiModel.Requests(rows, inFlight, cursor, r.openId(), r.detail(), r.detailScroll(), 0);
     }
 
     private static List<RequestSummary> tailOfNewestFirst(List<RequestSummary> rows) {

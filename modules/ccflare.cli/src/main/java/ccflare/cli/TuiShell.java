@@ -471,6 +471,14 @@ final class TuiShell {
                     post(new TuiEvent.Notice("older requests: " + e.getMessage()));
                 }
             });
+            case TuiEffect.FetchNewest f -> Thread.ofVirtual().start(() -> {
+                try {
+                    post(new TuiEvent.NewestLoaded(Arrays.asList(Json.read(get("/api/requests?limit=200", "request history").body(),
+                            RequestSummary[].class))));
+                } catch (RuntimeException e) {
+                    post(new TuiEvent.Notice("newest requests: " + e.getMessage()));
+                }
+            });
             case TuiEffect.StartSignIn s -> Thread.ofVirtual().start(() -> {
                 try {
                     JsonNode started = s.accountId().isEmpty()

@@ -9,7 +9,7 @@ class ManPageTest {
 
     @Test
     void theRoffPageNamesEveryCommandTheExitStatusAndTheEnvironment() {
-        String page = ManPage.render(new CommandLine(new CtlCommand()).getCommandSpec());
+        String page = ManPage.render(CtlCommand.commandLine(new CtlCommand()).getCommandSpec());
         assertThat(page).startsWith(".\\\" Generated").contains(".TH CCFLARECTL 1", ".SH NAME", ".SH SYNOPSIS",
                 ".SH \"EXIT STATUS\"", ".SH \"ENVIRONMENT\"", "CCFLARE_SOCKET_PATH");
         for (String c : new String[] {"status", "list", "add [options] NAME", "remove [options] NAME", "pause NAME",
@@ -25,7 +25,7 @@ class ManPageTest {
 
     @Test
     void theBashCompletionOffersTheProvidersAfterProvider() {
-        String script = picocli.AutoComplete.bash("ccflarectl", new CommandLine(new CtlCommand()));
+        String script = picocli.AutoComplete.bash("ccflarectl", CtlCommand.commandLine(new CtlCommand()));
         assertThat(script).contains("(\"anthropic\" \"openai\" \"claude-code\" \"codex\") # --provider values");
     }
 

@@ -295,6 +295,62 @@ class TuiReducerTest {
     }
 
     @Test
+    void pagingPastTheCapSlidesTheWindowAndUpAtTheTopReturnsToTheNewest() {
+        TuiModel m = apply(loaded(), ch('3'));
+        // Page back until the window holds exactly MAX_REQUESTS rows (pages of at most 200, as the shell asks).
+        int page = 0;
+        while (m.requests().rows().size() < TuiModel.MAX_REQUESTS) {
+            String last = m.requests().rows().getLast().id();
+            int n = Math.min(200, TuiModel.MAX_REQUESTS - m.requests().rows().size());
+            m = apply(m, new TuiEvent.OlderLoaded(last, rows("p" + (page++) + "-", n)));
+        }
+        assertThat(m.requests().newer()).isZero();
+        String newestShown = m.requests().rows().getFirst().id();
+        // One more page: the newest 200 leave, the window stays at MAX_REQUESTS, the selection on the same row.
+        m = apply(m, ch('G'));
+        String selectedBefore = m.requests().selected().orElseThrow().id();
+        TuiReducer.Step ask = TuiReducer.apply(m, TuiEvent.Pressed.of(Key.DOWN));
+        assertThat(ask.effects()).containsExactly(new TuiEffect.FetchOlder(selectedBefore));
+        TuiModel slid = apply(ask.model(), new TuiEvent.OlderLoaded(selectedBefore, rows("beyond-", 200)));
+        assertThat(slid.requests().rows()).hasSize(TuiModel.MAX_REQUESTS);
+        assertThat(slid.requests().rows().getLast().id()).isEqualTo("beyond-199");
+        assertThat(slid.requests().rows()).extracting(RequestSummary::id).doesNotContain(newestShown);
+        assertThat(slid.requests().newer()).isEqualTo(200);
+        assertThat(slid.requests().selected().orElseThrow().id()).isEqualTo("beyond-0");
+        assertThat(slid.notice()).contains("the 200 newest are left out");
+        // Live rows while paged back are counted, not inserted, and the screen says so.
+        RequestSummary live = rows("live-", 1).getFirst();
+        TuiModel counted = apply(slid, new TuiEvent.RequestStarted("live-0", NOW, "POST", "/v1/messages"), new TuiEvent.RequestRecorded(live));
+        assertThat(counted.requests().rows()).isEqualTo(slid.requests().rows());
+        assertThat(counted.requests().inFlight()).isEmpty();
+        assertThat(counted.requests().newer()).isEqualTo(201);
+        assertThat(screen(counted, 160, 30))
+                .contains("201 newer requests not shown");
+        // ↑ at the top row asks for the newest page; it replaces the window and live rows are added again.
+        TuiModel top = apply(counted, ch('g'));
+        assertThat(top.requests().cursor()).isZero();
+        TuiReducer.Step newest = TuiReducer.apply(top, TuiEvent.Pressed.of(Key.UP));
+        assertThat(newest.effects()).containsExactly(new TuiEffect.FetchNewest());
+        TuiModel back = apply(newest.model(), new TuiEvent.NewestLoaded(List.of(live)));
+        assertThat(back.requests().newer()).isZero();
+        assertThat(back.requests().rows()).extracting(RequestSummary::id).containsExactly("live-0");
+        assertThat(apply(back, new TuiEvent.RequestRecorded(rows("live-next-", 1).getFirst())).requests().rows()).hasSize(2);
+        // At the newest, ↑ at the top asks for nothing.
+        assertThat(TuiReducer.apply(back, TuiEvent.Pressed.of(Key.UP)).effects()).isEmpty();
+    }
+
+    /** {@code n} request rows with ids {@code prefix0…}, shaped like the first sample. */
+    private static List<RequestSummary> rows(String prefix, int n) {
+        List<RequestSummary> out = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            var node = (com.fasterxml.jackson.databind.node.ObjectNode) Json.tree(Json.write(requests().getFirst()));
+            node.put("id", prefix + i);
+            out.add(Json.convert(node, RequestSummary.class));
+        }
+        return out;
+    }
+
+    @Test
     void theOfferToStartADaemonIsAskedOnceAndOnlyYStartsIt() {
         TuiModel down = apply(TuiModel.initial("/tmp/s.sock", NOW), new TuiEvent.Disconnected("socket missing", NOW));
         TuiModel asked = apply(down, new TuiEvent.OfferStart("/opt/ccflare/bin/ccflare"));

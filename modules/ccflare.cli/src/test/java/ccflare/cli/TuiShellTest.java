@@ -176,18 +176,35 @@ class TuiShellTest {
     void daemonGoneShowsDisconnectedThenReconnectsByItself() throws Exception {
         open("xterm-256color", true);
         awaitScreen("● connected");
+        await("the live stream to be followed", () -> streamsOpened() == 1);
         daemon.stop();
         awaitScreen("disconnected");
         daemon.start();
         awaitScreen("● connected");
-        // The accounts are read again from the restarted daemon. (That the live stream is followed
-        // again was asserted here too, but it failed now and then under load; not yet understood.)
+        // The accounts are read again from the restarted daemon,
         int before = (int) daemon.received.stream().filter("GET /api/accounts"::equals).count();
         await("the accounts read again", () -> daemon.received.stream().filter("GET /api/accounts"::equals).count() > before);
         press("2");
         awaitScreen("p pause/resume");
         awaitScreen("claude-code");
         assertThat(shell.screen()).contains("personal-max");
+        // and the live stream is followed again: a request the restarted daemon serves appears.
+        // (Counting the stream's GETs: the first daemon's is in the log too. The fake daemon logs
+        // the GET a moment before it registers the follower, so serve until the row shows.)
+        await("the live stream followed again", () -> streamsOpened() == 2);
+        press("3");
+        awaitScreen("Enter details");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!shell.screen().contains("claude-after-restart")) {
+            if (System.nanoTime() > deadline) throw new AssertionError("no live row after the restart; the screen:\n" + shell.screen());
+            daemon.serveRequest("claude-after-restart");
+            Thread.sleep(300);
+        }
+        assertThat(streamsOpened()).as("one follower, not two").isEqualTo(2);
+    }
+
+    private long streamsOpened() {
+        return daemon.received.stream().filter("GET /api/requests/stream"::equals).count();
     }
 
     @Test
