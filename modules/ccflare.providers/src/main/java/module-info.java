@@ -10,7 +10,10 @@ module ccflare.providers {
     requires transitive java.net.http;
     // The streaming parser only: usage is scanned from SSE data lines and JSON bodies incrementally.
     requires com.fasterxml.jackson.core;
-    // The tree model, off the hot path only: the pricing table (bundled or a models.dev file) and OAuth token answers.
-    requires com.fasterxml.jackson.databind;
+    // The tree model, off the hot path only: the pricing table (bundled or a models.dev file), OAuth
+    // token answers; transitive because ccflare.providers.translate takes and returns JsonNode trees.
+    requires transitive com.fasterxml.jackson.databind;
     exports ccflare.providers;
+    // Anthropic ⇄ OpenAI Chat ⇄ Responses translation for the /v1/ccflare/** routes (pure functions).
+    exports ccflare.providers.translate;
 }

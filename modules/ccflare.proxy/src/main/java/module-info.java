@@ -19,5 +19,7 @@ module ccflare.proxy {
     // provider, ALPN is not offered and every TLS upstream is spoken to over HTTP/1.1).
     requires org.eclipse.jetty.alpn.java.client;
     requires com.fasterxml.jackson.core;
+    // The translating routes (/v1/ccflare/**) read the request body as a tree once, to translate it.
+    requires com.fasterxml.jackson.databind;
     exports ccflare.proxy;
 }

@@ -1,6 +1,6 @@
 /**
  * Test fixtures, never on the runtime path: a fake upstream that behaves like the Anthropic, OpenAI,
- * Codex and OAuth servers, an SSE parser, small HTTP client helpers and a manual clock.
+ * Codex and OAuth servers, an SSE parser, the original ccflare's databases, small HTTP client helpers and a manual clock.
  */
 module ccflare.testing {
     requires org.eclipse.jetty.server;
@@ -13,5 +13,8 @@ module ccflare.testing {
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
     requires java.net.http;
+    // OriginalDatabases writes the original ccflare's database files for the import tests.
+    requires java.sql;
+    requires org.xerial.sqlitejdbc;
     exports ccflare.testing;
 }

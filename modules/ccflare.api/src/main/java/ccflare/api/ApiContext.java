@@ -3,6 +3,7 @@ package ccflare.api;
 import static java.util.Objects.requireNonNull;
 
 import ccflare.core.AccountRegistry;
+import ccflare.core.ClientKeys;
 import ccflare.core.HostPolicy;
 import ccflare.core.OAuthFlows;
 import ccflare.core.RequestQueries;
@@ -20,10 +21,11 @@ import java.time.InstantSource;
  * @param live       the live log and request feed behind {@code /ws/**}, {@code /api/logs/**} and
  *                   {@code /api/requests/stream}; the daemon publishes into the same instance
  * @param hosts      which Host and Origin headers a request over TCP may carry
+ * @param clientKeys the client keys behind {@code /api/keys}; the proxy reads the same instance
  */
 public record ApiContext(AccountRegistry accounts, RequestQueries queries, RuntimeSettings settings,
                          DaemonStatus status, String adminToken, InstantSource clock, OAuthFlows oauth,
-                         LiveFeed live, HostPolicy hosts) {
+                         LiveFeed live, HostPolicy hosts, ClientKeys clientKeys) {
 
     public ApiContext {
         requireNonNull(accounts, "accounts");
@@ -35,9 +37,17 @@ public record ApiContext(AccountRegistry accounts, RequestQueries queries, Runti
         requireNonNull(oauth, "oauth");
         requireNonNull(live, "live");
         requireNonNull(hosts, "hosts");
+        requireNonNull(clientKeys, "clientKeys");
         if (adminToken.isBlank()) {
             throw new IllegalArgumentException("adminToken: empty (expected: the resolved admin token, never empty)");
         }
+    }
+
+    /** Without client keys: {@code /api/keys} lists none and cannot create any. */
+    public ApiContext(AccountRegistry accounts, RequestQueries queries, RuntimeSettings settings,
+                      DaemonStatus status, String adminToken, InstantSource clock, OAuthFlows oauth,
+                      LiveFeed live, HostPolicy hosts) {
+        this(accounts, queries, settings, status, adminToken, clock, oauth, live, hosts, ClientKeys.none());
     }
 
     /** Over TCP only loopback Host names are served ({@link HostPolicy#loopback()}). */

@@ -52,7 +52,8 @@ final class ApiHandler extends Handler.Abstract {
         new DashboardEndpoints(codes, context.status()).register(routes);
         new DaemonEndpoints(context).register(routes);
         new AccountEndpoints(context.accounts(), context.clock()).register(routes);
-        new TrafficEndpoints(context.accounts(), context.queries(), context.clock()).register(routes);
+        new KeyEndpoints(context.clientKeys(), context.clock()).register(routes);
+        new TrafficEndpoints(context.accounts(), context.queries(), context.clock(), context.clientKeys()).register(routes);
         new AuthEndpoints(context.oauth(), context.accounts(), context.clock()).register(routes);
         this.live = new LiveEndpoints(context.live(), context.accounts());
         live.register(routes);

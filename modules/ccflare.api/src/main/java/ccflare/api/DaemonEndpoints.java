@@ -2,10 +2,12 @@ package ccflare.api;
 
 import ccflare.core.Account;
 import ccflare.protocol.HealthView;
+import ccflare.protocol.ImportRequest;
 import ccflare.protocol.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The daemon itself: {@code /health}, {@code /api/config}, {@code /api/maintenance/*}. */
 final class DaemonEndpoints {
@@ -18,7 +20,8 @@ final class DaemonEndpoints {
         routes.add("GET", "/health", this::health)
               .add("GET", "/api/config", call -> Reply.ok(context.settings().view()))
               .add("PATCH", "/api/config", this::updateConfig)
-              .add("GET", "/api/admin/token", this::adminToken);
+              .add("GET", "/api/admin/token", this::adminToken)
+              .add("POST", "/api/maintenance/import", this::importOriginal);
         for (String action : List.of("cleanup", "compact", "analyze", "rotate-key")) {
             routes.add("POST", "/api/maintenance/" + action, call -> maintenance(call, action));
         }
@@ -56,6 +59,29 @@ final class DaemonEndpoints {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
+    }
+
+    private static final Set<String> IMPORT_FIELDS = Set.of("from", "path", "withHistory", "dryRun", "rename");
+
+    /** Imports from an original ccflare or better-ccflare database; a bad source is a 400 naming it. */
+    private Reply importOriginal(ApiCall call) throws Exception {
+        JsonBody body = call.jsonObject();
+        body.allowOnly(IMPORT_FIELDS, "from, path, withHistory, dryRun, rename");
+        String from = body.string("from").orElseThrow(
+                () -> ApiException.badRequest("from: missing (expected: ccflare or better-ccflare)"));
+        String path = body.string("path").filter(p -> !p.isBlank()).orElse(null);
+        ImportRequest request = new ImportRequest(from, path, flag(body, "withHistory"), flag(body, "dryRun"), flag(body, "rename"));
+        try {
+            return Reply.ok(context.status().importOriginal(request));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new ApiException(409, e.getMessage());
+        }
+    }
+
+    private static boolean flag(JsonBody body, String field) {
+        return body.bool(field).orElse(false);
     }
 
     private Reply maintenance(ApiCall call, String action) throws Exception {

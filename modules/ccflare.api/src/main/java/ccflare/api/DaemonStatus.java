@@ -1,5 +1,7 @@
 package ccflare.api;
 
+import ccflare.protocol.ImportReport;
+import ccflare.protocol.ImportRequest;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +28,17 @@ public interface DaemonStatus {
      * @throws IllegalArgumentException for an unknown action
      */
     Map<String, Object> maintenance(String action);
+
+    /**
+     * Imports the accounts (and, when asked, the request history) of an original ccflare or
+     * better-ccflare database: {@code POST /api/maintenance/import}.
+     *
+     * @throws IllegalArgumentException for a bad request or a missing, corrupt or foreign source (answered 400)
+     * @throws IllegalStateException when this daemon cannot import (answered 409)
+     */
+    default ImportReport importOriginal(ImportRequest request) {
+        throw new IllegalStateException("this daemon cannot import from an original ccflare");
+    }
 
     /**
      * The base URL a browser on this machine opens to reach the TCP listener, with the port actually

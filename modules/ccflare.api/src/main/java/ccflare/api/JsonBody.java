@@ -65,6 +65,16 @@ final class JsonBody {
         return OptionalInt.of(n.intValue());
     }
 
+    /** A number field that must be {@code >= 0} and finite; empty when absent or null. */
+    Optional<Double> nonNegativeNumber(String field) {
+        JsonNode n = object.get(field);
+        if (n == null || n.isNull()) return Optional.empty();
+        if (!n.isNumber() || !Double.isFinite(n.doubleValue()) || n.doubleValue() < 0) {
+            throw ApiException.badRequest(field + ": " + show(n) + " (expected: a number >= 0)");
+        }
+        return Optional.of(n.doubleValue());
+    }
+
     /** A boolean field; empty when absent or null. */
     Optional<Boolean> bool(String field) {
         JsonNode n = object.get(field);

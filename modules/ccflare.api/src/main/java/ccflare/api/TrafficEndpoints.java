@@ -2,6 +2,8 @@ package ccflare.api;
 
 import ccflare.core.Account;
 import ccflare.core.AccountRegistry;
+import ccflare.core.ClientKey;
+import ccflare.core.ClientKeys;
 import ccflare.core.RequestQueries;
 import ccflare.core.RequestQueries.AnalyticsQuery;
 import ccflare.protocol.ActionResult;
@@ -21,6 +23,8 @@ final class TrafficEndpoints {
     static final int MAX_LIMIT = 1000;
     /** The pseudo account name of pass-through requests (no account was used). */
     static final String NO_ACCOUNT = "no_account";
+    /** The pseudo key name of requests that presented no client key. */
+    static final String NO_KEY = "no_key";
 
     /** One accepted {@code range}: how far back, the bucket width and its label. */
     private record Range(String name, long rangeMs, long bucketMs, String bucket) {}
@@ -38,11 +42,13 @@ final class TrafficEndpoints {
     private final AccountRegistry accounts;
     private final RequestQueries queries;
     private final InstantSource clock;
+    private final ClientKeys clientKeys;
 
-    TrafficEndpoints(AccountRegistry accounts, RequestQueries queries, InstantSource clock) {
+    TrafficEndpoints(AccountRegistry accounts, RequestQueries queries, InstantSource clock, ClientKeys clientKeys) {
         this.accounts = accounts;
         this.queries = queries;
         this.clock = clock;
+        this.clientKeys = clientKeys;
     }
 
     void register(Routes routes) {
@@ -95,6 +101,11 @@ final class TrafficEndpoints {
     private Reply requests(ApiCall call) {
         var query = HistoryParams.parse(call::query, DEFAULT_LIMIT, MAX_LIMIT, v -> accountIdFilter("account", v),
                 clock.millis());
+        String key = call.query("key").map(String::trim).filter(v -> !v.isEmpty()).map(v -> keyIdFilter("key", v)).orElse(null);
+        if (key != null) {
+            query = new RequestQueries.HistoryQuery(query.limit(), query.beforeId(), query.accountId(), query.model(),
+                    query.statusCode(), query.statusClass(), query.outcome(), query.sinceMs(), key);
+        }
         return Reply.ok(queries.history(query).stream().map(r -> Views.summary(r, accounts)).toList());
     }
 
@@ -113,9 +124,10 @@ final class TrafficEndpoints {
         boolean breakdown = oneOf(call, "modelBreakdown", "false", List.of("true", "false")).equals("true");
         List<String> accountIds = list(call, "accounts").stream().map(v -> accountIdFilter("accounts", v)).toList();
         List<String> models = list(call, "models");
+        List<String> keyIds = list(call, "key").stream().map(v -> keyIdFilter("key", v)).toList();
 
         RequestQueries.Analytics a = queries.analytics(new AnalyticsQuery(clock.millis(), range.rangeMs(),
-                range.bucketMs(), accountIds, models, status, breakdown));
+                range.bucketMs(), accountIds, models, status, breakdown, keyIds));
         var u = a.usage();
         return Reply.ok(new AnalyticsView(
                 new AnalyticsView.Meta(range.name(), range.bucket(), cumulative),
@@ -178,6 +190,13 @@ final class TrafficEndpoints {
             throw ApiException.badRequest(param + ": no account named '" + value + "' (expected: account names or ids, or "
                     + NO_ACCOUNT + ")");
         });
+    }
+
+    /** A client key's name or id to its id; {@value #NO_KEY} for requests that presented none. */
+    private String keyIdFilter(String param, String value) {
+        if (value.equals(NO_KEY)) return "";
+        return clientKeys.find(value).map(ClientKey::id).orElseThrow(() -> ApiException.badRequest(
+                param + ": no client key named '" + value + "' (expected: client key names or ids, or " + NO_KEY + ")"));
     }
 
     private String accountName(RequestQueries.AccountStats s) {

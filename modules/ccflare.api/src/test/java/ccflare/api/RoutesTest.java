@@ -51,11 +51,12 @@ class RoutesTest {
                     "POST /api/accounts/{id}/resume", "POST /api/accounts/{id}/rename", "POST /api/accounts/{id}/priority",
                     "GET /api/stats", "POST /api/stats/reset", "GET /api/requests", "GET /api/requests/{id}",
                     "GET /api/analytics", "GET /api/config", "PATCH /api/config", "POST /api/maintenance/cleanup",
-                    "POST /api/maintenance/compact", "POST /api/maintenance/analyze", "POST /api/maintenance/rotate-key", "POST /api/auth/{provider}/init",
+                    "POST /api/maintenance/compact", "POST /api/maintenance/analyze", "POST /api/maintenance/rotate-key", "POST /api/maintenance/import", "POST /api/auth/{provider}/init",
                     "POST /api/auth/{provider}/complete", "GET /api/auth/flows/{flowId}", "POST /api/accounts/{id}/reauthenticate",
                     "GET /ws/logs", "GET /ws/requests", "GET /api/logs/stream", "GET /api/requests/stream",
-                    "GET /api/logs/history", "DELETE /api/requests", "GET /api/admin/token", "POST /api/dashboard/login", "GET /metrics");
-            assertThat(f.api.routes()).hasSize(34);
+                    "GET /api/logs/history", "DELETE /api/requests", "GET /api/admin/token", "POST /api/dashboard/login", "GET /metrics",
+                    "GET /api/keys", "POST /api/keys", "DELETE /api/keys/{id}");
+            assertThat(f.api.routes()).hasSize(38);
         }
     }
 }

@@ -14,7 +14,7 @@ class ManPageTest {
                 ".SH \"EXIT STATUS\"", ".SH \"ENVIRONMENT\"", "CCFLARE_SOCKET_PATH");
         for (String c : new String[] {"status", "list", "add [options] NAME", "remove [options] NAME", "pause NAME",
                 "resume NAME", "rename NAME NEW", "priority NAME N", "stats", "requests [options]", "logs [options]",
-                "reset\\-stats", "clear\\-history", "analyze", "config get [KEY]", "config set KEY VALUE", "dashboard"}) {
+                "reset\\-stats", "clear\\-history", "analyze", "import", "config get [KEY]", "config set KEY VALUE", "dashboard"}) {
             assertThat(page).contains(".SS \"ccflarectl " + c);
         }
         // The hidden --api-key refusal is not advertised; every line is valid roff (no stray control lines).

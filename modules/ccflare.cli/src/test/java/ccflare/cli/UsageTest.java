@@ -18,7 +18,7 @@ class UsageTest {
         var r = cli.run("--help");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("status", "list", "add", "remove", "pause", "resume", "rename", "priority", "stats",
-                "requests", "logs", "reset-stats", "clear-history", "analyze", "config", "dashboard", "--socket", "--json",
+                "requests", "logs", "reset-stats", "clear-history", "analyze", "import", "config", "dashboard", "--socket", "--json",
                 "Exit status");
     }
 

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -84,6 +85,24 @@ public final class AccountRegistry {
             store.insert(account, credentials);
             entries.put(id, new Entry(account, credentials));
             return account;
+        }
+    }
+
+    /**
+     * Adds accounts that {@code work} stores itself (an import writes them with other rows in one
+     * transaction). {@code work} gets the accounts as they are now and runs while no other settings
+     * change can, so its name checks hold; the accounts {@code stored} names in its result are then
+     * live. Nothing is added when {@code work} throws.
+     */
+    public <R> R addStored(Function<List<Account>, R> work, Function<? super R, List<AccountStore.Stored>> stored) {
+        requireNonNull(work, "work");
+        requireNonNull(stored, "stored");
+        synchronized (settingsLock) {
+            R result = work.apply(accounts());
+            for (AccountStore.Stored s : stored.apply(result)) {
+                entries.put(s.account().id(), new Entry(s.account(), s.credentials()));
+            }
+            return result;
         }
     }
 

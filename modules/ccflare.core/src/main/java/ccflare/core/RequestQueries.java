@@ -72,9 +72,16 @@ public interface RequestQueries {
      * @param statusClass only statuses {@code statusClass}xx (1..5); null: any
      * @param outcome     only this outcome; null: any
      * @param sinceMs     only requests received at or after this epoch ms; null: any
+     * @param clientKeyId only requests that presented this client key (by id), {@code ""} only those that presented none; null: any
      */
     record HistoryQuery(int limit, String beforeId, String accountId, String model, Integer statusCode,
-                        Integer statusClass, Outcome outcome, Long sinceMs) {
+                        Integer statusClass, Outcome outcome, Long sinceMs, String clientKeyId) {
+
+        public HistoryQuery(int limit, String beforeId, String accountId, String model, Integer statusCode,
+                            Integer statusClass, Outcome outcome, Long sinceMs) {
+            this(limit, beforeId, accountId, model, statusCode, statusClass, outcome, sinceMs, null);
+        }
+
         public HistoryQuery {
             if (limit < 1) throw new IllegalArgumentException("limit: " + limit + " (expected: >= 1)");
             if (statusClass != null && (statusClass < 1 || statusClass > 5)) {
@@ -87,8 +94,19 @@ public interface RequestQueries {
         }
     }
 
+    /** @param clientKeyIds empty for all; the literal "" selects requests that presented no client key */
     record AnalyticsQuery(long nowMs, long rangeMs, long bucketMs, List<String> accountIds, List<String> models,
-                          String status, boolean modelBreakdown) {}
+                          String status, boolean modelBreakdown, List<String> clientKeyIds) {
+
+        public AnalyticsQuery(long nowMs, long rangeMs, long bucketMs, List<String> accountIds, List<String> models,
+                              String status, boolean modelBreakdown) {
+            this(nowMs, rangeMs, bucketMs, accountIds, models, status, modelBreakdown, List.of());
+        }
+
+        public AnalyticsQuery {
+            clientKeyIds = clientKeyIds == null ? List.of() : List.copyOf(clientKeyIds);
+        }
+    }
 
     record Bucket(long ts, String model, long requests, long tokens, double costUsd, long successful,
                   double avgResponseTimeMs, long cacheReadTokens, long promptTokens, double avgTokensPerSecond) {}

@@ -17,13 +17,25 @@ import static java.util.Objects.requireNonNull;
  * @param proxyOverheadMs    time spent in the proxy itself before the first upstream attempt was sent
  * @param tokensPerSecond    output tokens per second of streaming, negative when not measured
  * @param payload            the captured bodies and headers, {@code null} when capture is off or shed
+ * @param clientKeyId        the id of the client key the request presented, empty when none was required
  */
 public record RequestRecord(String id, long receivedAtMs, String method, String path, String provider,
                             String accountId, String model, int status, Outcome outcome, int attempts,
                             int failovers, long upstreamFirstByteMs, long clientFirstByteMs, long totalMs,
                             long proxyOverheadMs, Usage usage, double costUsd, double tokensPerSecond,
                             String userAgent, String clientSessionId, String errorMessage,
-                            Payload payload) {
+                            Payload payload, String clientKeyId) {
+
+    /** A record of a request that presented no client key. */
+    public RequestRecord(String id, long receivedAtMs, String method, String path, String provider,
+                         String accountId, String model, int status, Outcome outcome, int attempts,
+                         int failovers, long upstreamFirstByteMs, long clientFirstByteMs, long totalMs,
+                         long proxyOverheadMs, Usage usage, double costUsd, double tokensPerSecond,
+                         String userAgent, String clientSessionId, String errorMessage, Payload payload) {
+        this(id, receivedAtMs, method, path, provider, accountId, model, status, outcome, attempts, failovers,
+                upstreamFirstByteMs, clientFirstByteMs, totalMs, proxyOverheadMs, usage, costUsd, tokensPerSecond,
+                userAgent, clientSessionId, errorMessage, payload, "");
+    }
 
     public RequestRecord {
         requireNonNull(id, "id");
@@ -37,6 +49,7 @@ public record RequestRecord(String id, long receivedAtMs, String method, String 
         userAgent = userAgent == null ? "" : userAgent;
         clientSessionId = clientSessionId == null ? "" : clientSessionId;
         errorMessage = errorMessage == null ? "" : errorMessage;
+        clientKeyId = clientKeyId == null ? "" : clientKeyId;
     }
 
     public boolean success() { return status >= 200 && status < 300 && outcome == Outcome.OK; }

@@ -36,6 +36,7 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 import ccflare.core.AccountStore;
+import ccflare.core.ClientKeyStore;
 import ccflare.core.RequestLog;
 import ccflare.core.RequestQueries;
 import ccflare.core.SecretBox;
@@ -128,11 +129,16 @@ public final class Database implements AutoCloseable {
 
     /** Limits and timings; tests shrink them. */
     record Tuning(int queueCapacity, int batchSize, int busyTimeoutMs, List<Duration> retryBackoff, int purgeBatch,
-                  Duration closeTimeout, Duration callTimeout) {
+                  Duration closeTimeout, Duration callTimeout, Duration integrityBudget) {
 
+        /**
+         * The start-up {@code quick_check} gets {@link IntegrityCheck#DEFAULT_BUDGET}: enough for a
+         * few hundred MB here; on a bigger file it is skipped (and says so) rather than holding the
+         * start for minutes.
+         */
         static final Tuning DEFAULT = new Tuning(8192, 1000, 5000,
                 List.of(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(2)), 500,
-                Duration.ofSeconds(10), Duration.ofSeconds(30));
+                Duration.ofSeconds(10), Duration.ofSeconds(30), IntegrityCheck.DEFAULT_BUDGET);
 
         Tuning {
             if (queueCapacity < 1) throw new IllegalArgumentException("queueCapacity: " + queueCapacity + " (expected: >= 1)");
@@ -142,18 +148,23 @@ public final class Database implements AutoCloseable {
             retryBackoff = List.copyOf(retryBackoff);
             requireNonNull(closeTimeout, "closeTimeout");
             requireNonNull(callTimeout, "callTimeout");
+            requireNonNull(integrityBudget, "integrityBudget");
         }
 
         Tuning withQueueCapacity(int n) {
-            return new Tuning(n, batchSize, busyTimeoutMs, retryBackoff, purgeBatch, closeTimeout, callTimeout);
+            return new Tuning(n, batchSize, busyTimeoutMs, retryBackoff, purgeBatch, closeTimeout, callTimeout, integrityBudget);
         }
 
         Tuning withBusyTimeout(int ms, List<Duration> backoff) {
-            return new Tuning(queueCapacity, batchSize, ms, backoff, purgeBatch, closeTimeout, callTimeout);
+            return new Tuning(queueCapacity, batchSize, ms, backoff, purgeBatch, closeTimeout, callTimeout, integrityBudget);
+        }
+
+        Tuning withIntegrityBudget(Duration budget) {
+            return new Tuning(queueCapacity, batchSize, busyTimeoutMs, retryBackoff, purgeBatch, closeTimeout, callTimeout, budget);
         }
 
         Tuning withPurgeBatch(int n) {
-            return new Tuning(queueCapacity, batchSize, busyTimeoutMs, retryBackoff, n, closeTimeout, callTimeout);
+            return new Tuning(queueCapacity, batchSize, busyTimeoutMs, retryBackoff, n, closeTimeout, callTimeout, integrityBudget);
         }
     }
 
@@ -163,16 +174,21 @@ public final class Database implements AutoCloseable {
     private final Readers readers;
     private final SqliteAccountStore accounts;
     private final SqliteRequestQueries queries;
+    private final SqliteClientKeyStore clientKeys;
+    private final String integrityAtOpen;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile CompletableFuture<Void> pendingProbe;
 
-    private Database(Path file, Tuning tuning, SingleWriter writer, Readers readers, SqliteAccountStore accounts) {
+    private Database(Path file, Tuning tuning, SingleWriter writer, Readers readers, SqliteAccountStore accounts,
+                     String integrityAtOpen) {
         this.file = file;
+        this.integrityAtOpen = integrityAtOpen;
         this.tuning = tuning;
         this.writer = writer;
         this.readers = readers;
         this.accounts = accounts;
         this.queries = new SqliteRequestQueries(writer, readers, tuning.purgeBatch());
+        this.clientKeys = new SqliteClientKeyStore(writer, readers);
     }
 
     /**
@@ -219,6 +235,8 @@ public final class Database implements AutoCloseable {
         boolean fresh = prepareFile(file);
         SecretBox box = secrets != null ? secrets : SecretBox.loadOrCreate(file.resolveSibling(KEY_FILE_NAME));
         if (fresh) initialise(file, tuning);
+        // Before Flyway: a damaged file is refused in one sentence, not by Flyway's own output.
+        String integrity = fresh ? "ok" : IntegrityCheck.atOpen(file, tuning.busyTimeoutMs(), tuning.integrityBudget());
         Migrations.bringUpToDate(file, dataSource(file, tuning, SQLiteConfig.TransactionMode.IMMEDIATE), clock);
 
         Connection connection;
@@ -240,22 +258,25 @@ public final class Database implements AutoCloseable {
             throw new StorageException(file + ": cannot open the database: " + e.getMessage(), e);
         }
         restrictCompanions(file);
+        Readers readers = new Readers(file, dataSource(file, tuning, SQLiteConfig.TransactionMode.DEFERRED));
         SingleWriter writer;
         try {
-            writer = new SingleWriter(file, connection, clock, tuning, writerThreads);
+            writer = new SingleWriter(file, connection, clock, tuning, writerThreads, readers);
         } catch (RuntimeException e) {
             try { connection.close(); } catch (SQLException ignored) { /* already failing */ }
             throw e;
         }
-        Readers readers = new Readers(file, dataSource(file, tuning, SQLiteConfig.TransactionMode.DEFERRED));
         SqliteAccountStore accounts = new SqliteAccountStore(file, writer, readers, box, undecryptable);
         writer.start();
         LOG.info("Opened database {} (credential key {})", file, box.keyId());
-        return new Database(file, tuning, writer, readers, accounts);
+        return new Database(file, tuning, writer, readers, accounts, integrity);
     }
 
     /** Durable storage of accounts and credentials. */
     public AccountStore accounts() { return accounts; }
+
+    /** The client keys of a shared proxy ({@code client_keys}). */
+    public ClientKeyStore clientKeys() { return clientKeys; }
 
     /** Where finished requests are recorded; {@link RequestLog#append} never blocks. */
     public RequestLog requestLog() { return writer; }
@@ -264,6 +285,21 @@ public final class Database implements AutoCloseable {
     public RequestQueries queries() { return queries; }
 
     public Health health() { return writer.health(); }
+
+    /**
+     * Caps the bytes of stored payload bodies (request plus response) at {@code maxBytes}: past it
+     * the writer deletes the oldest payloads, in small batches, until they are under 90% of the cap.
+     * Request rows are kept. No cap until this is called.
+     *
+     * @throws IllegalArgumentException when {@code maxBytes} is not positive
+     */
+    public void limitPayloads(long maxBytes) { writer.limitPayloads(maxBytes); }
+
+    /**
+     * What the {@code quick_check} at open found: {@code "ok"}, or {@code "skipped: …"} when the
+     * file was too big to check within the budget (a corrupt file is refused by {@link #open}).
+     */
+    public String integrityAtOpen() { return integrityAtOpen; }
 
     /** The request writer's queue depth, counts and commit time so far. Cheap; never blocks. */
     public WriterStats writerStats() { return writer.stats(); }
@@ -287,6 +323,62 @@ public final class Database implements AutoCloseable {
      */
     public KeyRotation rotateKey(SecretBox newBox) {
         return accounts.rotateKey(newBox);
+    }
+
+    /**
+     * Imports the accounts (and with {@link OriginalImport.Request#withHistory()} the request rows)
+     * of an original ccflare or better-ccflare database. The source is opened read-only and never
+     * changed (a private copy is read when it is locked); what happens to each account is decided
+     * first by {@link ImportPlan} against {@code existing}, the accounts as the caller holds them.
+     * Everything is written in one {@code BEGIN IMMEDIATE} transaction, synced before this returns
+     * (it holds credentials): a failure leaves nothing imported. Credentials are sealed like any
+     * other. Account and request ids are kept, so a second import adds nothing. A dry run reads,
+     * decides and counts, and writes nothing.
+     *
+     * @throws IllegalArgumentException naming the source and its problem (missing, not a database,
+     *         corrupt, not an original's, unreadable)
+     * @throws StorageException when writing fails; nothing was imported then
+     */
+    public OriginalImport.Result importOriginal(OriginalImport.Request request, List<ccflare.core.Account> existing) {
+        requireNonNull(request, "request");
+        List<ccflare.core.Account> current = List.copyOf(requireNonNull(existing, "existing"));
+        try (OriginalDatabase src = OriginalDatabase.open(request.source())) {
+            ImportPlan plan = ImportPlan.of(src.schema(), src.accounts(), current, request.rename());
+            long sourceRequests = src.count("requests");
+            long sourcePayloads = src.count("request_payloads");
+            OriginalImport.HistoryCounts history = OriginalImport.HistoryCounts.NONE;
+            List<AccountStore.Stored> stored = new ArrayList<>();
+            if (request.dryRun()) {
+                if (request.withHistory()) {
+                    history = readers.read("counting the requests to import",
+                            c -> OriginalImport.countNewRequests(src, c, request.history()));
+                }
+            } else {
+                List<ccflare.core.Account> all = new ArrayList<>(current);
+                for (ImportPlan.Step.Add a : plan.additions()) all.add(a.account());
+                history = writer.call("importing from " + src.file(), c -> {
+                    SqlWork.execute(c, "PRAGMA synchronous = FULL");
+                    try {
+                        return SqlWork.immediate(c, tx -> {
+                            for (ImportPlan.Step.Add a : plan.additions()) accounts.insertIn(tx, a.account(), a.credentials());
+                            return request.withHistory() ? OriginalImport.copyRequests(src, tx, all, request.history())
+                                    : OriginalImport.HistoryCounts.NONE;
+                        });
+                    } finally {
+                        SqlWork.execute(c, "PRAGMA synchronous = NORMAL");
+                    }
+                });
+                for (ImportPlan.Step.Add a : plan.additions()) stored.add(new AccountStore.Stored(a.account(), a.credentials()));
+                LOG.info("Imported {} accounts, {} requests and {} payloads from the {} database {} ({} accounts skipped)",
+                        plan.additions().size(), history.imported(), history.payloads(), src.schema().label(), src.file(),
+                        plan.skips().size());
+            }
+            OriginalImport.Report report = new OriginalImport.Report(src.file(), src.schema().label(),
+                    src.schema().family(), src.readFromCopy(), request.dryRun(), request.withHistory(),
+                    OriginalImport.added(plan), OriginalImport.skipped(plan), history.imported(), history.present(),
+                    sourceRequests, sourcePayloads, history.payloads(), history.tooOld());
+            return new OriginalImport.Result(report, stored);
+        }
     }
 
     /**

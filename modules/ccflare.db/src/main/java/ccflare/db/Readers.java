@@ -3,8 +3,10 @@ package ccflare.db;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -23,7 +25,8 @@ final class Readers implements AutoCloseable {
 
     private final Path file;
     private final DataSource source;
-    private final Semaphore permits = new Semaphore(CONCURRENT);
+    /** Fair: a checkpoint waiting for every permit ({@link #paused}) goes before reads that arrive after it. */
+    private final Semaphore permits = new Semaphore(CONCURRENT, true);
     private final ArrayBlockingQueue<Connection> idle = new ArrayBlockingQueue<>(CONCURRENT);
     private volatile boolean closed;
 
@@ -45,6 +48,31 @@ final class Readers implements AutoCloseable {
             return readWithPermit(what, work);
         } finally {
             permits.release();
+        }
+    }
+
+    /**
+     * Runs {@code work} while no read of this pool is running: waits up to {@code within} for the
+     * reads in progress to end, and holds back those that arrive meanwhile (the permits are fair).
+     * The writer's checkpoint uses it: SQLite cannot reset a WAL that overlapping readers keep using,
+     * however briefly each one reads.
+     *
+     * @return false when the reads in progress did not end within {@code within}; {@code work} did not run
+     */
+    boolean paused(Duration within, SqlWork<?> work, Connection connection) throws SQLException {
+        boolean got;
+        try {
+            got = permits.tryAcquire(CONCURRENT, within.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        if (!got) return false;
+        try {
+            work.run(connection);
+            return true;
+        } finally {
+            permits.release(CONCURRENT);
         }
     }
 

@@ -51,6 +51,8 @@ final class SingleWriter implements RequestLog {
      * 100 records at 5,000 req/s); a flush does not wait for it, and nobody reads a record that fast.
      */
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** Payload bytes after which a batch is committed without taking more records (see {@link #drain}). */
+    static final long BATCH_PAYLOAD_BYTES = 1024 * 1024;
 
     private final Path file;
     private final Connection connection;
@@ -94,14 +96,19 @@ final class SingleWriter implements RequestLog {
     private PreparedStatement insertRequest;
     private PreparedStatement insertPayload;
     private PreparedStatement updateState;
+    private final WalGuard walGuard;
+    private final PayloadCap payloadCap;
 
-    SingleWriter(Path file, Connection connection, InstantSource clock, Database.Tuning tuning, ThreadFactory threads) {
+    SingleWriter(Path file, Connection connection, InstantSource clock, Database.Tuning tuning, ThreadFactory threads,
+                 Readers readers) {
         this.file = requireNonNull(file, "file");
         this.connection = requireNonNull(connection, "connection");
         this.clock = requireNonNull(clock, "clock");
         this.tuning = requireNonNull(tuning, "tuning");
         this.records = new ArrayBlockingQueue<>(tuning.queueCapacity());
         this.shedThreshold = Math.max(1, tuning.queueCapacity() / 2);
+        this.walGuard = new WalGuard(file, tuning.busyTimeoutMs(), readers);
+        this.payloadCap = new PayloadCap(file, tuning.purgeBatch());
         Thread t = threads.newThread(this::run);
         if (t == null) throw new StorageException(file + ": the thread factory refused to create the writer thread", null);
         this.thread = t;
@@ -267,6 +274,24 @@ final class SingleWriter implements RequestLog {
                 commitNanos.get());
     }
 
+    /** Caps the stored payload bodies at {@code bytes}, oldest dropped first (see {@link PayloadCap}). */
+    void limitPayloads(long bytes) { payloadCap.limit(bytes); }
+
+    /** Payload bodies dropped for the cap since open. Writer thread's figure; read loosely. */
+    long payloadsDroppedForCap() { return payloadCap.dropped(); }
+
+    private void enforcePayloadCap() {
+        try {
+            payloadCap.enforce(connection);
+        } catch (SQLException e) {
+            // The rows are committed; the cap is tried again after the next batch.
+            logOnce("payload cap not applied: " + e.getMessage());
+        }
+    }
+
+    /** WAL truncations the writer ran by itself since open (see {@link WalGuard}). Writer thread's figure; read loosely. */
+    long walCheckpoints() { return walGuard.checkpoints(); }
+
     /** Records stored without their payload because the queue was at least half full. */
     long shedPayloads() { return shed.get(); }
 
@@ -282,10 +307,13 @@ final class SingleWriter implements RequestLog {
             insertPayload = connection.prepareStatement(RequestRows.INSERT_PAYLOAD);
             updateState = connection.prepareStatement(AccountRows.UPDATE_STATE);
             secureDelete(false);
+            WalGuard.limit(connection);
+            enforcePayloadCap(); // reads the stored total before the first batch
             while (true) {
                 boolean stop = stopping;
                 boolean worked = runTasks();
                 worked |= writeBatch();
+                walGuard.check(connection, !worked);
                 if (!worked) {
                     if (stop) break;
                     idle = true;
@@ -353,8 +381,8 @@ final class SingleWriter implements RequestLog {
     private List<RequestRecord> gather() {
         int max = tuning.batchSize();
         List<RequestRecord> batch = new ArrayList<>(Math.min(Math.max(records.size(), 16), max));
-        records.drainTo(batch, max);
-        if (batch.isEmpty() || batch.size() >= max) return batch;
+        long bytes = drain(batch, max, 0);
+        if (batch.isEmpty() || batch.size() >= max || bytes >= BATCH_PAYLOAD_BYTES) return batch;
         long deadline = System.nanoTime() + GATHER_NANOS;
         // Parks for the rest of the window instead of polling: appends do not wake a writer that
         // is not idle, so the window costs one wake-up, not one per record. A flush, a task or a
@@ -365,8 +393,25 @@ final class SingleWriter implements RequestLog {
             LockSupport.parkNanos(this, left);
             if (Thread.currentThread().isInterrupted()) break;
         }
-        records.drainTo(batch, max - batch.size());
+        drain(batch, max, bytes);
         return batch;
+    }
+
+    /**
+     * Moves records into {@code batch} until it holds {@code max} or its payloads reach
+     * {@link #BATCH_PAYLOAD_BYTES}; returns the payload bytes it then holds. A batch's rows all go
+     * into the WAL before the next checkpoint can run, so the byte cap bounds the WAL by the
+     * {@link WalGuard} threshold plus one batch, also after a backlog.
+     */
+    private long drain(List<RequestRecord> batch, int max, long bytes) {
+        while (batch.size() < max && bytes < BATCH_PAYLOAD_BYTES) {
+            RequestRecord r = records.poll();
+            if (r == null) break;
+            batch.add(r);
+            RequestRecord.Payload p = r.payload();
+            if (p != null) bytes += p.requestBody().length + p.responseBody().length;
+        }
+        return bytes;
     }
 
     /** Commits up to one batch of records plus every pending account state; false when there was nothing. */
@@ -393,6 +438,12 @@ final class SingleWriter implements RequestLog {
                 commits.incrementAndGet();
                 written.addAndGet(inserted);
                 stateRows.addAndGet(states.size());
+                boolean payloads = false;
+                for (RequestRecord r : batch) {
+                    if (r.payload() != null) { payloadCap.added(r.payload()); payloads = true; }
+                }
+                // Before settling: a flush that returns has the cap applied to what it waited for.
+                if (payloads) enforcePayloadCap();
                 recovered(); // before settling: a flush woken by settle() reads the health
                 stateDone = stateTarget;
                 settle(batch.size());

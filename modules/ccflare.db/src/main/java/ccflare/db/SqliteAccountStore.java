@@ -106,20 +106,25 @@ final class SqliteAccountStore implements AccountStore {
         requireNonNull(account, "account");
         requireNonNull(credentials, "credentials");
         writer.call("adding account " + account.id(), c -> SqlWork.immediate(c, tx -> {
-            try (PreparedStatement ps = tx.prepareStatement(AccountRows.INSERT)) {
-                AccountRows.bindInsert(ps, account);
-                CredentialColumns.bind(ps, 8, box, account.id(), credentials);
-                ps.executeUpdate();
-            } catch (SQLException e) {
-                throw duplicateName(e, account.name());
-            }
-            try (PreparedStatement ps = tx.prepareStatement(AccountRows.UPDATE_STATE)) {
-                // A new account normally has no state, but an imported one may: keep it.
-                AccountRows.bindState(ps, account);
-                ps.executeUpdate();
-            }
+            insertIn(tx, account, credentials);
             return null;
         }));
+    }
+
+    /** Inserts an account inside the caller's transaction on the writer connection (an import). */
+    void insertIn(Connection tx, Account account, Credentials credentials) throws SQLException {
+        try (PreparedStatement ps = tx.prepareStatement(AccountRows.INSERT)) {
+            AccountRows.bindInsert(ps, account);
+            CredentialColumns.bind(ps, 8, box, account.id(), credentials);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw duplicateName(e, account.name());
+        }
+        try (PreparedStatement ps = tx.prepareStatement(AccountRows.UPDATE_STATE)) {
+            // A new account normally has no state, but an imported one may: keep it.
+            AccountRows.bindState(ps, account);
+            ps.executeUpdate();
+        }
     }
 
     @Override

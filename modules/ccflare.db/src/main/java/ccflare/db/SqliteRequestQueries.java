@@ -79,6 +79,13 @@ final class SqliteRequestQueries implements RequestQueries {
             where.append(" AND r.timestamp >= ?");
             params.add(q.sinceMs());
         }
+        if (q.clientKeyId() != null) {
+            if (q.clientKeyId().isEmpty()) where.append(" AND r.client_key IS NULL");
+            else {
+                where.append(" AND r.client_key = ?");
+                params.add(q.clientKeyId());
+            }
+        }
         String sql = "SELECT " + RequestRows.COLUMNS + " FROM requests r WHERE " + where
                 + " ORDER BY r.timestamp DESC, r.rowid DESC LIMIT ?";
         return readers.read("listing requests", c -> {
@@ -417,6 +424,18 @@ final class SqliteRequestQueries implements RequestQueries {
                     params.addAll(ids);
                 }
                 if (passThrough) w.append(ids.isEmpty() ? "" : " OR ").append("{}account_used IS NULL");
+                w.append(')');
+            }
+            List<String> keys = q.clientKeyIds();
+            if (!keys.isEmpty()) {
+                List<String> ids = keys.stream().filter(k -> !k.isEmpty()).toList();
+                boolean none = ids.size() < keys.size();
+                w.append(" AND (");
+                if (!ids.isEmpty()) {
+                    w.append("{}client_key IN (").append(placeholders(ids.size())).append(')');
+                    params.addAll(ids);
+                }
+                if (none) w.append(ids.isEmpty() ? "" : " OR ").append("{}client_key IS NULL");
                 w.append(')');
             }
             List<String> models = q.models() == null ? List.of() : q.models();

@@ -26,6 +26,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param ttfbMs          receipt to the first byte written to the client
  * @param upstreamTtfbMs  receipt to the first upstream response byte
  * @param proxyOverheadMs time spent in the proxy before the first upstream attempt was sent
+ * @param clientKeyId     the id of the client key the request presented; absent when none was required
  */
 public record RequestSummary(String id, String timestamp, String method, String path,
                              @JsonInclude(JsonInclude.Include.ALWAYS) String accountUsed, String accountId,
@@ -35,7 +36,23 @@ public record RequestSummary(String id, String timestamp, String method, String 
                              Long cacheCreationInputTokens, Long outputTokens, Long reasoningTokens,
                              Double costUsd, Double tokensPerSecond, String provider, String outcome, int attempts,
                              Long ttfbMs, Long upstreamTtfbMs, Long proxyOverheadMs, String userAgent,
-                             String clientSessionId) {
+                             String clientSessionId, String clientKeyId) {
+
+    /** A summary of a request that presented no client key. */
+    public RequestSummary(String id, String timestamp, String method, String path, String accountUsed, String accountId,
+                          int statusCode, boolean success, String errorMessage, Long responseTimeMs,
+                          int failoverAttempts, String model, Long promptTokens, Long completionTokens,
+                          Long totalTokens, Long inputTokens, Long cacheReadInputTokens,
+                          Long cacheCreationInputTokens, Long outputTokens, Long reasoningTokens,
+                          Double costUsd, Double tokensPerSecond, String provider, String outcome, int attempts,
+                          Long ttfbMs, Long upstreamTtfbMs, Long proxyOverheadMs, String userAgent,
+                          String clientSessionId) {
+        this(id, timestamp, method, path, accountUsed, accountId, statusCode, success, errorMessage, responseTimeMs,
+                failoverAttempts, model, promptTokens, completionTokens, totalTokens, inputTokens, cacheReadInputTokens,
+                cacheCreationInputTokens, outputTokens, reasoningTokens, costUsd, tokensPerSecond, provider, outcome,
+                attempts, ttfbMs, upstreamTtfbMs, proxyOverheadMs, userAgent, clientSessionId, null);
+    }
+
     public RequestSummary {
         requireNonNull(id, "id");
         requireNonNull(outcome, "outcome");

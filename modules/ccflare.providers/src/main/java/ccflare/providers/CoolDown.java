@@ -6,7 +6,7 @@ package ccflare.providers;
  */
 final class CoolDown {
     /** A limit with no reset and no retry-after (the original's bare-429 default). */
-    static final long DEFAULT_MS = 60_000;
+    static final long DEFAULT_MS = RateLimitReading.DEFAULT_COOL_MS;
     /** A floor for retry-after, so {@code retry-after: 0} cannot send the next request straight back. */
     static final long MIN_RETRY_AFTER_MS = 1_000;
     /** A retry-after (or transient back-off) longer than this is clamped: a day is plenty to look again. */
@@ -31,9 +31,15 @@ final class CoolDown {
         return nowMs + DEFAULT_MS;
     }
 
-    /** The back-off a transient failure (529, 503) asked for with {@code retry-after}, 0 when it asked none. */
+    /**
+     * The instant a transient failure (529, 503) asked to be retried at with {@code retry-after}
+     * (or {@code retry-after-ms}), 0 when it asked none. Not floored like a limit's: a retry of the
+     * same account after {@code retry-after-ms: 750} waits 750 ms, and an instant not after now
+     * leaves the retry delay to the proxy's own back-off.
+     */
     static long transientUntil(long nowMs, long retryAfterAtMs) {
-        return retryAfterAtMs < 0 ? 0 : clampRetryAfter(nowMs, retryAfterAtMs);
+        if (retryAfterAtMs <= nowMs) return 0;
+        return Math.min(retryAfterAtMs, nowMs + MAX_RETRY_AFTER_MS);
     }
 
     /** 529 (overloaded) and 5xx: not limits, but a retry-after on them is worth passing on. */

@@ -91,6 +91,12 @@ class RateLimitReadingTest {
                         Map.of("x-ratelimit-reset", epochSeconds(NOW + 5 * 60 * S)), true, NOW + 5 * 60 * S),
                 Arguments.of("529 is transient, not a limit, but passes its retry-after on", ProviderKind.ANTHROPIC, 529,
                         Map.of("retry-after", "5"), false, NOW + 5 * S),
+                Arguments.of("529 with a decimal retry-after: not floored at 1 s like a limit", ProviderKind.ANTHROPIC, 529,
+                        Map.of("retry-after", "0.25"), false, NOW + 250),
+                Arguments.of("529 with retry-after: 0 asks nothing", ProviderKind.ANTHROPIC, 529,
+                        Map.of("retry-after", "0"), false, 0L),
+                Arguments.of("OpenAI 503 with retry-after-ms, which wins", ProviderKind.OPENAI, 503,
+                        Map.of("retry-after-ms", "750", "retry-after", "9"), false, NOW + 750),
                 Arguments.of("503 without retry-after is not a limit", ProviderKind.ANTHROPIC, 503, Map.of(), false, 0L),
                 Arguments.of("a client error is not a limit", ProviderKind.ANTHROPIC, 400, Map.of("retry-after", "5"), false, 0L),
                 // OpenAI

@@ -20,6 +20,7 @@ final class ErrorBodies {
     static final String API_ERROR = "api_error";
     static final String INVALID_REQUEST = "invalid_request_error";
     static final String PERMISSION = "permission_error";
+    static final String AUTHENTICATION = "authentication_error";
 
     static byte[] json(String type, String message) {
         return ("{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":\""

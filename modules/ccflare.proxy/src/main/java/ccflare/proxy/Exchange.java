@@ -11,7 +11,6 @@ import ccflare.core.Usage;
 import ccflare.providers.ProviderAdapter;
 import ccflare.providers.RateLimitReading;
 import ccflare.providers.UsageScanner;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -28,13 +27,9 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLHandshakeException;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,23 +48,6 @@ final class Exchange {
 
     private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
 
-    /** Longest wait before retrying the same account; a longer retry-after moves on instead. */
-    static final long MAX_RETRY_SLEEP_MS = 5_000;
-    /** Cool-down when a limited response names no reset. */
-
-    static final long DEFAULT_LIMIT_COOL_MS = 60_000;
-    /** Back-off (tried after the others, not skipped) after an account exhausted its retries on 529 (overloaded). */
-    static final long OVERLOADED_COOL_MS = 30_000;
-    /** Back-off after an account exhausted its retries on 5xx, a connect failure or a timeout. */
-    static final long TRANSIENT_COOL_MS = 10_000;
-    /** Back-off of an API-key account whose key the upstream refused (401), when another account takes over. */
-    static final long API_KEY_REFUSED_COOL_MS = 300_000;
-    /**
-     * Cool-down of an OAuth account refused (401) again after a forced refresh, or whose forced
-     * refresh failed. Short: a refused refresh token marks the account needs-reauth by itself, and a
-     * transient refresh failure backs off inside the token source.
-     */
-    static final long OAUTH_REFUSED_COOL_MS = 10_000;
     /**
      * An OAuth token expiring within this is fetched off the request thread, since the token source
      * will (or may soon) refresh it over the network. Twice the source's 30 s refresh window, so the
@@ -90,6 +68,8 @@ final class Exchange {
     private byte[] body = new byte[0];
     private int bodyLength;
     private String requestModel = "";
+    /** The client key the request presented; "" when none was required. */
+    private String clientKeyId = "";
 
     // Guarded by this.
     private List<Account> candidates = List.of();
@@ -109,10 +89,8 @@ final class Exchange {
     private boolean sawLimited;
     private Attempt current;
     private org.eclipse.jetty.util.thread.Scheduler.Task retryTask;
-    /** Whether ticks probe the client's connection (HTTP/1 only, until a pipelined byte shows up). */
-    private boolean probing;
-    /** {@link System#nanoTime} of the next client probe. */
-    private long nextProbeNanos;
+    /** Whether the waiting client is still there; set when the exchange starts being ticked. */
+    private ClientProbe probe;
     private boolean finished;
     private String error = "";
     private long proxyOverheadMs = -1;
@@ -145,6 +123,12 @@ final class Exchange {
         var refusal = ClientGate.check(proxy.hosts, request.getHeaders(), request.isSecure());
         if (refusal.isPresent()) {
             reject(refusal.get().status(), refusal.get().type(), refusal.get().message(), 0);
+            return;
+        }
+        var key = proxy.admission.admit(request.getHeaders(), receivedAtMs);
+        clientKeyId = key.keyId();
+        if (!key.admitted()) {
+            reject(key.status(), key.type(), key.message(), key.retryAfterSeconds());
             return;
         }
         if (route instanceof Route.UnknownPrefix unknown) {
@@ -213,26 +197,14 @@ final class Exchange {
 
     // ---- Client presence -----------------------------------------------------------------
 
-    /** How often a waiting HTTP/1 exchange checks that its client is still connected (to within a tick). */
-    static final long CLIENT_PROBE_MS = 200;
-    private static final long CLIENT_PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(CLIENT_PROBE_MS);
-
     /**
      * From here until it finishes, the exchange is ticked by the proxy's {@link Ticker}: the
-     * client probe, the first-byte deadline and the stream-idle timeout of the current attempt.
-     *
-     * <p>Jetty does not read an HTTP/1 connection while its request is being handled and the body
-     * was consumed, so a client that closes while we wait for the upstream would go unnoticed
-     * until our next write (and Jetty reports no failure). A direct non-blocking one-byte read
-     * tells: -1 on FIN, an exception on RST. It runs under this monitor and only until the
-     * exchange finishes, so it never competes with Jetty reading the next request. HTTP/2
-     * clients reset their stream in a frame Jetty does read, reported by the failure listener.
+     * {@link ClientProbe}, the first-byte deadline and the stream-idle timeout of the current attempt.
      */
     private void watch() {
-        HttpVersion version = request.getConnectionMetaData().getHttpVersion();
+        ClientProbe clientProbe = new ClientProbe(request, System.nanoTime());
         synchronized (this) {
-            probing = version == HttpVersion.HTTP_1_1 || version == HttpVersion.HTTP_1_0;
-            nextProbeNanos = System.nanoTime() + CLIENT_PROBE_NANOS;
+            probe = clientProbe;
         }
         proxy.ticker.watch(this);
         // finish() unwatches; when it ran before the watch above, undo the watch here.
@@ -247,39 +219,25 @@ final class Exchange {
      */
     boolean tick(long nowNanos) {
         Attempt attempt;
-        boolean probe;
+        boolean due;
         synchronized (this) {
             if (finished) return false;
             attempt = current;
-            probe = probing && nowNanos - nextProbeNanos >= 0;
-            if (probe) nextProbeNanos = nowNanos + CLIENT_PROBE_NANOS;
+            due = probe != null && probe.due(nowNanos);
         }
         // A stream that wrote to its client within the last probe interval needs no probe: a
         // client that left fails the next write (about 10,000 fewer read calls a second with
         // 2,000 streams). The probe is for the silences: waiting for the head, thinking phases.
-        if (probe && (attempt == null || attempt.quietFor(nowNanos, CLIENT_PROBE_NANOS))) probeClient();
+        if (due && (attempt == null || attempt.quietFor(nowNanos, ClientProbe.INTERVAL_NANOS))) probeClient();
         if (attempt != null) attempt.tick(nowNanos);
         return true;
     }
 
     private void probeClient() {
-        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
-        Throwable gone = null;
+        Throwable gone;
         synchronized (this) {
             if (finished) return;
-            try {
-                int n = endPoint.isOpen() ? endPoint.fill(BufferUtil.allocate(1)) : -1;
-                if (n < 0) gone = new EofException("client closed the connection");
-                if (n > 0) {
-                    // A pipelined request: the byte cannot be put back, so this connection
-                    // closes after the response (RFC 9112 §9.3.2 lets the client resend it).
-                    probing = false;
-                    Request.addCompletionListener(request, failure -> endPoint.close());
-                    return;
-                }
-            } catch (IOException e) {
-                gone = e;
-            }
+            gone = probe.probe();
         }
         if (gone != null) clientGone(gone);
     }
@@ -408,18 +366,18 @@ final class Exchange {
      */
     private void skip(Account account, String why, long retryAtMs) {
         if (LOG.isDebugEnabled()) LOG.debug("{} account {} skipped: {}", id, account.name(), why);
-        Next next;
+        int next;
         synchronized (this) {
             if (finished) return;
             unusable.add(why);
             if (retryAtMs > 0) unusableRetryAtMs = Math.min(unusableRetryAtMs, retryAtMs);
             next = nextCandidate();
-            if (next instanceof Next.OtherAccount other) {
-                index = other.index();
+            if (next >= 0) {
+                index = next;
                 triesOnAccount = 0;
             }
         }
-        if (next instanceof Next.OtherAccount) attemptOnExecutor();
+        if (next >= 0) attemptOnExecutor();
         else giveUp();
     }
 
@@ -479,59 +437,95 @@ final class Exchange {
                 request.getHeaders().get(HttpHeader.CONTENT_TYPE));
     }
 
-    /** What happens after a failed attempt. */
-    private sealed interface Next {
-        record SameAccount(long delayMs) implements Next {}
-        record OtherAccount(int index) implements Next {}
-        record Nothing() implements Next {}
-    }
-
-    private synchronized Next nextCandidate() {
-        if (attempts >= proxy.config.maxAttempts() || passThrough) return new Next.Nothing();
+    /** The index of the next candidate available now, or -1 (none, the attempts are used up, or pass-through). */
+    private synchronized int nextCandidate() {
+        if (attempts >= proxy.config.maxAttempts() || passThrough) return -1;
         long now = proxy.clock.millis();
         for (int j = index + 1; j < candidates.size(); j++) {
             Optional<Account> fresh = proxy.accounts.byId(candidates.get(j).id());
-            if (fresh.isPresent() && fresh.get().availableAt(now)) return new Next.OtherAccount(j);
+            if (fresh.isPresent() && fresh.get().availableAt(now)) return j;
         }
-        return new Next.Nothing();
+        return -1;
     }
 
-    private synchronized Next nextAfterTransient(long retryAfterMs) {
-        if (attempts >= proxy.config.maxAttempts()) return new Next.Nothing();
-        if (triesOnAccount < proxy.config.retryAttempts() && retryAfterMs <= MAX_RETRY_SLEEP_MS) {
-            double backoff = proxy.config.retryDelay().toMillis() * Math.pow(proxy.config.retryBackoff(), triesOnAccount - 1);
-            long delay = retryAfterMs > 0 ? retryAfterMs : (long) Math.min(backoff, MAX_RETRY_SLEEP_MS);
-            return new Next.SameAccount(delay);
-        }
-        return nextCandidate();
+    /** What the other accounts offer, for the policy's rows that ask. */
+    private final FailoverPolicy.Alternatives alternatives = new FailoverPolicy.Alternatives() {
+        @Override public boolean another() { return nextCandidate() >= 0; }
+
+        @Override public boolean everyAccountLimited() { return allScopeLimited(proxy.clock.millis()); }
+    };
+
+    private synchronized FailoverPolicy.History history(Account account) {
+        return new FailoverPolicy.History(attempts, triesOnAccount, passThrough,
+                account != null && refreshedAfter401.contains(account.id()), alternatives);
     }
 
-    private void moveOn(Next next) {
-        switch (next) {
-            case Next.SameAccount same -> {
+    /**
+     * Carries out the policy's decision on an attempt: {@code head} is its response head, null when
+     * it failed without one (the policy never delivers then).
+     */
+    private void carryOut(Attempt attempt, org.eclipse.jetty.client.Response head, FailoverDecision decision, long now) {
+        Account account = attempt.account;
+        switch (decision) {
+            case FailoverDecision.Deliver deliver -> {
+                backOff(account, deliver.backOff(), now);
+                commit(attempt, head);
+            }
+            case FailoverDecision.RetrySame retry -> {
+                attempt.discard(new IllegalStateException("retrying the same account"));
                 synchronized (this) {
                     if (finished) return;
-                    retryTask = proxy.client.getScheduler().schedule(this::attemptOnExecutor, same.delayMs(), TimeUnit.MILLISECONDS);
+                    retryTask = proxy.client.getScheduler().schedule(this::attemptOnExecutor, retry.delayMs(), TimeUnit.MILLISECONDS);
                 }
             }
-            case Next.OtherAccount other -> {
-                String from;
-                String to;
-                String why;
-                synchronized (this) {
-                    if (finished) return;
-                    from = candidates.get(index).name();
-                    to = candidates.get(other.index()).name();
-                    why = error;
-                    index = other.index();
-                    triesOnAccount = 0;
-                    failovers++;
-                }
-                LOG.info("{} failover from '{}' to '{}': {}", id, from, to, why);
-                attemptOnExecutor();
+            case FailoverDecision.RefreshThenRetry refresh -> {
+                synchronized (this) { refreshedAfter401.add(account.id()); }
+                attempt.discard(new IllegalStateException("401; refreshing the token"));
+                if (LOG.isDebugEnabled()) LOG.debug("{} S2P attempt {} 401 on account {}; forcing a token refresh", id,
+                        attempt.number, account.name());
+                Credentials rejected = attempt.credentials;
+                offThread(() -> refreshThenRetry(account, rejected));
             }
-            case Next.Nothing nothing -> giveUp();
+            case FailoverDecision.FailOver failOver -> {
+                backOff(account, failOver.backOff(), now);
+                attempt.discard(new IllegalStateException("failing over"));
+                failOver();
+            }
+            case FailoverDecision.GiveUp up -> {
+                backOff(account, up.backOff(), now);
+                attempt.discard(new IllegalStateException("giving up"));
+                giveUp();
+            }
         }
+    }
+
+    /** To the next candidate, or (when it became unavailable meanwhile) the end. */
+    private void failOver() {
+        String from;
+        String to;
+        String why;
+        synchronized (this) {
+            if (finished) return;
+            int next = nextCandidate();
+            if (next < 0) {
+                from = null;
+                to = null;
+                why = null;
+            } else {
+                from = candidates.get(index).name();
+                to = candidates.get(next).name();
+                why = error;
+                index = next;
+                triesOnAccount = 0;
+                failovers++;
+            }
+        }
+        if (to == null) {
+            giveUp();
+            return;
+        }
+        LOG.info("{} failover from '{}' to '{}': {}", id, from, to, why);
+        attemptOnExecutor();
     }
 
     /** Attempts run off the thread that reported the previous one, so listeners never nest. */
@@ -539,55 +533,39 @@ final class Exchange {
         proxy.client.getExecutor().execute(this::attempt);
     }
 
-    /** Nothing left to try and no upstream response to pass on. */
+    /** Nothing left to try and no upstream response to pass on: the proxy answers ({@link GiveUpAnswer}). */
     private void giveUp() {
-        Route.Match match = (Route.Match) route;
         long now = proxy.clock.millis();
         boolean limitedSeen;
         synchronized (this) { limitedSeen = sawLimited; }
-        // Only limits answer 429; accounts cooling after errors of this request are a 502/503.
+        List<Account> scope = List.of();
+        boolean allLimited = false;
         if (!passThrough && limitedSeen) {
-            List<Account> scope = scope(match);
+            scope = scope((Route.Match) route);
             boolean anyAvailable = false;
             boolean anyLimited = false;
             for (Account a : scope) {
                 if (a.availableAt(now)) anyAvailable = true;
                 else if (a.rateLimit().limitedAt(now)) anyLimited = true;
             }
-            if (!anyAvailable && anyLimited) {
-                noneAvailable(scope, now);
-                return;
-            }
+            allLimited = !anyAvailable && anyLimited;
         }
-        String reason;
-        boolean unreachable;
-        boolean anyAttemptFailed;
-        String skipped;
-        long retryAtMs;
+        GiveUpAnswer.Ended ended;
         synchronized (this) {
-            reason = error;
-            unreachable = onlyConnectFailures;
-            anyAttemptFailed = attemptFailed;
-            skipped = String.join("; ", unusable);
-            retryAtMs = unusableRetryAtMs;
+            ended = new GiveUpAnswer.Ended(allLimited, attemptFailed, onlyConnectFailures, error, unusable, unusableRetryAtMs);
         }
-        if (!anyAttemptFailed && !skipped.isEmpty()) {
-            // No upstream said anything: the accounts' credentials are the whole story.
-            long seconds = retryAtMs == Long.MAX_VALUE ? 0 : Math.max(1, (retryAtMs - now + 999) / 1000);
-            respond(503, Outcome.PROXY_ERROR, ErrorBodies.OVERLOADED, "no account usable: " + skipped, seconds);
-            return;
-        }
-        if (!skipped.isEmpty()) reason = reason + "; " + skipped;
-        if (unreachable) {
-            respond(503, Outcome.PROXY_ERROR, ErrorBodies.OVERLOADED, "no upstream reachable: " + reason, 0);
-        } else {
-            respond(502, Outcome.PROXY_ERROR, ErrorBodies.API_ERROR, "upstream failed: " + reason, 0);
+        switch (GiveUpAnswer.of(ended, now)) {
+            case GiveUpAnswer.AllLimited limited -> noneAvailable(scope, now);
+            case GiveUpAnswer.Own own -> respond(own.status(), Outcome.PROXY_ERROR, own.type(), own.message(), own.retryAfterSeconds());
         }
     }
 
     // ---- S2P: decide on the response head -----------------------------------------------
 
-    /** The upstream answered an attempt with a status and headers. Called on the client's thread. */
+    /**
+     * The upstream answered an attempt with a status and headers (called on the client's thread):
+     * the account's state takes what they say, then the {@link FailoverPolicy} decides.
+     */
     void onHead(Attempt attempt, org.eclipse.jetty.client.Response head) {
         long now = proxy.clock.millis();
         synchronized (this) {
@@ -601,94 +579,36 @@ final class Exchange {
         HttpFields headers = head.getHeaders();
         if (LOG.isDebugEnabled()) LOG.debug("{} S2P attempt {} status {}", id, attempt.number, code);
         Account account = attempt.account;
-        boolean limited = false;
+        RateLimitReading reading = null;
         if (account != null) {
-            Account latest = proxy.accounts.byId(account.id()).orElse(account);
-            RateLimitReading reading = attempt.adapter.readRateLimit(code, headers::get, now, latest.rateLimit());
-            boolean exhausted = reading.limited() || code == 429;
-            RateLimitState state = reading.state();
-            if (exhausted) state = state.withLimitedUntil(limitedUntil(reading, now));
-            // A 2xx answer is served work the account has paid for: deliver it and let the account
-            // rest afterwards (an OpenAI bucket at 0, a window at 100 %), unless the provider says
-            // it refused the work despite the 2xx (SPEC §3: a hard unified status).
-            limited = exhausted && (code < 200 || code >= 300 || attempt.adapter.refusedDespiteSuccess(headers::get));
-            RateLimitState newState = state;
-            proxy.accounts.changeState(account.id(), a -> a.withRateLimit(newState));
-            if (exhausted && !latest.rateLimit().limitedAt(now)) {
+            RateLimitUpdate.Applied applied = RateLimitUpdate.apply(proxy.accounts, account, attempt.adapter, code, headers::get, now);
+            reading = applied.reading();
+            if (applied.newlyLimited()) {
                 LOG.warn("{} account '{}' rate limited until {} (status {}{})", id, account.name(),
-                        java.time.Instant.ofEpochMilli(newState.limitedUntilMs()), code,
+                        java.time.Instant.ofEpochMilli(applied.state().limitedUntilMs()), code,
                         reading.coolUntilMs() > now || reading.state().limitedUntilMs() > now ? ", the provider's reset"
-                                : ", no reset given: a " + DEFAULT_LIMIT_COOL_MS / 1000 + " s pause");
+                                : ", no reset given: a " + FailoverPolicy.DEFAULT_LIMIT_COOL_MS / 1000 + " s pause");
             }
+        } else if (code >= 500) {
+            // Pass-through: no account to update, but the same parser reads the retry-after.
+            reading = attempt.adapter.readRateLimit(code, headers::get, now, RateLimitState.NONE);
         }
-        if (limited) {
-            noteFailure(account.name() + ": " + code + " rate limited", false);
-            synchronized (this) { sawLimited = true; }
-            Next next = nextCandidate();
-            if (next instanceof Next.Nothing && !allScopeLimited(now)) {
-                commit(attempt, head);
-            } else {
-                attempt.discard(new IllegalStateException("rate limited; failing over"));
-                moveOn(next);
-            }
-            return;
-        }
-        if (code == 401 && account != null) {
-            refused(attempt, head, now);
-            return;
-        }
-        if (code == 529 || code >= 500) {
-            noteFailure((account == null ? "upstream" : account.name()) + ": " + code, false);
-            Next next = nextAfterTransient(retryAfterMs(headers.get(HttpHeader.RETRY_AFTER)));
-            if (account != null && !(next instanceof Next.SameAccount)) {
-                backOff(account, code == 529 ? OVERLOADED_COOL_MS : TRANSIENT_COOL_MS, now, "after " + code);
-            }
-            if (next instanceof Next.Nothing) {
-                // The real upstream answer says more than one we would invent, and SDKs retry it.
-                commit(attempt, head);
-            } else {
-                attempt.discard(new IllegalStateException("retryable status " + code));
-                moveOn(next);
-            }
-            return;
-        }
-        commit(attempt, head);
-    }
-
-    /**
-     * The upstream refused the credentials an account's attempt sent (401). An OAuth token is
-     * refreshed once per request and account, then the same account is tried again; otherwise the
-     * account fails over (cooled: briefly for OAuth, long for a bad API key), or, with nothing left,
-     * the 401 goes to the client. The policy is stated in the {@link Proxy} Javadoc.
-     */
-    private void refused(Attempt attempt, org.eclipse.jetty.client.Response head, long now) {
-        Account account = attempt.account;
+        // Asked only of a 2xx that exhausts the account: whether the provider refused the work despite it.
+        boolean refused = code >= 200 && code < 300 && reading != null && reading.limited()
+                && attempt.adapter.refusedDespiteSuccess(headers::get);
         boolean oauth = attempt.credentials instanceof Credentials.OAuthTokens;
-        if (oauth) {
-            boolean refreshFirst;
-            synchronized (this) {
-                refreshFirst = attempts < proxy.config.maxAttempts() && refreshedAfter401.add(account.id());
-            }
-            if (refreshFirst) {
-                attempt.discard(new IllegalStateException("401; refreshing the token"));
-                if (LOG.isDebugEnabled()) LOG.debug("{} S2P attempt {} 401 on account {}; forcing a token refresh", id,
-                        attempt.number, account.name());
-                Credentials rejected = attempt.credentials;
-                offThread(() -> refreshThenRetry(account, rejected));
-                return;
-            }
+        FailoverPolicy.Answer.Head answer = new FailoverPolicy.Answer.Head(code, reading, refused, oauth);
+        FailoverDecision decision = proxy.policy.decide(answer, history(account), now);
+        String who = account == null ? "upstream" : account.name();
+        if (account != null && FailoverPolicy.limits(answer)) {
+            noteFailure(who + ": " + code + " rate limited", false);
+            synchronized (this) { sawLimited = true; }
+        } else if (code == 401 && account != null && !(decision instanceof FailoverDecision.RefreshThenRetry)) {
+            noteFailure(who + ": 401 " + (oauth ? "token refused" : "API key refused"), false);
+        } else if (code >= 500) {
+            noteFailure(who + ": " + code, false);
         }
-        noteFailure(account.name() + ": 401 " + (oauth ? "token refused" : "API key refused"), false);
-        Next next = nextCandidate();
-        if (next instanceof Next.Nothing) {
-            // Not cooled: a made-up rate limit would then hide the upstream's own explanation.
-            commit(attempt, head);
-            return;
-        }
-        backOff(account, oauth ? OAUTH_REFUSED_COOL_MS : API_KEY_REFUSED_COOL_MS, now,
-                "after its " + (oauth ? "token" : "API key") + " was refused (401)");
-        attempt.discard(new IllegalStateException("401; failing over"));
-        moveOn(next);
+        carryOut(attempt, head, decision, now);
     }
 
     /** On a credentials thread: a forced refresh after a 401, then the same account again, or the next one. */
@@ -700,13 +620,14 @@ final class Exchange {
             String why = "the upstream refused the token of account '" + account.name() + "' (401); "
                     + unusableReason(account, e);
             if (LOG.isDebugEnabled()) LOG.debug("{} forced refresh of account {} failed: {}", id, account.name(), e.reason());
-            backOff(account, OAUTH_REFUSED_COOL_MS, proxy.clock.millis(), "after its token was refused (401) and the refresh failed");
+            backOff(account, new FailoverDecision.BackOff(FailoverPolicy.OAUTH_REFUSED_COOL_MS,
+                    "after its token was refused (401) and the refresh failed"), proxy.clock.millis());
             synchronized (this) {
                 if (finished) return;
                 unusable.add(why);
                 if (e.retryAtMs() > 0) unusableRetryAtMs = Math.min(unusableRetryAtMs, e.retryAtMs());
             }
-            moveOn(nextCandidate());
+            failOver();
             return;
         }
         send(account, fresh);
@@ -723,11 +644,8 @@ final class Exchange {
         Account account = attempt.account;
         noteFailure((account == null ? "upstream" : account.name()) + ": " + what, connect);
         if (LOG.isDebugEnabled()) LOG.debug("{} P2S attempt {} failed: {}", id, attempt.number, what);
-        Next next = nextAfterTransient(0);
-        if (account != null && !(next instanceof Next.SameAccount)) {
-            backOff(account, TRANSIENT_COOL_MS, proxy.clock.millis(), "after " + what);
-        }
-        moveOn(next);
+        long now = proxy.clock.millis();
+        carryOut(attempt, null, proxy.policy.decide(new FailoverPolicy.Answer.Failed(what), history(account), now), now);
     }
 
     private synchronized void noteFailure(String reason, boolean connect) {
@@ -736,33 +654,17 @@ final class Exchange {
         if (!connect) onlyConnectFailures = false;
     }
 
-    private long limitedUntil(RateLimitReading reading, long now) {
-        if (reading.coolUntilMs() > now) return reading.coolUntilMs();
-        if (reading.state().limitedUntilMs() > now) return reading.state().limitedUntilMs();
-        return now + DEFAULT_LIMIT_COOL_MS;
-    }
-
-    /** Not a limit: the account goes behind the others for {@code ms}, and is still tried when they are gone. */
-    private void backOff(Account account, long ms, long now, String why) {
-        proxy.backOffs.backOff(account.id(), now + ms);
-        LOG.warn("{} account '{}' is tried after the others for {} s {}", id, account.name(), ms / 1000, why);
+    /** Not a limit: the account goes behind the others for a while, and is still tried when they are gone. */
+    private void backOff(Account account, FailoverDecision.BackOff backOff, long now) {
+        if (account == null || !backOff.any()) return;
+        proxy.backOffs.backOff(account.id(), now + backOff.ms());
+        LOG.warn("{} account '{}' is tried after the others for {} s {}", id, account.name(), backOff.ms() / 1000, backOff.why());
     }
 
     private boolean allScopeLimited(long now) {
         if (passThrough) return false;
         for (Account a : scope((Route.Match) route)) if (a.availableAt(now)) return false;
         return true;
-    }
-
-    /** A short {@code retry-after} in seconds, as ms; 0 when absent or not a number. */
-    static long retryAfterMs(String value) {
-        if (value == null) return 0;
-        try {
-            long seconds = Long.parseLong(value.trim());
-            return seconds <= 0 ? 0 : seconds >= Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : seconds * 1000;
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 
     /**
@@ -851,11 +753,15 @@ final class Exchange {
             callback.succeeded();
             return;
         }
+        // The client left and aborted the upstream: clientGone records it (499), not an upstream failure.
+        if (upstreamFailure instanceof ClientGone) return;
         boolean idle = upstreamFailure instanceof Attempt.StreamIdleTimeout;
+        boolean stopping = upstreamFailure instanceof DaemonStopping;
         String message = idle ? "upstream stream idle for " + proxy.config.streamIdleTimeout().toMillis() + " ms"
+                : stopping ? DaemonStopping.MESSAGE
                 : "upstream connection reset after the response began (" + StreamFailure.kind(upstreamFailure) + ")";
         // The failure's own text (Jetty internals, socket addresses) is for the log, not the record.
-        if (!idle && LOG.isDebugEnabled()) LOG.debug("{} upstream stream failed", id, upstreamFailure);
+        if (!idle && !stopping && LOG.isDebugEnabled()) LOG.debug("{} upstream stream failed", id, upstreamFailure);
         if (!finish(status, idle ? Outcome.STREAM_IDLE_TIMEOUT : Outcome.MID_STREAM_RESET, message)) return;
         if (isSse()) callback.succeeded();
         // Without an in-band way to say so, a cut body must reach the client as a broken response, not a whole one.
@@ -863,7 +769,8 @@ final class Exchange {
     }
 
     String streamErrorMessage(Throwable upstreamFailure) {
-        return upstreamFailure instanceof Attempt.StreamIdleTimeout ? "upstream stream idle timeout" : "upstream connection reset";
+        return upstreamFailure instanceof Attempt.StreamIdleTimeout ? "upstream stream idle timeout"
+                : upstreamFailure instanceof DaemonStopping ? DaemonStopping.MESSAGE : "upstream connection reset";
     }
 
     /** The client went away (or its connection failed): abort the upstream now; the account is not penalised. */
@@ -880,6 +787,30 @@ final class Exchange {
         if (LOG.isDebugEnabled()) LOG.debug("{} C2P client gone: {}", id, String.valueOf(cause));
         if (!finish(499, Outcome.CLIENT_CANCELLED, "client disconnected")) return;
         callback.failed(cause);
+    }
+
+    /**
+     * The daemon stops and the drain time is over: a committed stream is cut with
+     * {@link DaemonStopping} (the pump ends it, an SSE client with an error event saying so), a
+     * request still before its response is answered 503 saying so.
+     */
+    void daemonStopping() {
+        Attempt attempt;
+        org.eclipse.jetty.util.thread.Scheduler.Task retry;
+        boolean committed;
+        synchronized (this) {
+            if (finished) return;
+            attempt = current;
+            retry = retryTask;
+            committed = scanner != null;
+        }
+        if (retry != null) retry.cancel();
+        if (committed) {
+            attempt.abortUpstream(new DaemonStopping());
+            return;
+        }
+        if (attempt != null) attempt.discard(new DaemonStopping());
+        respond(503, Outcome.PROXY_ERROR, ErrorBodies.OVERLOADED, DaemonStopping.MESSAGE, 0);
     }
 
     /** The upstream abort cause when the client left first. */
@@ -963,7 +894,7 @@ final class Exchange {
                     upstreamFirstByteMs, clientFirstByteMs, now - receivedAtMs, proxyOverheadMs, usage,
                     usage.isEmpty() ? 0 : proxy.pricing.costUsd(model, usage), tokensPerSecond,
                     request.getHeaders().get(HttpHeader.USER_AGENT), request.getHeaders().get("x-claude-code-session-id"),
-                    errorMessage, capture == null ? null : capture.toPayload(sse));
+                    errorMessage, capture == null ? null : capture.toPayload(sse), clientKeyId);
         }
         proxy.ticker.unwatch(this);
         if (LOG.isDebugEnabled()) LOG.debug("{} done status {} outcome {} attempts {}", id, code, outcome.wireName(), record.attempts());

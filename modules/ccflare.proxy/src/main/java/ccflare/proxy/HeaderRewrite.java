@@ -53,6 +53,7 @@ final class HeaderRewrite {
      * @param client        the client's request headers
      * @param credential    the account's credential header (lower-case name), or null for
      *                      pass-through, where the client's own credentials go through untouched
+     *                      (but never a client key of this proxy)
      * @param requiredBetas values the account's kind adds to {@code anthropic-beta}
      */
     static HttpFields.Mutable upstreamRequest(HttpFields client, Map.Entry<String, String> credential,
@@ -64,7 +65,8 @@ final class HeaderRewrite {
             HttpHeader known = field.getHeader();
             if (known != null) {
                 if (HOP_BY_HOP_HEADERS.contains(known) || REQUEST_DROPPED.contains(known)
-                        || (credential != null && known == HttpHeader.AUTHORIZATION)
+                        || (known == HttpHeader.AUTHORIZATION
+                                && (credential != null || ClientAdmission.carriesClientKey(known, field.getValue())))
                         || (connectionListed != null && connectionListed.contains(known.lowerCaseName()))) {
                     continue;
                 }
@@ -72,7 +74,8 @@ final class HeaderRewrite {
                 continue;
             }
             if (connectionListed != null && connectionListed.contains(field.getLowerCaseName())) continue;
-            if (credential != null && field.is(X_API_KEY)) continue;
+            // A client key (ccf_…) is this proxy's, never the upstream's: dropped in pass-through too.
+            if (field.is(X_API_KEY) && (credential != null || ClientAdmission.carriesClientKey(null, field.getValue()))) continue;
             if (field.is(ANTHROPIC_BETA)) {
                 // The set goes where the client put its first anthropic-beta line, once.
                 if (!betaWritten) {

@@ -3,6 +3,7 @@ package ccflare.proxy;
 import static java.util.Objects.requireNonNull;
 
 import ccflare.core.AccountRegistry;
+import ccflare.core.ClientKeys;
 import ccflare.core.Config;
 import ccflare.core.HostPolicy;
 import ccflare.core.ProviderKind;
@@ -44,7 +45,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * prefix, 413 body over {@code maxBodyBytes}, 503 + {@code retry-after: 1} over
  * {@code maxInFlight}, 429 + {@code retry-after} when every account is cooling down, 503 when
  * every account is paused or needs re-authentication, no account's credentials could be had, or
- * no upstream could be reached, 502 when attempts failed without an upstream response to pass on.
+ * no upstream could be reached, or the daemon stopped while the request waited ({@link #cutInFlight}),
+ * 502 when attempts failed without an upstream response to pass on. What to do after each attempt
+ * is decided by the {@link FailoverPolicy}; a 5xx or 529 with nothing left to try is passed through.
  *
  * <p>Credentials come from a {@link TokenSource}, asked before every attempt on an account. An
  * account whose credentials cannot be had ({@link ccflare.core.CredentialsUnavailableException}:
@@ -88,6 +91,8 @@ public final class Proxy {
     final Config.Recording recording;
     final AccountRegistry accounts;
     final TokenSource tokens;
+    /** What each attempt's answer leads to: deliver, retry, fail over or give up. */
+    final FailoverPolicy policy;
     /** Accounts tried last for a while after errors that are not their limit. */
     final BackOffs backOffs = new BackOffs();
     final RequestLog log;
@@ -102,6 +107,8 @@ public final class Proxy {
     final Ticker ticker;
     /** The DNS-rebinding and cross-site rule every client request passes first. */
     final HostPolicy hosts;
+    /** The client-key step: which key a request presented, and whether it may pass. */
+    final ClientAdmission admission;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final V1Handler handler;
 
@@ -151,12 +158,27 @@ public final class Proxy {
     public Proxy(Config.Proxy config, Config.Recording recording, AccountRegistry accounts, TokenSource tokens,
                  RequestLog log, Pricing pricing, Function<ProviderKind, ProviderAdapter> adapters, InstantSource clock,
                  HostPolicy hosts) {
+        this(config, recording, accounts, tokens, log, pricing, adapters, clock, hosts, ClientKeys.none());
+    }
+
+    /**
+     * As the 9-argument constructor, requiring a client key on {@code /v1/**} once any is defined.
+     *
+     * @param clientKeys the client keys; the proxy reads their snapshot on every request (no
+     *                   database read) and refuses a missing, unknown, expired or revoked key with
+     *                   401 and a key over its limits with 429, in the route's error shape
+     */
+    public Proxy(Config.Proxy config, Config.Recording recording, AccountRegistry accounts, TokenSource tokens,
+                 RequestLog log, Pricing pricing, Function<ProviderKind, ProviderAdapter> adapters, InstantSource clock,
+                 HostPolicy hosts, ClientKeys clientKeys) {
         this.hosts = requireNonNull(hosts, "hosts");
         this.config = requireNonNull(config, "config");
+        this.policy = new FailoverPolicy(config);
         this.recording = requireNonNull(recording, "recording");
         this.accounts = requireNonNull(accounts, "accounts");
         this.tokens = requireNonNull(tokens, "tokens");
-        this.log = requireNonNull(log, "log");
+        this.admission = new ClientAdmission(requireNonNull(clientKeys, "clientKeys"), requireNonNull(clock, "clock"));
+        this.log = admission.counting(requireNonNull(log, "log"));
         this.pricing = requireNonNull(pricing, "pricing");
         this.adapters = requireNonNull(adapters, "adapters");
         this.clock = requireNonNull(clock, "clock");
@@ -173,6 +195,16 @@ public final class Proxy {
      * bean. The same instance is returned on every call.
      */
     public Handler handler() { return handler; }
+
+    /**
+     * The daemon is stopping and its drain time is over: every request still waiting for or
+     * streaming an upstream answer is cut now, and says so — a stream with an SSE error event (or a
+     * broken body), a request before its answer with a 503 — and its record names the stop, not an
+     * upstream reset. Call before the server closes the client connections.
+     */
+    public void cutInFlight() {
+        for (Exchange exchange : ticker.watchedNow()) exchange.daemonStopping();
+    }
 
     /** Client requests currently being proxied (admitted and not yet completed). */
     public int inFlight() { return inFlight.get(); }
@@ -291,6 +323,15 @@ public final class Proxy {
             String path = request.getHttpURI().getPath();
             Route route = Route.of(path);
             if (route instanceof Route.NotProxied) return false;
+            if (path.startsWith(TranslatingRoute.PREFIX)) {
+                var dialect = TranslatingRoute.clientDialect(path);
+                if (dialect.isPresent()) {
+                    new TranslatingFront(Proxy.this, request, response, callback, path, dialect.get()).begin();
+                    return true;
+                }
+                TranslatingFront.notFound(response, callback, path);
+                return true;
+            }
             Exchange exchange = new Exchange(Proxy.this, request, response, callback, route, path);
             exchange.begin();
             return true;

@@ -59,7 +59,8 @@ final class ResponsePump extends IteratingCallback {
         if (Content.Chunk.isFailure(chunk)) {
             upstreamFailure = chunk.getFailure();
             done = true;
-            if (exchange.isSse()) {
+            // A client that went away gets no error event, and its record is the client's (499).
+            if (exchange.isSse() && !(upstreamFailure instanceof Exchange.ClientGone)) {
                 byte[] event = ErrorBodies.sseError(exchange.streamErrorMessage(upstreamFailure));
                 exchange.observe(ByteBuffer.wrap(event));
                 exchange.response.write(true, ByteBuffer.wrap(event), this);

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * Watching and unwatching here is an add and a remove on a concurrent set: no lock, no wake-up.
  *
  * <p>Precision: a timeout fires between its deadline and one tick (50 ms) after it, plus the
- * time the tick takes; the client probe runs every {@link Exchange#CLIENT_PROBE_MS} to within a
+ * time the tick takes; the client probe runs every {@link ClientProbe#INTERVAL_MS} to within a
  * tick. With nothing watched the task is not rescheduled (an idle daemon does not wake 20 times
  * a second); the next {@link #watch} starts it again.
  *
@@ -54,6 +54,9 @@ final class Ticker {
         parked.set(true);
         if (!watched.isEmpty() && parked.compareAndSet(true, false)) schedule();
     }
+
+    /** The exchanges watched now (a copy). */
+    java.util.List<Exchange> watchedNow() { return java.util.List.copyOf(watched); }
 
     /** Stops ticking (with the handler, before the scheduler stops). Watched exchanges are forgotten. */
     void stop() {

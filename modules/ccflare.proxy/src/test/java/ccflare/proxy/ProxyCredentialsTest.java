@@ -251,7 +251,7 @@ class ProxyCredentialsTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(fake.tokenRequests()).as("one forced refresh, not two").isEqualTo(1);
         h.nextServedBy(b, 3, 1);
-        assertThat(h.proxy.backOffs.untilMs(a, h.clock.millis())).isEqualTo(T0 + Exchange.OAUTH_REFUSED_COOL_MS);
+        assertThat(h.proxy.backOffs.untilMs(a, h.clock.millis())).isEqualTo(T0 + FailoverPolicy.OAUTH_REFUSED_COOL_MS);
         assertThat(account(a).needsReauth()).isFalse();
     }
 
@@ -266,7 +266,7 @@ class ProxyCredentialsTest {
         assertThat(r.statusCode()).isEqualTo(200);
         h.nextServedBy(b, 2, 1);
         assertThat(fake.tokenRequests()).isEqualTo(1);
-        assertThat(h.proxy.backOffs.untilMs(a, h.clock.millis())).isEqualTo(T0 + Exchange.OAUTH_REFUSED_COOL_MS);
+        assertThat(h.proxy.backOffs.untilMs(a, h.clock.millis())).isEqualTo(T0 + FailoverPolicy.OAUTH_REFUSED_COOL_MS);
     }
 
     @Test void passesTheSecond401ThroughWhenNoOtherAccountIsLeft() throws Exception {
@@ -293,7 +293,7 @@ class ProxyCredentialsTest {
 
         assertThat(r.statusCode()).isEqualTo(200);
         h.nextServedBy(good, 2, 1);
-        assertThat(h.proxy.backOffs.untilMs(bad, h.clock.millis())).isEqualTo(T0 + Exchange.API_KEY_REFUSED_COOL_MS);
+        assertThat(h.proxy.backOffs.untilMs(bad, h.clock.millis())).isEqualTo(T0 + FailoverPolicy.API_KEY_REFUSED_COOL_MS);
         assertThat(fake.tokenRequests()).isZero();
 
         // While it cools, the bad key is not tried again.
@@ -324,6 +324,6 @@ class ProxyCredentialsTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(h.log.next().accountId()).isEqualTo(b);
         assertThat(fake.tokenRequests()).isZero();
-        assertThat(h.proxy.backOffs.untilMs(a, h.clock.millis())).isEqualTo(T0 + Exchange.OAUTH_REFUSED_COOL_MS);
+        assertThat(h.proxy.backOffs.untilMs(a, h.clock.millis())).isEqualTo(T0 + FailoverPolicy.OAUTH_REFUSED_COOL_MS);
     }
 }

@@ -73,7 +73,7 @@ class ProxyFailoverTest {
 
         assertThat(h.post("/v1/messages", JSON).statusCode()).isEqualTo(200);
         assertThat(h.log.next().accountId()).isEqualTo(b);
-        assertThat(account(a).rateLimit().limitedUntilMs()).isEqualTo(ProxyHarness.T0 + Exchange.DEFAULT_LIMIT_COOL_MS);
+        assertThat(account(a).rateLimit().limitedUntilMs()).isEqualTo(ProxyHarness.T0 + FailoverPolicy.DEFAULT_LIMIT_COOL_MS);
     }
 
     @Test void deliversA200ThatExhaustsTheAccountAndOnlyThenLetsTheAccountRest() throws Exception {
@@ -109,7 +109,7 @@ class ProxyFailoverTest {
         assertThat(rec.failovers()).isEqualTo(1);
         // Overload is the provider's, not the account's limit: a back-off (tried after the others), not a limit.
         assertThat(account(a).rateLimit().limitedAt(h.clock.millis())).isFalse();
-        assertThat(h.proxy.backOffs.untilMs(a, h.clock.millis())).isEqualTo(ProxyHarness.T0 + Exchange.OVERLOADED_COOL_MS);
+        assertThat(h.proxy.backOffs.untilMs(a, h.clock.millis())).isEqualTo(ProxyHarness.T0 + FailoverPolicy.OVERLOADED_COOL_MS);
     }
 
     @Test void whenEveryAccountIsOverloadedTheClientGetsTheUpstreams529AndTheNextRequestStillTries() throws Exception {
@@ -189,7 +189,7 @@ class ProxyFailoverTest {
         RequestRecord rec = h.log.next();
         assertThat(rec.accountId()).isEqualTo(b);
         assertThat(rec.attempts()).isEqualTo(3);
-        assertThat(h.proxy.backOffs.untilMs(a, h.clock.millis())).isEqualTo(ProxyHarness.T0 + Exchange.TRANSIENT_COOL_MS);
+        assertThat(h.proxy.backOffs.untilMs(a, h.clock.millis())).isEqualTo(ProxyHarness.T0 + FailoverPolicy.TRANSIENT_COOL_MS);
     }
 
     @Test void failsOverAfterTheFirstByteTimeoutAndAbortsTheSlowAttempt() throws Exception {

@@ -76,7 +76,12 @@ final class ConfigKeys {
             "TCP port of the proxy, the API and the dashboard; 0 picks a free port.", false);
 
     static final ConfigKey<String> HOST = simple("HOST", "host", "--host", "127.0.0.1", word("an address to bind, e.g. 127.0.0.1"),
-            "Address the TCP port binds to. Keep it on loopback unless the admin token protects a shared host.", false);
+            "Address the TCP port binds to. Keep it on loopback unless client keys guard `/v1/**` (docs/client-keys.md); a non-loopback address with no client key is refused at start (see `CCFLARE_ALLOW_OPEN_BIND`).", false);
+
+    static final ConfigKey<Boolean> ALLOW_OPEN_BIND = simple("CCFLARE_ALLOW_OPEN_BIND", "allow_open_bind", "--allow-open-bind",
+            "false", bool(),
+            "Start even though `HOST` is not a loopback address and no client key is defined (`ccflarectl keys create`);"
+                    + " without it such a start is refused, since anyone who can reach the port could spend the accounts.", false);
 
     static final ConfigKey<List<String>> ALLOWED_HOSTS = new ConfigKey<>("CCFLARE_ALLOWED_HOSTS", List.of(), "allowed_hosts",
             "", "none (loopback names, the bind address, and any IP address when bound to a wildcard)", (env, r) -> "",
@@ -106,7 +111,8 @@ final class ConfigKeys {
 
     static final ConfigKey<Long> DRAIN_TIMEOUT_MS = simple("CCFLARE_DRAIN_TIMEOUT_MS", "drain_timeout_ms", "", "30000",
             longRange(0, 3_600_000, "milliseconds"),
-            "On SIGTERM, how long in-flight requests may finish before they are cut. Keep systemd's TimeoutStopSec above it.", false);
+            "On SIGTERM, how long in-flight requests may finish before they are cut (a cut stream ends with an error event"
+                    + " saying the daemon is stopping; a request still waiting gets a 503 saying so). Keep systemd's TimeoutStopSec above it.", false);
 
     // ---- account selection and retries -----------------------------------------------------
 
@@ -187,6 +193,10 @@ final class ConfigKeys {
     static final ConfigKey<Integer> PAYLOAD_MAX_BYTES = simple("CCFLARE_PAYLOAD_MAX_BYTES", "payload_max_bytes", "", "1048576",
             intRange(0, 1 << 30), "Cap per stored body; longer bodies are stored cut and marked truncated.", false);
 
+    static final ConfigKey<Integer> PAYLOAD_STORE_MAX_MB = simple("CCFLARE_PAYLOAD_STORE_MAX_MB", "payload_store_max_mb", "", "1024",
+            intRange(1, 1 << 20), "Cap on all stored bodies together, in MiB; past it the oldest payloads are dropped first"
+                    + " (their request rows stay).", false);
+
     static final ConfigKey<Integer> DATA_RETENTION_DAYS = simple("DATA_RETENTION_DAYS", "data_retention_days", "", "7",
             intRange(1, 365), "Days stored payloads are kept.", true);
 
@@ -204,13 +214,13 @@ final class ConfigKeys {
     /** Every key, in resolution order (a key's default may read keys above it). */
     static final List<ConfigKey<?>> ALL = List.of(
             CONFIG_PATH, DB_PATH, SOCKET_PATH, KEY_FILE, PRICING_FILE,
-            PORT, HOST, ALLOWED_HOSTS, ADMIN_TOKEN, ADMIN_GROUP, MAX_HEADER_BYTES, MAX_BODY_BYTES, MAX_IN_FLIGHT, DRAIN_TIMEOUT_MS,
+            PORT, HOST, ALLOW_OPEN_BIND, ALLOWED_HOSTS, ADMIN_TOKEN, ADMIN_GROUP, MAX_HEADER_BYTES, MAX_BODY_BYTES, MAX_IN_FLIGHT, DRAIN_TIMEOUT_MS,
             LB_STRATEGY, SESSION_DURATION_MS, RETRY_ATTEMPTS, RETRY_DELAY_MS, RETRY_BACKOFF, MAX_ATTEMPTS,
             CONNECT_TIMEOUT_MS, FIRST_BYTE_TIMEOUT_MS, STREAM_IDLE_TIMEOUT_MS,
             ANTHROPIC_BASE_URL, CLAUDE_CODE_BASE_URL, OPENAI_BASE_URL, CODEX_BASE_URL, UPSTREAM_CA_FILE,
             CLIENT_ID, CLAUDE_OAUTH_AUTHORIZE_URL, CLAUDE_OAUTH_TOKEN_URL, CLAUDE_OAUTH_REDIRECT_URI,
             CODEX_OAUTH_AUTHORIZE_URL, CODEX_OAUTH_TOKEN_URL, CODEX_CLIENT_ID, CODEX_CALLBACK_PORT,
-            CAPTURE_PAYLOADS, PAYLOAD_MAX_BYTES, DATA_RETENTION_DAYS, REQUEST_RETENTION_DAYS,
+            CAPTURE_PAYLOADS, PAYLOAD_MAX_BYTES, PAYLOAD_STORE_MAX_MB, DATA_RETENTION_DAYS, REQUEST_RETENTION_DAYS,
             LOG_LEVEL, LOG_FORMAT);
 
     /** The base URL keys by provider kind. */

@@ -8,6 +8,7 @@ import ccflare.api.LiveFeed;
 import ccflare.api.Metrics;
 import ccflare.core.AccountRegistry;
 import ccflare.core.CcflareException;
+import ccflare.core.ClientKeys;
 import ccflare.core.Config;
 import ccflare.core.RequestLog;
 import ccflare.core.Version;
@@ -33,15 +34,18 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.component.Graceful;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,6 +120,21 @@ final class Daemon {
         } catch (CcflareException e) {
             throw new StartupException(1, "ccflare: cannot open the database: " + flat(e.getMessage()), e);
         }
+        ClientKeys clientKeys;
+        try {
+            clientKeys = new ClientKeys(db.clientKeys(), new SecureRandom());
+        } catch (CcflareException e) {
+            db.close();
+            throw new StartupException(1, "ccflare: cannot read the client keys: " + flat(e.getMessage()), e);
+        }
+        String host = config.server().host();
+        var openBind = OpenBind.problem(host, OpenBind.exposed(host), clientKeys.required(),
+                loaded.get(ConfigKeys.ALLOW_OPEN_BIND));
+        if (openBind.isPresent()) {
+            db.close();
+            throw new StartupException(2, openBind.get(), null);
+        }
+        db.limitPayloads(loaded.get(ConfigKeys.PAYLOAD_STORE_MAX_MB) * 1024L * 1024L);
         ScheduledExecutorService maintenance = null;
         Server server = null;
         Runnable detachLiveLog = () -> {};
@@ -138,12 +157,14 @@ final class Daemon {
             java.net.http.HttpClient oauthHttp = new DeferredHttpClient(OAuth::httpClient);
             Proxy proxy = new Proxy(config.proxy(), config.recording(), accounts,
                     OAuth.tokens(config.oauth(), accounts, clock, oauthHttp), requestLog, pricing,
-                    Providers::adapter, clock, config.server().hostPolicy());
+                    Providers::adapter, clock, config.server().hostPolicy(), clientKeys);
             proxyRef.set(proxy);
             LiveSettings settings = new LiveSettings(loaded, env, LogOutput::setLevel);
-            DaemonState state = new DaemonState(db, settings, key, proxy::inFlight, clock);
+            DaemonState state = new DaemonState(db, settings, key, proxy::inFlight, clock, accounts, env,
+                    config.recording().payloadMaxBytes());
             Api api = new Api(new ApiContext(accounts, db.queries(), settings, state, token.value(), clock,
-                    OAuth.flows(config.oauth(), accounts, clock, oauthHttp), live, config.server().hostPolicy()), metrics);
+                    OAuth.flows(config.oauth(), accounts, clock, oauthHttp), live, config.server().hostPolicy(), clientKeys),
+                    metrics);
 
             Executor virtualThreads = Threads.virtual();
             // Heap buffers in a pool that keeps at most 16 MiB idle per kind: Jetty's default pool
@@ -155,6 +176,11 @@ final class Daemon {
             server.setHandler(new GracefulHandler(new Dispatch(proxy.handler(), api.handler(), api.dashboardHandler(),
                     new NotFoundHandler(), virtualThreads)));
             socket.attach(server, connector);
+            // Outermost, after the peer check wraps the rest: it must see every parsed request.
+            HeadDeadline headDeadline = new HeadDeadline(server.getHandler(), server.getScheduler(), HeadDeadline.DEFAULT);
+            server.setHandler(headDeadline);
+            Connection.Listener deadlines = headDeadline.connectionListener();
+            for (var c : server.getConnectors()) c.addEventListener(deadlines);
             server.setErrorHandler(errorHandler());
             // SIGTERM lets in-flight requests finish for up to the drain timeout (GracefulHandler
             // counts them); the connector stops accepting first.
@@ -232,6 +258,7 @@ final class Daemon {
         notifier.stopping(proxy.inFlight(), drainTimeout);
         // Live streams never end by themselves: close them first, or the graceful stop waits for them.
         if (live != null) live.close();
+        drain();
         try {
             server.stop();
         } catch (Exception e) {
@@ -247,6 +274,29 @@ final class Daemon {
         notifier.close();
         LOG.info("Stopped");
         detachLiveLog.run();
+    }
+
+    /** After the drain time, how long the requests cut by us have to write their last words before connections close. */
+    static final long CUT_GRACE_MS = 1_000;
+
+    /**
+     * The drain: no new connections, no new requests, in-flight ones finish for up to the drain
+     * time. What still runs then is cut by the proxy with a sentence saying the daemon is stopping
+     * (an SSE error event, or a 503), before the server closes the connections; otherwise closing
+     * them would fail each stream as if its upstream had reset.
+     */
+    private void drain() {
+        try {
+            Graceful.shutdown(server).get(drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("Drain time over: cutting {} requests still in flight", proxy.inFlight());
+            proxy.cutInFlight();
+            server.setStopTimeout(CUT_GRACE_MS);
+        } catch (ExecutionException e) {
+            LOG.warn("Drain failed: {}", String.valueOf(e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static ServerConnector connector(Server server, Config config) {

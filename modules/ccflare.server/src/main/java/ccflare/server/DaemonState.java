@@ -3,10 +3,17 @@ package ccflare.server;
 import static java.util.Objects.requireNonNull;
 
 import ccflare.api.DaemonStatus;
+import ccflare.core.AccountRegistry;
+import ccflare.db.OriginalImport;
+import ccflare.protocol.DaemonLocations;
+import ccflare.protocol.ImportReport;
+import ccflare.protocol.ImportRequest;
+import ccflare.protocol.OriginalLocations;
 import ccflare.core.RequestQueries;
 import ccflare.core.Version;
 import ccflare.db.Database;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
@@ -39,10 +46,17 @@ final class DaemonState implements DaemonStatus {
     private final IntSupplier inFlight;
     private final InstantSource clock;
     private final long startedAtMs;
+    private final AccountRegistry accounts;
+    private final Map<String, String> env;
+    private final int payloadMaxBytes;
     private volatile URI browserUri;
 
-    DaemonState(Database db, LiveSettings settings, CredentialKey key, IntSupplier inFlight, InstantSource clock) {
+    DaemonState(Database db, LiveSettings settings, CredentialKey key, IntSupplier inFlight, InstantSource clock,
+                AccountRegistry accounts, Map<String, String> env, int payloadMaxBytes) {
+        this.payloadMaxBytes = payloadMaxBytes;
         this.db = requireNonNull(db, "db");
+        this.accounts = requireNonNull(accounts, "accounts");
+        this.env = Map.copyOf(requireNonNull(env, "env"));
         this.settings = requireNonNull(settings, "settings");
         this.key = requireNonNull(key, "key");
         this.inFlight = requireNonNull(inFlight, "inFlight");
@@ -116,6 +130,37 @@ final class DaemonState implements DaemonStatus {
             default -> throw new IllegalArgumentException("action: '" + action + "' (expected: cleanup, compact, analyze or rotate-key)");
         }
         return result;
+    }
+
+    /**
+     * Imports from an original's database: the plan is made against the live accounts while no
+     * other settings change runs, the accounts added become live right after the commit.
+     */
+    @Override
+    public ImportReport importOriginal(ImportRequest request) {
+        requireNonNull(request, "request");
+        String from = OriginalLocations.checkFrom(request.from());
+        Path source = request.path() == null ? OriginalLocations.defaultDatabase(from, env)
+                : Path.of(DaemonLocations.expandHome(request.path(), DaemonLocations.home(env)));
+        if (source.toAbsolutePath().normalize().equals(db.file())) {
+            throw new IllegalArgumentException(source + ": is this daemon's own database (expected: the original's)");
+        }
+        long now = clock.millis();
+        // Rows the next retention run would purge are left out; payloads are capped like captured ones.
+        OriginalImport.History history = new OriginalImport.History(now - settings.requestRetentionDays() * DAY_MS,
+                now - settings.dataRetentionDays() * DAY_MS, new OriginalPayloads(payloadMaxBytes));
+        OriginalImport.Request r = new OriginalImport.Request(source, request.history(), request.dry(), request.renaming(), history);
+        OriginalImport.Result result = accounts.addStored(current -> db.importOriginal(r, current), OriginalImport.Result::stored);
+        OriginalImport.Report rep = result.report();
+        for (OriginalImport.Added a : rep.added()) {
+            if (!rep.dryRun()) LOG.info("Account '{}' imported from {} ({})", a.name(), rep.family(), a.provider());
+        }
+        return new ImportReport(rep.source().toString(), rep.schema(), rep.family(), rep.readFromCopy(), rep.dryRun(),
+                rep.withHistory(),
+                rep.added().stream().map(a -> new ImportReport.Added(a.name(), a.originalName(), a.provider(),
+                        a.originalProvider(), a.notes())).toList(),
+                rep.skipped().stream().map(s -> new ImportReport.Skipped(s.name(), s.reason())).toList(),
+                rep.requests(), rep.requestsPresent(), rep.sourceRequests(), rep.sourcePayloads(), rep.payloads(), rep.tooOld());
     }
 
     /** The hourly retention job, with the windows in force now (they can change at run time). */

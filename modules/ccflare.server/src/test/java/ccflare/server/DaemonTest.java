@@ -156,6 +156,56 @@ class DaemonTest {
     }
 
     @Test
+    void aStreamCutAtTheDrainDeadlineSaysTheDaemonIsStoppingNotThatTheUpstreamReset() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.start()) {
+            upstream.behaveByDefault(Behaviour.bulkStream(1_000, 16, Duration.ofMillis(100)));
+            started(env("CCFLARE_ANTHROPIC_BASE_URL", upstream.baseUri().toString(), "CCFLARE_DRAIN_TIMEOUT_MS", "500"));
+
+            String text;
+            try (TestHttp.OpenStream stream = TestHttp.openStream(uri("/v1/messages"),
+                    "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":5,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                    "x-api-key", "sk-ant-client-own-key")) {
+                assertThat(stream.status()).isEqualTo(200);
+                stream.readEvents(2);
+                CompletableFuture<Void> stopping = CompletableFuture.runAsync(daemon::stop);
+                StringBuilder rest = new StringBuilder();
+                for (TestHttp.Line line = stream.nextLine(); line != null; line = stream.nextLine()) rest.append(line.text()).append('\n');
+                text = rest.toString();
+                stopping.get();
+            }
+            assertThat(text).contains("event: error").contains("the daemon is stopping").doesNotContain("upstream connection reset");
+        }
+        try (Database db = Database.open(home.resolve("data/ccflare.db"), InstantSource.system(), Thread.ofPlatform().factory())) {
+            List<RequestRecord> recorded = db.queries().recent(10);
+            assertThat(recorded).hasSize(1);
+            assertThat(recorded.getFirst().errorMessage()).startsWith("the daemon is stopping").doesNotContain("reset");
+        }
+    }
+
+    @Test
+    void aRequestStillWaitingAtTheDrainDeadlineIsAnswered503SayingTheDaemonIsStopping() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.start()) {
+            upstream.behaveByDefault(Behaviour.hang());
+            started(env("CCFLARE_ANTHROPIC_BASE_URL", upstream.baseUri().toString(), "CCFLARE_DRAIN_TIMEOUT_MS", "300",
+                    "CCFLARE_FIRST_BYTE_TIMEOUT_MS", "60000"));
+
+            CompletableFuture<TestHttp.Reply> reply = CompletableFuture.supplyAsync(() -> TestHttp.postJson(uri("/v1/messages"),
+                    "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                    "x-api-key", "sk-ant-client-own-key"));
+            upstream.awaitRequest(0, Duration.ofSeconds(10));
+            daemon.stop();
+
+            assertThat(reply.get().status()).isEqualTo(503);
+            assertThat(reply.get().body()).contains("the daemon is stopping");
+        }
+        try (Database db = Database.open(home.resolve("data/ccflare.db"), InstantSource.system(), Thread.ofPlatform().factory())) {
+            List<RequestRecord> recorded = db.queries().recent(10);
+            assertThat(recorded).hasSize(1);
+            assertThat(recorded.getFirst().errorMessage()).startsWith("the daemon is stopping");
+        }
+    }
+
+    @Test
     void aPortInUseStopsStartUpWithOneLineAndExitCode2() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Main.Launch launch = launch(env("PORT", Integer.toString(taken.getLocalPort())));

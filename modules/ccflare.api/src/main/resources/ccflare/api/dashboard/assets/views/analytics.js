@@ -3,6 +3,7 @@ import { get } from '../api.js';
 import { num, money, ms, pct } from '../format.js';
 import { timeChart } from '../chart.js';
 import { RANGES } from './overview.js';
+import { keySelect } from './requests.js';
 
 function table(id, head, rows) {
   return h('table', { id, class: 'data' }, h('thead', null, h('tr', null, head.map((c) => h('th', { scope: 'col' }, c)))),
@@ -15,13 +16,17 @@ export default async function analytics(main, { params }) {
   const cumulative = params.get('mode') === 'cumulative';
   const account = params.get('accounts') || '';
   const model = params.get('models') || '';
+  const key = params.get('key') || '';
   const q = new URLSearchParams({ range, mode: cumulative ? 'cumulative' : 'normal' });
   if (account) q.set('accounts', account);
   if (model) q.set('models', model);
+  if (key) q.set('key', key);
+  const keys = await get('/api/keys').catch(() => []);
   const form = h('form', { id: 'analytics-filters', class: 'filters' },
     h('label', null, 'Range ', h('select', { name: 'range' }, Object.keys(RANGES).map((r) => h('option', { value: r, selected: r === range }, r)))),
     h('label', null, 'Accounts ', h('input', { name: 'accounts', value: account, size: 14, placeholder: 'all' })),
     h('label', null, 'Models ', h('input', { name: 'models', value: model, size: 18, placeholder: 'all' })),
+    keySelect(keys, key),
     h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'cumulative', checked: cumulative }), ' cumulative'),
     h('button', { type: 'submit' }, 'Apply'));
   form.addEventListener('submit', (ev) => {
@@ -29,6 +34,7 @@ export default async function analytics(main, { params }) {
     const p = new URLSearchParams({ range: form.elements.range.value });
     if (form.elements.accounts.value.trim()) p.set('accounts', form.elements.accounts.value.trim());
     if (form.elements.models.value.trim()) p.set('models', form.elements.models.value.trim());
+    if (form.elements.key.value) p.set('key', form.elements.key.value);
     if (form.elements.cumulative.checked) p.set('mode', 'cumulative');
     location.hash = '#/analytics?' + p;
   });

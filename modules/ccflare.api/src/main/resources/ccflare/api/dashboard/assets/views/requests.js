@@ -6,7 +6,7 @@ import { get } from '../api.js';
 import { num, money, ms, time } from '../format.js';
 import { onRequestEvent } from '../live.js';
 
-const FILTERS = ['account', 'model', 'status', 'outcome', 'since'];
+const FILTERS = ['account', 'key', 'model', 'status', 'outcome', 'since'];
 const OUTCOMES = ['ok', 'upstream_error', 'rate_limited', 'proxy_error', 'client_cancelled', 'mid_stream_reset',
   'stream_idle_timeout', 'rejected'];
 const SINCE = [['', 'any time'], ['15m', 'last 15 min'], ['1h', 'last hour'], ['24h', 'last 24 h'], ['7d', 'last 7 days']];
@@ -16,6 +16,7 @@ const MAX_LIVE_ROWS = 500; // the newest page grows with live rows up to this, t
 /** Whether a live summary belongs in a list filtered by f (the server's rules, for rows that arrive live). */
 function matches(r, f) {
   if (f.account && (f.account === 'no_account' ? r.accountUsed != null : r.accountUsed !== f.account && r.accountId !== f.account)) return false;
+  if (f.key && (f.key === 'no_key' ? r.clientKeyId != null : r.clientKeyId !== f.key)) return false;
   if (f.model && !(r.model || '').toLowerCase().includes(f.model.toLowerCase())) return false;
   if (f.status) {
     const s = String(r.statusCode);
@@ -23,6 +24,14 @@ function matches(r, f) {
   }
   if (f.outcome && r.outcome !== f.outcome) return false;
   return true;
+}
+
+/** The client-key filter: any, none, or one key (by id); absent while no key is defined and none is chosen. */
+export function keySelect(keys, chosen) {
+  if (!keys.length && !chosen) return h('input', { type: 'hidden', name: 'key', value: '' });
+  return h('label', null, 'Client key ', h('select', { name: 'key' }, h('option', { value: '' }, 'any'),
+    h('option', { value: 'no_key', selected: chosen === 'no_key' }, 'none'),
+    keys.map((k) => h('option', { value: k.id, selected: k.id === chosen || k.name === chosen }, k.name))));
 }
 
 function tokens(r) {
@@ -42,8 +51,10 @@ export default async function requests(main, { params }) {
   const tbody = h('tbody');
   const status = h('div', { class: 'status-area' });
   const count = h('span', { class: 'muted', role: 'status' });
+  const keys = await get('/api/keys').catch(() => []);
   const form = h('form', { id: 'request-filters', class: 'filters' },
     h('label', null, 'Account ', h('input', { name: 'account', value: f.account, size: 12, placeholder: 'name or no_account' })),
+    keySelect(keys, f.key),
     h('label', null, 'Model ', h('input', { name: 'model', value: f.model, size: 14 })),
     h('label', null, 'Status ', h('input', { name: 'status', value: f.status, size: 5, placeholder: '200, 4xx' })),
     h('label', null, 'Outcome ', h('select', { name: 'outcome' }, h('option', { value: '' }, 'any'),

@@ -1,0 +1,88 @@
+package ccflare.proxy;
+
+import ccflare.core.ProviderKind;
+import ccflare.providers.translate.Dialect;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where a {@code /v1/ccflare/**} request goes, from its path and the {@code model} of its body:
+ * which grammar the client speaks, which the upstream, which account kinds may serve it and at
+ * which upstream path. A pure function: no accounts, no I/O.
+ *
+ * <ul>
+ *   <li>{@code anthropic/<id>} → claude-code then anthropic accounts, {@code /v1/messages};
+ *       a Chat or Responses client's body is translated to Messages.</li>
+ *   <li>{@code openai/<id>} from a Messages client → codex then openai accounts, {@code /responses},
+ *       translated to Responses with Codex's normalisation (which the OpenAI API accepts too).</li>
+ *   <li>{@code openai/<id>} from a Chat or Responses client → openai accounts, untranslated (the
+ *       prefix stripped): the client already speaks the upstream's grammar.</li>
+ * </ul>
+ */
+final class TranslatingRoute {
+    static final String PREFIX = "/v1/ccflare/";
+    static final String MESSAGES_PATH = PREFIX + "anthropic/messages";
+    /** What an Anthropic SDK whose base URL is {@code …/v1/ccflare/anthropic} calls. */
+    static final String SDK_MESSAGES_PATH = PREFIX + "anthropic/v1/messages";
+    static final String CHAT_PATH = PREFIX + "openai/chat/completions";
+    static final String RESPONSES_PATH = PREFIX + "openai/responses";
+
+    private TranslatingRoute() {}
+
+    /**
+     * The decision for one request.
+     *
+     * @param client   the client's grammar
+     * @param upstream the upstream's grammar; equal to {@code client} when nothing is translated
+     * @param codex    whether Codex's normalisation applies
+     * @param match    the kinds, the primary kind and the upstream path Exchange proxies to
+     * @param model    the model id sent upstream (prefix stripped)
+     */
+    record Plan(Dialect client, Dialect upstream, boolean codex, Route.Match match, String model) {
+        boolean translates() {
+            return client != upstream;
+        }
+
+        /** What the record and the log say ran, e.g. {@code chat→messages}. */
+        String label() {
+            return client.name().toLowerCase(java.util.Locale.ROOT) + "→" + upstream.name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** The client's grammar for a translating path; empty for a path that is not one of the three routes. */
+    static Optional<Dialect> clientDialect(String path) {
+        return switch (path) {
+            case MESSAGES_PATH, SDK_MESSAGES_PATH -> Optional.of(Dialect.MESSAGES);
+            case CHAT_PATH -> Optional.of(Dialect.CHAT);
+            case RESPONSES_PATH -> Optional.of(Dialect.RESPONSES);
+            default -> Optional.empty();
+        };
+    }
+
+    /**
+     * The plan for {@code model} on a route whose client speaks {@code client}.
+     *
+     * @return the plan, or the sentence of a 400 when the model has no known prefix
+     */
+    static Object plan(Dialect client, String model) {
+        if (model == null || model.isEmpty()) return "model: missing (expected: anthropic/<id> or openai/<id>)";
+        if (model.startsWith("anthropic/") && model.length() > "anthropic/".length()) {
+            Set<ProviderKind> kinds = EnumSet.of(ProviderKind.CLAUDE_CODE, ProviderKind.ANTHROPIC);
+            return new Plan(client, Dialect.MESSAGES, false,
+                    new Route.Match(kinds, ProviderKind.ANTHROPIC, "/v1/messages"), model.substring("anthropic/".length()));
+        }
+        if (model.startsWith("openai/") && model.length() > "openai/".length()) {
+            String id = model.substring("openai/".length());
+            return switch (client) {
+                case MESSAGES -> new Plan(client, Dialect.RESPONSES, true,
+                        new Route.Match(EnumSet.of(ProviderKind.CODEX, ProviderKind.OPENAI), ProviderKind.OPENAI, "/responses"), id);
+                case CHAT -> new Plan(client, Dialect.CHAT, false,
+                        new Route.Match(EnumSet.of(ProviderKind.OPENAI), ProviderKind.OPENAI, "/chat/completions"), id);
+                case RESPONSES -> new Plan(client, Dialect.RESPONSES, false,
+                        new Route.Match(EnumSet.of(ProviderKind.OPENAI), ProviderKind.OPENAI, "/responses"), id);
+            };
+        }
+        return "model: '" + model + "' (expected: anthropic/<id> or openai/<id>)";
+    }
+}
