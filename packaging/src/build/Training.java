@@ -13,8 +13,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The AOT training run's other side (build time only, run by train-aot.sh with the build's JDK;
- * not in the image). Three modes:
+ * The AOT training run's other side, run by train-aot.sh with the image's own runtime (which
+ * carries jdk.httpserver for it), at build time and by {@code ccflare-install}; shipped compiled in
+ * the image's share/ccflare/training/. Three modes:
  *
  * <ul>
  *   <li>{@code upstream}: a fake Anthropic API on 127.0.0.1 (JSON, or an SSE stream when the body

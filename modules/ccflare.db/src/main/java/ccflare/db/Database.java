@@ -237,7 +237,7 @@ public final class Database implements AutoCloseable {
         if (fresh) initialise(file, tuning);
         // Before Flyway: a damaged file is refused in one sentence, not by Flyway's own output.
         String integrity = fresh ? "ok" : IntegrityCheck.atOpen(file, tuning.busyTimeoutMs(), tuning.integrityBudget());
-        Migrations.bringUpToDate(file, dataSource(file, tuning, SQLiteConfig.TransactionMode.IMMEDIATE));
+        Migrations.bringUpToDate(file, dataSource(file, tuning, SQLiteConfig.TransactionMode.IMMEDIATE), clock);
 
         Connection connection;
         Map<String, String> undecryptable;

@@ -1,5 +1,7 @@
 package ccflare.db;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -10,6 +12,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32;
@@ -32,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * Anything else (no history table, a failed or missing row, an unknown or newer version, another
  * checksum, an unreadable table) runs Flyway exactly as before, which migrates or refuses with
  * its own message.
+ *
+ * <p>Two cases are decided here rather than left to Flyway: a history that is an exact prefix of
+ * the bundled migrations (an upgrade: the schema will change) gets a backup copy of the file
+ * first ({@link SchemaBackup}), and a history that records a version newer than every bundled one
+ * (a downgrade) is refused with one sentence instead of Flyway's multi-line validation report.
  */
 final class Migrations {
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
@@ -43,6 +51,23 @@ final class Migrations {
 
         /** Flyway must look: {@code reason} says why (for the debug log and the tests). */
         record Stale(String reason) implements Check {}
+
+        /**
+         * The history is exactly the first bundled migrations, all successful: an older version's
+         * schema, which the {@code pending} migrations change (a backup is taken first).
+         *
+         * @param applied the version the schema is at now
+         */
+        record Pending(String applied, List<String> pending) implements Check {
+            public Pending {
+                requireNonNull(applied, "applied");
+                pending = List.copyOf(pending);
+                if (pending.isEmpty()) throw new IllegalArgumentException("pending: empty (expected: at least one migration)");
+            }
+        }
+
+        /** The history records {@code applied}, newer than {@code known}, the last bundled version: a downgrade. */
+        record Newer(String applied, String known) implements Check {}
     }
 
     /**
@@ -63,19 +88,34 @@ final class Migrations {
      *
      * @throws StorageException when Flyway fails or refuses
      */
-    static void bringUpToDate(Path file, DataSource source) {
+    static void bringUpToDate(Path file, DataSource source, InstantSource clock) {
         Check check;
         try (Connection c = source.getConnection()) {
             check = check(c);
         } catch (SQLException e) {
             check = new Check.Stale("cannot read the history: " + e.getMessage());
         }
-        if (check instanceof Check.Stale(String reason)) {
-            LOG.debug("Running Flyway on {}: {}", file, reason);
-            migrate(file, source);
-        } else {
-            LOG.debug("Schema of {} is current; Flyway not needed", file);
+        switch (check) {
+            case Check.Current() -> LOG.debug("Schema of {} is current; Flyway not needed", file);
+            case Check.Newer n -> throw new NewerSchemaException(refusal(file, n));
+            case Check.Pending(String applied, List<String> pending) -> {
+                Path copy = SchemaBackup.take(file, source, applied, clock);
+                LOG.info("Upgrading the schema of {} from version {} (migrations {}); a copy of the database as it was is in {}",
+                        file, applied, String.join(", ", pending), copy);
+                migrate(file, source);
+            }
+            case Check.Stale(String reason) -> {
+                LOG.debug("Running Flyway on {}: {}", file, reason);
+                migrate(file, source);
+            }
         }
+    }
+
+    /** The one sentence a downgrade gets. */
+    static String refusal(Path file, Check.Newer n) {
+        return file + ": the database schema is at version " + n.applied() + ", newer than this ccflare knows (" + n.known()
+                + "), so a newer ccflare wrote it; run that version again, or restore the copy of the database taken before it upgraded the schema ("
+                + file.getFileName() + ".v" + n.known() + ".*.bak beside it).";
     }
 
     /** Compares Flyway's history table on {@code c} with the bundled migrations; never writes. */
@@ -90,7 +130,19 @@ final class Migrations {
              ResultSet rs = s.executeQuery("SELECT version, description, type, script, checksum, success"
                      + " FROM flyway_schema_history ORDER BY installed_rank")) {
             while (rs.next()) {
-                if (i >= expected.size()) return new Check.Stale("applied " + rs.getString(1) + " is not bundled");
+                if (i >= expected.size()) {
+                    String applied = rs.getString(1);
+                    String known = expected.getLast().version();
+                    if (applied != null && compareVersions(applied, known) > 0) {
+                        String newest = applied;
+                        while (rs.next()) {
+                            String v = rs.getString(1);
+                            if (v != null && compareVersions(v, newest) > 0) newest = v;
+                        }
+                        return new Check.Newer(newest, known);
+                    }
+                    return new Check.Stale("applied " + applied + " is not bundled");
+                }
                 Bundled b = expected.get(i++);
                 int checksum = rs.getInt(5);
                 boolean noChecksum = rs.wasNull();
@@ -104,8 +156,34 @@ final class Migrations {
                 if (!rs.getBoolean(6)) return new Check.Stale(b.script() + " failed");
             }
         }
-        if (i < expected.size()) return new Check.Stale(expected.get(i).script() + " is not applied");
+        if (i == 0) return new Check.Stale("the history is empty");
+        if (i < expected.size()) {
+            List<String> pending = new ArrayList<>();
+            for (Bundled b : expected.subList(i, expected.size())) pending.add(b.script());
+            return new Check.Pending(expected.get(i - 1).version(), pending);
+        }
         return new Check.Current();
+    }
+
+    /**
+     * Flyway's version order: dot-separated numbers compared part by part, a missing part as 0.
+     * Parts that are not numbers compare as text.
+     */
+    static int compareVersions(String a, String b) {
+        String[] x = a.split("\\.");
+        String[] y = b.split("\\.");
+        for (int k = 0; k < Math.max(x.length, y.length); k++) {
+            String p = k < x.length ? x[k] : "0";
+            String q = k < y.length ? y[k] : "0";
+            int c;
+            try {
+                c = new java.math.BigInteger(p).compareTo(new java.math.BigInteger(q));
+            } catch (NumberFormatException e) {
+                c = p.compareTo(q);
+            }
+            if (c != 0) return c;
+        }
+        return 0;
     }
 
     /** The bundled migrations, read and checksummed once per process. */

@@ -13,6 +13,7 @@ import ccflare.core.Config;
 import ccflare.core.RequestLog;
 import ccflare.core.Version;
 import ccflare.db.Database;
+import ccflare.db.NewerSchemaException;
 import ccflare.providers.OAuth;
 import ccflare.providers.Pricing;
 import ccflare.providers.Providers;
@@ -113,6 +114,9 @@ final class Daemon {
         Database db;
         try {
             db = Database.open(dbFile, clock, Threads.databaseWriter(), key.box());
+        } catch (NewerSchemaException e) {
+            // A downgrade: restarting cannot help, so the exit code of bad configuration.
+            throw new StartupException(2, "ccflare: " + flat(e.getMessage()), e);
         } catch (CcflareException e) {
             throw new StartupException(1, "ccflare: cannot open the database: " + flat(e.getMessage()), e);
         }
