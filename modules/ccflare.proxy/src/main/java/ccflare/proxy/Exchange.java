@@ -14,20 +14,15 @@ import ccflare.providers.UsageScanner;
 import java.net.ConnectException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.security.cert.CertPathBuilderException;
-import java.security.cert.CertPathValidatorException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLHandshakeException;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -66,7 +61,6 @@ final class Exchange {
     private final PayloadCapture capture;
 
     private byte[] body = new byte[0];
-    private int bodyLength;
     private String requestModel = "";
     /** The client key the request presented; "" when none was required. */
     private String clientKeyId = "";
@@ -147,48 +141,24 @@ final class Exchange {
         // Waiting for the upstream is bounded by our own timers, not by the client connection's
         // idle timeout, which would otherwise kill long silent thinking phases.
         request.addIdleTimeoutListener(timeout -> isFinished());
-        long declared = request.getLength();
-        if (declared > proxy.config.maxBodyBytes()) {
-            tooLarge();
-            return;
-        }
-        if (declared > 0) body = new byte[(int) declared];
-        else body = new byte[8192];
-        readBody();
-    }
-
-    private void readBody() {
-        while (true) {
-            Content.Chunk chunk = request.read();
-            if (chunk == null) {
-                request.demand(this::readBody);
-                return;
-            }
-            if (Content.Chunk.isFailure(chunk)) {
-                clientGone(chunk.getFailure());
-                return;
-            }
-            ByteBuffer bytes = chunk.getByteBuffer();
-            int n = bytes.remaining();
-            if ((long) bodyLength + n > proxy.config.maxBodyBytes()) {
-                chunk.release();
-                tooLarge();
-                return;
-            }
-            if (bodyLength + n > body.length) {
-                body = Arrays.copyOf(body, (int) Math.min(proxy.config.maxBodyBytes(), Math.max(bodyLength + n, body.length * 2L)));
-            }
-            bytes.get(body, bodyLength, n);
-            bodyLength += n;
-            boolean last = chunk.isLast();
-            chunk.release();
-            if (last) {
-                if (bodyLength != body.length) body = Arrays.copyOf(body, bodyLength);
+        BodyReader.read(request, proxy.config.maxBodyBytes(), new BodyReader.Outcome() {
+            @Override
+            public void read(byte[] whole) {
+                body = whole;
                 watch();
                 start();
-                return;
             }
-        }
+
+            @Override
+            public void tooLarge() {
+                Exchange.this.tooLarge();
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                clientGone(failure);
+            }
+        });
     }
 
     private void tooLarge() {
@@ -638,9 +608,9 @@ final class Exchange {
         synchronized (this) {
             if (finished || attempt != current) return;
         }
-        boolean connect = hasCause(failure, ConnectException.class);
+        boolean connect = AttemptFailure.hasCause(failure, ConnectException.class);
         String what = failure instanceof Attempt.FirstByteTimeout ? "no response within "
-                + proxy.config.firstByteTimeout().toMillis() + " ms" : describe(failure);
+                + proxy.config.firstByteTimeout().toMillis() + " ms" : AttemptFailure.describe(failure);
         Account account = attempt.account;
         noteFailure((account == null ? "upstream" : account.name()) + ": " + what, connect);
         if (LOG.isDebugEnabled()) LOG.debug("{} P2S attempt {} failed: {}", id, attempt.number, what);
@@ -665,29 +635,6 @@ final class Exchange {
         if (passThrough) return false;
         for (Account a : scope((Route.Match) route)) if (a.availableAt(now)) return false;
         return true;
-    }
-
-    /**
-     * A failure before the response head, in words for the error message: a certificate the
-     * upstream's chain does not verify against is named as such, with what to do about it, rather
-     * than as the JDK's exception chain (which names internal classes).
-     */
-    private static String describe(Throwable failure) {
-        if (hasCause(failure, CertPathBuilderException.class) || hasCause(failure, CertPathValidatorException.class)) {
-            Throwable root = failure;
-            while (root.getCause() != null) root = root.getCause();
-            return "the upstream's TLS certificate is not trusted (" + root.getMessage()
-                    + "); for a private or corporate certificate authority, set CCFLARE_UPSTREAM_CA_FILE";
-        }
-        if (hasCause(failure, SSLHandshakeException.class)) {
-            return "TLS handshake with the upstream failed: " + failure.getMessage();
-        }
-        return String.valueOf(failure.getMessage());
-    }
-
-    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
-        for (Throwable c = t; c != null; c = c.getCause()) if (type.isInstance(c)) return true;
-        return false;
     }
 
     // ---- P2C: commit and stream ----------------------------------------------------------

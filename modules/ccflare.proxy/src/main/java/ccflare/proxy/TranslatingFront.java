@@ -9,10 +9,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -38,7 +36,6 @@ final class TranslatingFront {
     private final Callback callback;
     private final String path;
     private final Dialect client;
-    private final ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
 
     TranslatingFront(Proxy proxy, Request request, Response response, Callback callback, String path, Dialect client) {
         this.proxy = proxy;
@@ -59,42 +56,28 @@ final class TranslatingFront {
             answer(Translations.error(client, 405, "the translating routes take POST with a JSON body"));
             return;
         }
-        read();
-    }
+        BodyReader.read(request, proxy.config.maxBodyBytes(), new BodyReader.Outcome() {
+            @Override
+            public void read(byte[] whole) {
+                translate(whole);
+            }
 
-    private void read() {
-        while (true) {
-            Content.Chunk chunk = request.read();
-            if (chunk == null) {
-                request.demand(this::read);
-                return;
-            }
-            if (Content.Chunk.isFailure(chunk)) {
-                callback.failed(chunk.getFailure());
-                return;
-            }
-            ByteBuffer bytes = chunk.getByteBuffer();
-            if ((long) body.size() + bytes.remaining() > proxy.config.maxBodyBytes()) {
-                chunk.release();
+            @Override
+            public void tooLarge() {
                 answer(Translations.error(client, 413, "request body exceeds the limit of " + proxy.config.maxBodyBytes() + " bytes"));
-                return;
             }
-            byte[] copy = new byte[bytes.remaining()];
-            bytes.get(copy);
-            body.writeBytes(copy);
-            boolean last = chunk.isLast();
-            chunk.release();
-            if (last) {
-                translate();
-                return;
+
+            @Override
+            public void failed(Throwable failure) {
+                callback.failed(failure);
             }
-        }
+        });
     }
 
-    private void translate() {
+    private void translate(byte[] body) {
         JsonNode tree;
         try {
-            tree = JSON.readTree(body.toByteArray());
+            tree = JSON.readTree(body);
         } catch (java.io.IOException e) {
             answer(Translations.error(client, 400, "the request body is not JSON: " + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage())));
             return;
