@@ -9,29 +9,19 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 
 class JournalEncoderTest {
 
-    private final Map<String, String> saved = new HashMap<>();
-
-    @AfterEach
-    void restoreProperties() {
-        saved.forEach((k, v) -> {
-            if (v == null) System.clearProperty(k);
-            else System.setProperty(k, v);
-        });
-    }
+    @RegisterExtension
+    final SystemProperties properties = new SystemProperties();
 
     private void set(String key, String value) {
-        saved.putIfAbsent(key, System.getProperty(key));
-        if (value == null) System.clearProperty(key);
-        else System.setProperty(key, value);
+        properties.set(key, value);
     }
 
     @Test

@@ -67,8 +67,7 @@ final class ChatStreamToMessages implements StreamTranslator {
     public void onEnd(Consumer<SseEvent> out) {
         if (complete || failed) return;
         failed = true;
-        writer.messageStart("", "", out);
-        writer.error("api_error", ErrorShapes.INTERRUPTED, out);
+        writer.interrupted(out);
     }
 
     @Override

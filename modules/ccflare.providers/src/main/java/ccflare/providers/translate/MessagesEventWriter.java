@@ -116,4 +116,13 @@ final class MessagesEventWriter {
         event.setAll(body);
         out.accept(new SseEvent(type, Trees.write(event)));
     }
+
+    /**
+     * The end of an upstream stream that stopped before its finish: a message start if none was
+     * written yet, then an error event, so the client sees the interruption and not a clean end.
+     */
+    void interrupted(Consumer<SseEvent> out) {
+        messageStart("", "", out);
+        error("api_error", ErrorShapes.INTERRUPTED, out);
+    }
 }

@@ -93,8 +93,7 @@ final class ResponsesStreamToMessages implements StreamTranslator {
     public void onEnd(Consumer<SseEvent> out) {
         if (complete || failed) return;
         failed = true;
-        writer.messageStart("", "", out);
-        writer.error("api_error", ErrorShapes.INTERRUPTED, out);
+        writer.interrupted(out);
     }
 
     @Override
