@@ -1,6 +1,7 @@
 package ccflare.proxy;
 
 import ccflare.core.Account;
+import ccflare.core.ProviderKind;
 import ccflare.providers.translate.ClientBody;
 import ccflare.providers.translate.Dialect;
 import ccflare.providers.translate.Translation;
@@ -86,7 +87,7 @@ final class TranslatingFront {
             answer(Translations.error(client, 400, "the request body must be a JSON object"));
             return;
         }
-        Object decided = TranslatingRoute.plan(client, tree.path("model").asText(""));
+        Object decided = TranslatingRoute.plan(client, tree.path("model").asText(""), hasAccount(ProviderKind.CODEX));
         if (decided instanceof String sentence) {
             answer(Translations.error(client, 400, sentence));
             return;
@@ -101,7 +102,7 @@ final class TranslatingFront {
         boolean streams = tree.path("stream").asBoolean(false);
         boolean includeUsage = tree.path("stream_options").path("include_usage").asBoolean(false);
         byte[] upstreamBody;
-        if (plan.translates()) {
+        if (plan.rewritesRequest()) {
             Translation t = Translations.request(plan.client(), plan.upstream(), plan.codex(), tree);
             if (t instanceof Translation.Refused refused) {
                 answer(Translations.refused(client, refused));
@@ -111,9 +112,10 @@ final class TranslatingFront {
         } else {
             upstreamBody = write(tree);
         }
-        if (LOG.isDebugEnabled()) LOG.debug("C2P {} {} translation {} model {}", request.getMethod(), path, plan.label(), plan.model());
+        String translation = plan.translation().orElse(null);
+        if (LOG.isDebugEnabled()) LOG.debug("C2P {} {} translation {} model {}", request.getMethod(), path, translation, plan.model());
         Request translated = new TranslatedRequest(request, upstreamBody, plan.upstream() == Dialect.MESSAGES);
-        Response out = plan.translates()
+        Response out = plan.rewritesResponse(streams)
                 ? new TranslatingResponse(translated, response, plan, streams, includeUsage, proxy.clock.millis() / 1000,
                         (int) Math.min(Integer.MAX_VALUE, Math.max(proxy.config.maxBodyBytes(), 1 << 20) * 8))
                 : response;
@@ -122,6 +124,11 @@ final class TranslatingFront {
 
     private boolean hasAccount(TranslatingRoute.Plan plan) {
         for (Account a : proxy.accounts.accounts()) if (plan.match().kinds().contains(a.provider())) return true;
+        return false;
+    }
+
+    private boolean hasAccount(ProviderKind kind) {
+        for (Account a : proxy.accounts.accounts()) if (a.provider() == kind) return true;
         return false;
     }
 

@@ -126,10 +126,10 @@ final class TranslatingResponse extends Response.Wrapper {
         if (sse && clientStreams) {
             mode = Mode.STREAM;
             translator = Translations.stream(upstream, client, createdEpochSeconds, includeUsage);
-        } else if (sse && upstream == Dialect.RESPONSES && client == Dialect.MESSAGES) {
+        } else if (sse && upstream == Dialect.RESPONSES) {
             mode = Mode.STREAM_TO_BODY;
             singleBody = true;
-            translator = Translations.responsesStreamToMessagesReply();
+            translator = Translations.responsesStreamToReply(client, createdEpochSeconds);
         } else {
             mode = Mode.BODY;
             whole = new ByteArrayOutputStream(4096);
