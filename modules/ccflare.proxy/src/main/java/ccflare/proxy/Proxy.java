@@ -329,6 +329,11 @@ public final class Proxy {
                     new TranslatingFront(Proxy.this, request, response, callback, path, dialect.get()).begin();
                     return true;
                 }
+                var models = TranslatingRoute.modelsDialect(path);
+                if (models.isPresent()) {
+                    TranslatingModels.answer(Proxy.this, request, response, callback, models.get());
+                    return true;
+                }
                 TranslatingFront.notFound(response, callback, path);
                 return true;
             }

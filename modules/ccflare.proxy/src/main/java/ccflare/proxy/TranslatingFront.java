@@ -150,7 +150,8 @@ final class TranslatingFront {
     static void notFound(Response response, Callback callback, String path) {
         ClientBody body = Translations.error(path.startsWith(TranslatingRoute.PREFIX + "openai/") ? Dialect.CHAT : Dialect.MESSAGES, 404,
                 "no translating route " + path + " (expected: POST " + TranslatingRoute.MESSAGES_PATH + ", "
-                        + TranslatingRoute.CHAT_PATH + " or " + TranslatingRoute.RESPONSES_PATH + ")");
+                        + TranslatingRoute.CHAT_PATH + " or " + TranslatingRoute.RESPONSES_PATH + ", or GET "
+                        + TranslatingRoute.ANTHROPIC_MODELS_PATH + " or " + TranslatingRoute.OPENAI_MODELS_PATH + ")");
         response.setStatus(404);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(body.body()), callback);

@@ -30,6 +30,10 @@ final class TranslatingRoute {
     static final String SDK_MESSAGES_PATH = PREFIX + "anthropic/v1/messages";
     static final String CHAT_PATH = PREFIX + "openai/chat/completions";
     static final String RESPONSES_PATH = PREFIX + "openai/responses";
+    static final String ANTHROPIC_MODELS_PATH = PREFIX + "anthropic/models";
+    /** What an Anthropic SDK whose base URL is {@code …/v1/ccflare/anthropic} lists. */
+    static final String SDK_ANTHROPIC_MODELS_PATH = PREFIX + "anthropic/v1/models";
+    static final String OPENAI_MODELS_PATH = PREFIX + "openai/models";
 
     private TranslatingRoute() {}
 
@@ -81,6 +85,15 @@ final class TranslatingRoute {
             case MESSAGES_PATH, SDK_MESSAGES_PATH -> Optional.of(Dialect.MESSAGES);
             case CHAT_PATH -> Optional.of(Dialect.CHAT);
             case RESPONSES_PATH -> Optional.of(Dialect.RESPONSES);
+            default -> Optional.empty();
+        };
+    }
+
+    /** The list format of a model-list path (Messages: Anthropic's, Chat: OpenAI's); empty for any other path. */
+    static Optional<Dialect> modelsDialect(String path) {
+        return switch (path) {
+            case ANTHROPIC_MODELS_PATH, SDK_ANTHROPIC_MODELS_PATH -> Optional.of(Dialect.MESSAGES);
+            case OPENAI_MODELS_PATH -> Optional.of(Dialect.CHAT);
             default -> Optional.empty();
         };
     }
