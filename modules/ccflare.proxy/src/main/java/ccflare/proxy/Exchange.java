@@ -95,6 +95,7 @@ final class Exchange {
     private UsageScanner scanner;
     private boolean sse;
     private int status;
+    private String translation = "";
 
     Exchange(Proxy proxy, Request request, Response response, Callback callback, Route route, String path) {
         this.proxy = proxy;
@@ -106,6 +107,12 @@ final class Exchange {
         this.receivedAtMs = proxy.clock.millis();
         this.id = RequestIds.next(receivedAtMs);
         this.capture = proxy.recording.capturePayloads() ? new PayloadCapture(proxy.recording.payloadMaxBytes()) : null;
+    }
+
+    /** For a translating route: which translation ran, for the record ({@link TranslatingRoute.Plan#translation()}). */
+    Exchange translation(String label) {
+        this.translation = label == null ? "" : label;
+        return this;
     }
 
     // ---- C2P: admission and body ---------------------------------------------------------
@@ -841,7 +848,7 @@ final class Exchange {
                     upstreamFirstByteMs, clientFirstByteMs, now - receivedAtMs, proxyOverheadMs, usage,
                     usage.isEmpty() ? 0 : proxy.pricing.costUsd(model, usage), tokensPerSecond,
                     request.getHeaders().get(HttpHeader.USER_AGENT), request.getHeaders().get("x-claude-code-session-id"),
-                    errorMessage, capture == null ? null : capture.toPayload(sse), clientKeyId);
+                    errorMessage, capture == null ? null : capture.toPayload(sse), clientKeyId, translation);
         }
         proxy.ticker.unwatch(this);
         if (LOG.isDebugEnabled()) LOG.debug("{} done status {} outcome {} attempts {}", id, code, outcome.wireName(), record.attempts());

@@ -119,7 +119,7 @@ final class TranslatingFront {
                 ? new TranslatingResponse(translated, response, plan, streams, includeUsage, proxy.clock.millis() / 1000,
                         (int) Math.min(Integer.MAX_VALUE, Math.max(proxy.config.maxBodyBytes(), 1 << 20) * 8))
                 : response;
-        new Exchange(proxy, translated, out, callback, plan.match(), path).begin();
+        new Exchange(proxy, translated, out, callback, plan.match(), path).translation(translation).begin();
     }
 
     private boolean hasAccount(TranslatingRoute.Plan plan) {

@@ -146,6 +146,7 @@ class TranslatingCodexRoutesTest {
         RequestRecord rec = h.nextServedBy(codex, 1, 0);
         assertThat(rec.provider()).isEqualTo("codex");
         assertThat(rec.path()).isEqualTo("/v1/ccflare/openai/chat/completions");
+        assertThat(rec.translation()).isEqualTo("openai-chat→codex-responses");
         assertThat(rec.usage().outputTokens()).isEqualTo(52);
     }
 
@@ -184,7 +185,9 @@ class TranslatingCodexRoutesTest {
         assertThat(upstream.path("input").path(0).path("content").path(0).path("text").asText()).isEqualTo("Read the README.");
         assertThat(upstream.path("instructions").asText()).isEqualTo("You are a helpful assistant.");
         assertThat(upstream.has("max_output_tokens")).isFalse();
-        assertThat(h.nextServedBy(codex, 1, 0).usage().outputTokens()).isEqualTo(52);
+        RequestRecord rec = h.nextServedBy(codex, 1, 0);
+        assertThat(rec.usage().outputTokens()).isEqualTo(52);
+        assertThat(rec.translation()).isEqualTo("openai-responses→codex-responses");
     }
 
     @Test void responsesClientThatAskedForJsonGetsOneResponseObjectFromTheCodexStream() throws Exception {
@@ -221,6 +224,8 @@ class TranslatingCodexRoutesTest {
         JsonNode upstream = json(fake.requests("/v1/chat/completions").getFirst().bodyText());
         assertThat(upstream.path("model").asText()).isEqualTo("gpt-5-codex");
         assertThat(upstream.path("temperature").asDouble()).isEqualTo(0.3);
-        assertThat(h.nextServedBy(openai, 1, 0).provider()).isEqualTo("openai");
+        RequestRecord rec = h.nextServedBy(openai, 1, 0);
+        assertThat(rec.provider()).isEqualTo("openai");
+        assertThat(rec.translation()).as("untranslated: only the prefix was stripped").isEmpty();
     }
 }

@@ -82,4 +82,35 @@ class TranslatingThroughDaemonTest {
         // The list is the daemon's own: nothing reached an upstream.
         assertThat(upstream.requests()).isEmpty();
     }
+
+    @Test
+    void theRequestListAndDetailSayWhichTranslationRanAndNullForAPassThrough() throws Exception {
+        daemon = TestDaemons.start(home, TOKEN, Map.of());
+        addAccount("work", "anthropic", upstream.baseUri().toString());
+
+        TestHttp.Reply plain = TestHttp.postJson(uri("/v1/messages"),
+                "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":8,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(plain.status()).as(plain.body()).isEqualTo(200);
+        TestHttp.Reply chat = TestHttp.postJson(uri("/v1/ccflare/openai/chat/completions"),
+                "{\"model\":\"anthropic/claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(chat.status()).as(chat.body()).isEqualTo(200);
+        assertThat(JSON.readTree(chat.body()).path("object").asText()).isEqualTo("chat.completion");
+
+        JsonNode rows = null;
+        for (int i = 0; i < 100; i++) {
+            rows = JSON.readTree(TestHttp.get(uri("/api/requests?limit=10"), AUTH).body());
+            if (rows.size() >= 2) break;
+            Thread.sleep(50);
+        }
+        assertThat(rows.size()).isEqualTo(2);
+        JsonNode translated = rows.get(0);
+        assertThat(translated.path("path").asText()).isEqualTo("/v1/ccflare/openai/chat/completions");
+        assertThat(translated.path("translation").asText()).isEqualTo("openai-chat→anthropic-messages");
+        assertThat(rows.get(1).has("translation")).as("present, and null, on a pass-through").isTrue();
+        assertThat(rows.get(1).get("translation").isNull()).isTrue();
+
+        TestHttp.Reply detail = TestHttp.get(uri("/api/requests/" + translated.path("id").asText()), AUTH);
+        assertThat(detail.status()).as(detail.body()).isEqualTo(200);
+        assertThat(JSON.readTree(detail.body()).path("translation").asText()).isEqualTo("openai-chat→anthropic-messages");
+    }
 }
