@@ -62,7 +62,7 @@ final class TranslatingResponse extends Response.Wrapper {
         this.maxBody = maxBody;
         this.sink = event -> {
             if (singleBody) out.writeBytes(event.data().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            else out.writeBytes(event.bytes());
+            else event.writeTo(out);
         };
     }
 
