@@ -334,7 +334,7 @@ public final class Proxy {
                     TranslatingModels.answer(Proxy.this, request, response, callback, models.get());
                     return true;
                 }
-                TranslatingFront.notFound(response, callback, path);
+                TranslatingFront.notFound(request, response, callback, path, config.maxBodyBytes());
                 return true;
             }
             Exchange exchange = new Exchange(Proxy.this, request, response, callback, route, path);

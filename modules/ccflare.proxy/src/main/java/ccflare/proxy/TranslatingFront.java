@@ -50,11 +50,11 @@ final class TranslatingFront {
     void begin() {
         var refusal = ClientGate.check(proxy.hosts, request.getHeaders(), request.isSecure());
         if (refusal.isPresent()) {
-            answer(Translations.error(client, refusal.get().status(), refusal.get().message()));
+            refuseUnread(Translations.error(client, refusal.get().status(), refusal.get().message()));
             return;
         }
         if (!"POST".equals(request.getMethod())) {
-            answer(Translations.error(client, 405, "the translating routes take POST with a JSON body"));
+            refuseUnread(Translations.error(client, 405, "the translating routes take POST with a JSON body"));
             return;
         }
         BodyReader.read(request, proxy.config.maxBodyBytes(), new BodyReader.Outcome() {
@@ -65,6 +65,8 @@ final class TranslatingFront {
 
             @Override
             public void tooLarge() {
+                // Not read further: the rest of the body may still be on its way, so the connection ends with the answer.
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
                 answer(Translations.error(client, 413, "request body exceeds the limit of " + proxy.config.maxBodyBytes() + " bytes"));
             }
 
@@ -140,20 +142,27 @@ final class TranslatingFront {
         }
     }
 
+    /** A refusal before the body was read: the body is discarded first, so the client's connection stays usable. */
+    private void refuseUnread(ClientBody body) {
+        UnreadBody.discardThen(request, response, proxy.config.maxBodyBytes(), () -> answer(body));
+    }
+
     private void answer(ClientBody body) {
         response.setStatus(body.status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(body.body()), callback);
     }
 
-    /** Any other {@code /v1/ccflare/**} path: 404 naming the three routes, never the drop-in Anthropic route. */
-    static void notFound(Response response, Callback callback, String path) {
+    /** Any other {@code /v1/ccflare/**} path: 404 naming the routes, never the drop-in Anthropic route; the body is discarded first. */
+    static void notFound(Request request, Response response, Callback callback, String path, long maxBodyBytes) {
         ClientBody body = Translations.error(path.startsWith(TranslatingRoute.PREFIX + "openai/") ? Dialect.CHAT : Dialect.MESSAGES, 404,
                 "no translating route " + path + " (expected: POST " + TranslatingRoute.MESSAGES_PATH + ", "
                         + TranslatingRoute.CHAT_PATH + " or " + TranslatingRoute.RESPONSES_PATH + ", or GET "
                         + TranslatingRoute.ANTHROPIC_MODELS_PATH + " or " + TranslatingRoute.OPENAI_MODELS_PATH + ")");
-        response.setStatus(404);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.write(true, ByteBuffer.wrap(body.body()), callback);
+        UnreadBody.discardThen(request, response, maxBodyBytes, () -> {
+            response.setStatus(404);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.write(true, ByteBuffer.wrap(body.body()), callback);
+        });
     }
 }

@@ -27,6 +27,11 @@ final class TranslatingModels {
     private TranslatingModels() {}
 
     static void answer(Proxy proxy, Request request, Response response, Callback callback, Dialect client) {
+        // A GET has no body as a rule; one that has is discarded first, so the connection stays usable.
+        UnreadBody.discardThen(request, response, proxy.config.maxBodyBytes(), () -> list(proxy, request, response, callback, client));
+    }
+
+    private static void list(Proxy proxy, Request request, Response response, Callback callback, Dialect client) {
         var refusal = ClientGate.check(proxy.hosts, request.getHeaders(), request.isSecure());
         if (refusal.isPresent()) {
             write(response, callback, Translations.error(client, refusal.get().status(), refusal.get().message()));

@@ -133,6 +133,22 @@ class UnreadBodyTest {
     }
 
     @Test
+    void aTranslatingRouteRefusalBeforeTheBodyLeavesTheConnectionUsable() throws Exception {
+        daemon = TestDaemons.start(home, TOKEN, Map.of());
+        String chat = "{\"model\":\"anthropic/claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        try (Connection c = new Connection(daemon.port())) {
+            Answer foreign = c.post("/v1/ccflare/openai/chat/completions", chat, "Origin", "https://evil.example");
+            assertThat(foreign.status()).as(foreign.head() + foreign.body()).isEqualTo(403);
+            assertThat(foreign.closes()).as(foreign.head()).isFalse();
+            Answer unknown = c.post("/v1/ccflare/openai/embeddings", chat);
+            assertThat(unknown.status()).as(unknown.head()).isEqualTo(404);
+            Answer models = c.post("/v1/ccflare/openai/models", chat);
+            assertThat(models.status()).as(models.head()).isEqualTo(405);
+            assertThat(c.get("/health").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aBodyDeclaredOverTheLimitIsNotReadAndTheAnswerSaysTheConnectionCloses() throws Exception {
         daemon = TestDaemons.start(home, TOKEN, Map.of("CCFLARE_MAX_BODY_BYTES", "64"));
         try (Connection c = new Connection(daemon.port())) {
