@@ -37,6 +37,26 @@ class UsageTest {
     }
 
     @Test
+    void aOneShotCommandLineHoldsOnlyTheCommandItRuns() {
+        assertThat(CtlCommand.commandLine(new CtlCommand(), List.of("--socket", "/s", "list")).getSubcommands()).containsOnlyKeys("list", "ls");
+        assertThat(CtlCommand.commandLine(new CtlCommand(), List.of("--version")).getSubcommands()).isEmpty();
+        assertThat(CtlCommand.commandLine(new CtlCommand(), List.of("-V")).getSubcommands()).isEmpty();
+        // The help lists every command, with or without the version flag beside it.
+        assertThat(CtlCommand.commandLine(new CtlCommand(), List.of("--version", "--help")).getSubcommands())
+                .hasSize(CtlCommand.COMMANDS.size());
+        assertThat(CtlCommand.commandLine(new CtlCommand(), List.of()).getSubcommands()).hasSize(CtlCommand.COMMANDS.size());
+        assertThat(CtlCommand.commandLine(new CtlCommand(), List.of("help", "list")).getSubcommands()).hasSize(CtlCommand.COMMANDS.size());
+    }
+
+    @Test
+    void theVersionFlagWithACommandStillRunsThatCommandsParser() {
+        // "-V" after a command word is that command's (inherited) version option; the word decides the model.
+        var r = cli.run("list", "--version");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("ccflarectl ");
+    }
+
+    @Test
     void anUnknownCommandOrOptionIsAUsageError() {
         var r = cli.run("frobnicate");
         assertThat(r.code()).isEqualTo(2);
