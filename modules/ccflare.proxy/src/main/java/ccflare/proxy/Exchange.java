@@ -162,7 +162,10 @@ final class Exchange {
     }
 
     private void tooLarge() {
-        reject(413, ErrorBodies.TOO_LARGE, "request body exceeds the limit of " + proxy.config.maxBodyBytes() + " bytes", 0);
+        // Not read further: the rest of the body may still be on its way, so the connection ends with the answer.
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        respond(413, Outcome.REJECTED, ErrorBodies.TOO_LARGE,
+                "request body exceeds the limit of " + proxy.config.maxBodyBytes() + " bytes", 0);
     }
 
     // ---- Client presence -----------------------------------------------------------------
@@ -786,9 +789,13 @@ final class Exchange {
 
     // ---- Responses of our own ------------------------------------------------------------
 
-    /** A refusal before the body was read; no upstream was involved. */
+    /**
+     * A refusal before the body was read; no upstream was involved. The body is discarded first
+     * ({@link UnreadBody}), so the client's connection stays usable.
+     */
     private void reject(int code, String type, String message, long retryAfterSeconds) {
-        respond(code, Outcome.REJECTED, type, message, retryAfterSeconds);
+        UnreadBody.discardThen(request, response, proxy.config.maxBodyBytes(),
+                () -> respond(code, Outcome.REJECTED, type, message, retryAfterSeconds));
     }
 
     private void respond(int code, Outcome outcome, String type, String message, long retryAfterSeconds) {

@@ -174,7 +174,7 @@ final class Daemon {
                     new ArrayByteBufferPool(0, -1, -1, -1, POOL_RETAINED_BYTES, POOL_RETAINED_BYTES));
             ServerConnector connector = connector(server, config);
             server.setHandler(new GracefulHandler(new Dispatch(proxy.handler(), api.handler(), api.dashboardHandler(),
-                    new NotFoundHandler(), virtualThreads)));
+                    new NotFoundHandler(), virtualThreads, config.proxy().maxBodyBytes())));
             socket.attach(server, connector);
             // Outermost, after the peer check wraps the rest: it must see every parsed request.
             HeadDeadline headDeadline = new HeadDeadline(server.getHandler(), server.getScheduler(), HeadDeadline.DEFAULT);
