@@ -322,7 +322,8 @@ final class Daemon {
         HttpConnectionFactory factory = new HttpConnectionFactory(http);
         factory.setUseInputDirectByteBuffers(false);
         factory.setUseOutputDirectByteBuffers(false);
-        ServerConnector connector = new ServerConnector(server, factory);
+        // The connection resume after each response runs on the thread that completed it (see InlineResume).
+        ServerConnector connector = new ServerConnector(server, new InlineResume(server.getThreadPool()), null, null, -1, -1, factory);
         connector.setHost(config.server().host());
         connector.setPort(config.server().port());
         // The proxy enforces its own first-byte and stream-idle timeouts; the connection's idle
