@@ -75,7 +75,7 @@ public final class Api {
     /**
      * The web dashboard: {@code /} (the dashboard with a session cookie, else a sign-in page),
      * {@code POST /login}, {@code POST /logout}, {@code /signin.css} and {@code /assets/**},
-     * served from memory (the files are read from this module's resources once, here). Returns
+     * served from memory (the files are read from this module's resources once, at the first request for one). Returns
      * false for every other path. Blocking only while {@code POST /login} reads its small form;
      * run it where the API runs. See {@code docs/dashboard.md}.
      */

@@ -78,6 +78,8 @@ public final class Metrics implements RequestLog.Listener {
     private final Counter attempts;
     private final Counter failovers;
     private final Counter retries;
+    private final boolean jvm;
+    private volatile boolean jvmRegistered;
 
     private Metrics(Builder b) {
         this.accounts = b.accounts;
@@ -136,7 +138,23 @@ public final class Metrics implements RequestLog.Listener {
                         cb.call(live.subscriberCount(LiveFeed.Topic.REQUESTS), "requests");
                     }).register(registry);
         }
-        if (b.jvm) JvmMetrics.builder().register(registry);
+        this.jvm = b.jvm;
+    }
+
+    /**
+     * The JVM series are registered at the first scrape, not at start: the collectors start the
+     * JDK's management beans (JMX, ≈ 250 classes and a notification thread), which the daemon's
+     * start and its first requests never need. They read the JVM's own cumulative figures, so
+     * nothing is lost by registering late, except {@code jvm_memory_pool_allocated_bytes_total},
+     * which counts from the first scrape on.
+     */
+    private void registerJvmSeries() {
+        if (!jvm || jvmRegistered) return;
+        synchronized (this) {
+            if (jvmRegistered) return;
+            JvmMetrics.builder().register(registry);
+            jvmRegistered = true;
+        }
     }
 
     /**
@@ -254,6 +272,7 @@ public final class Metrics implements RequestLog.Listener {
      */
     Exposition scrape(String accept) {
         ExpositionFormatWriter writer = OPEN_METRICS.accepts(accept) ? OPEN_METRICS : PROMETHEUS_TEXT;
+        registerJvmSeries();
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
         try {
             writer.write(out, registry.scrape());
@@ -408,7 +427,7 @@ public final class Metrics implements RequestLog.Listener {
             return this;
         }
 
-        /** The client library's JVM series ({@code jvm_*}, {@code process_*}). */
+        /** The client library's JVM series ({@code jvm_*}, {@code process_*}), registered at the first scrape. */
         public Builder jvm() {
             this.jvm = true;
             return this;

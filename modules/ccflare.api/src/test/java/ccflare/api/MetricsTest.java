@@ -191,4 +191,14 @@ class MetricsTest {
         assertThat(parsed.sum("ccflare_requests_total")).isEqualTo(1);
         assertThat(metrics.scrape("text/plain;version=0.0.4;q=0.5,*/*;q=0.1").contentType()).startsWith("text/plain; version=0.0.4");
     }
+
+    @Test
+    void theJvmSeriesAreRegisteredAtTheFirstScrapeAndOnlyWhenAskedFor() {
+        Metrics withJvm = Metrics.builder(accounts, clock).jvm().build();
+        String first = new String(withJvm.scrape("").body(), StandardCharsets.UTF_8);
+        String second = new String(withJvm.scrape("").body(), StandardCharsets.UTF_8);
+        assertThat(Exposition.prometheusText(first).types()).containsKeys("jvm_memory_used_bytes", "process_start_time_seconds");
+        assertThat(Exposition.prometheusText(second).types()).containsKeys("jvm_memory_used_bytes", "jvm_threads_current");
+        assertThat(scrape().types()).doesNotContainKey("jvm_memory_used_bytes");
+    }
 }

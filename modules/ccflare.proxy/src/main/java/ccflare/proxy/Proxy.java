@@ -338,7 +338,12 @@ public final class Proxy {
                     new TranslatingFront(Proxy.this, request, response, callback, path, dialect.get()).begin();
                     return true;
                 }
-                TranslatingFront.notFound(response, callback, path);
+                var models = TranslatingRoute.modelsDialect(path);
+                if (models.isPresent()) {
+                    TranslatingModels.answer(Proxy.this, request, response, callback, models.get());
+                    return true;
+                }
+                TranslatingFront.notFound(request, response, callback, path, config.maxBodyBytes());
                 return true;
             }
             Exchange exchange = new Exchange(Proxy.this, request, response, callback, route, path);

@@ -91,7 +91,13 @@ final class Daemon {
      *                          as a port in use; 1: anything else, such as a corrupt database)
      */
     static Daemon start(LoadedConfig loaded, Map<String, String> env, InstantSource clock) {
+        return start(loaded, env, clock, StartTimeline.sinceProcessStart());
+    }
+
+    /** As {@link #start(LoadedConfig, Map, InstantSource)}, marking its steps on {@code timeline}, which it logs once listening. */
+    static Daemon start(LoadedConfig loaded, Map<String, String> env, InstantSource clock, StartTimeline timeline) {
         requireNonNull(loaded, "loaded");
+        requireNonNull(timeline, "timeline");
         requireNonNull(env, "env");
         requireNonNull(clock, "clock");
         Config config = loaded.config();
@@ -111,6 +117,7 @@ final class Daemon {
                 SystemdCredentials.find(env, SystemdCredentials.ADMIN_TOKEN), dir, new SecureRandom());
 
         CredentialKey key = CredentialKey.open(loaded.get(ConfigKeys.KEY_FILE), env);
+        timeline.mark("files");
         Database db;
         try {
             db = Database.open(dbFile, clock, Threads.databaseWriter(), key.box());
@@ -135,6 +142,7 @@ final class Daemon {
             throw new StartupException(2, openBind.get(), null);
         }
         db.limitPayloads(loaded.get(ConfigKeys.PAYLOAD_STORE_MAX_MB) * 1024L * 1024L);
+        timeline.mark("database");
         ScheduledExecutorService maintenance = null;
         Server server = null;
         Runnable detachLiveLog = () -> {};
@@ -151,6 +159,7 @@ final class Daemon {
                     .jvm()
                     .build();
             RequestLog requestLog = LiveLog.tee(db.requestLog(), metrics, live);
+            timeline.mark("metrics");
             Pricing pricing = pricingOverride != null ? pricingOverride : join(pricingLoad);
             // One JDK client for the OAuth token endpoints: sign-in and refresh share its connections.
             // Built on first use: its TLS set-up (the CA store) is costly and most starts never need it.
@@ -159,12 +168,14 @@ final class Daemon {
                     OAuth.tokens(config.oauth(), accounts, clock, oauthHttp), requestLog, pricing,
                     Providers::adapter, clock, config.server().hostPolicy(), clientKeys);
             proxyRef.set(proxy);
+            timeline.mark("proxy");
             LiveSettings settings = new LiveSettings(loaded, env, LogOutput::setLevel);
             DaemonState state = new DaemonState(db, settings, key, proxy::inFlight, clock, accounts, env,
                     config.recording().payloadMaxBytes());
             Api api = new Api(new ApiContext(accounts, db.queries(), settings, state, token.value(), clock,
                     OAuth.flows(config.oauth(), accounts, clock, oauthHttp), live, config.server().hostPolicy(), clientKeys),
                     metrics);
+            timeline.mark("api");
 
             Executor virtualThreads = Threads.virtual();
             // Heap buffers in a pool that keeps at most 16 MiB idle per kind: Jetty's default pool
@@ -174,7 +185,7 @@ final class Daemon {
                     new ArrayByteBufferPool(0, -1, -1, -1, POOL_RETAINED_BYTES, POOL_RETAINED_BYTES));
             ServerConnector connector = connector(server, config);
             server.setHandler(new GracefulHandler(new Dispatch(proxy.handler(), api.handler(), api.dashboardHandler(),
-                    new NotFoundHandler(), virtualThreads)));
+                    new NotFoundHandler(), virtualThreads, config.proxy().maxBodyBytes())));
             socket.attach(server, connector);
             // Outermost, after the peer check wraps the rest: it must see every parsed request.
             HeadDeadline headDeadline = new HeadDeadline(server.getHandler(), server.getScheduler(), HeadDeadline.DEFAULT);
@@ -186,8 +197,10 @@ final class Daemon {
             // counts them); the connector stops accepting first.
             server.setStopTimeout(config.server().drainTimeout().toMillis());
             server.setStopAtShutdown(false);
+            timeline.mark("server");
             listen(connector, config);
             server.start();
+            timeline.mark("listen");
             settings.listeningOn(connector.getLocalPort());
             state.listeningAt(browserUri(config.server().host(), connector.getLocalPort()));
             socket.started();
@@ -201,6 +214,8 @@ final class Daemon {
             if (token.origin() == AdminToken.Origin.CREDENTIAL) LOG.info("Admin token from the systemd credential {}", SystemdCredentials.ADMIN_TOKEN);
             LOG.info("ccflare {} listening on {} (database {}, {} accounts)", Version.current(), daemon.uri(), dbFile,
                     accounts.size());
+            timeline.mark("after");
+            LOG.info("Start-up: {}", timeline.line());
             // Last: READY=1 promises the port, the admin socket and the database are all up.
             Server running = server;
             daemon.notifier = SystemdNotifier.start(env,
@@ -307,7 +322,8 @@ final class Daemon {
         HttpConnectionFactory factory = new HttpConnectionFactory(http);
         factory.setUseInputDirectByteBuffers(false);
         factory.setUseOutputDirectByteBuffers(false);
-        ServerConnector connector = new ServerConnector(server, factory);
+        // The connection resume after each response runs on the thread that completed it (see InlineResume).
+        ServerConnector connector = new ServerConnector(server, new InlineResume(server.getThreadPool()), null, null, -1, -1, factory);
         connector.setHost(config.server().host());
         connector.setPort(config.server().port());
         // The proxy enforces its own first-byte and stream-idle timeouts; the connection's idle

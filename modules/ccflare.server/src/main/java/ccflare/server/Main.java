@@ -24,10 +24,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        StartTimeline timeline = StartTimeline.sinceProcessStart();
         // Head starts only: a failure there is left to the real use to report (the tasks are not read).
         Threads.ahead("ccflare-open-modules", () -> { openModules(); return null; });
         Threads.ahead("ccflare-tls-setup", () -> { setUpTls(); return null; });
-        Launch launch = launch(args, System.getenv(), System.out, System.err);
+        Launch launch = launch(args, System.getenv(), System.out, System.err, timeline);
         switch (launch) {
             case Launch.Exit(int code) -> System.exit(code);
             case Launch.Running(Daemon daemon) -> StopSignals.install(daemon);
@@ -65,6 +66,10 @@ public final class Main {
      * Never calls {@code System.exit}, so tests can run it.
      */
     static Launch launch(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        return launch(args, env, out, err, StartTimeline.sinceProcessStart());
+    }
+
+    static Launch launch(String[] args, Map<String, String> env, PrintStream out, PrintStream err, StartTimeline timeline) {
         LoadedConfig loaded;
         try {
             switch (Invocation.parse(args)) {
@@ -83,11 +88,13 @@ public final class Main {
             return new Launch.Exit(e.exitCode());
         }
 
+        timeline.mark("configuration");
         LogOutput.prepare(loaded.config().logging().level(), loaded.config().logging().format(), env);
         Logger log = LoggerFactory.getLogger(Main.class);
         for (String warning : loaded.warnings()) log.warn("{}", warning);
+        timeline.mark("logging");
         try {
-            return new Launch.Running(Daemon.start(loaded, env, InstantSource.system()));
+            return new Launch.Running(Daemon.start(loaded, env, InstantSource.system(), timeline));
         } catch (StartupException e) {
             err.println(e.getMessage());
             log.debug("Start-up failed", e);
