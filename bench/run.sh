@@ -3,7 +3,7 @@
 # image, side by side. See bench/README.md.
 #
 #   bench/run.sh                 full run (3 repeats, about 6-9 minutes on 2 cores)
-#   bench/run.sh --smoke         about 20 s: checks everything still works, prints the table
+#   bench/run.sh --smoke         about 1 minute: checks everything still works, prints the table
 #   bench/run.sh --repeats 5     more repeats
 #   bench/run.sh --no-build      never build the runtime image (ccflare is "not run" if it is missing)
 #   bench/run.sh --jmh           the JMH micro-benchmarks instead (bench/jmh/run.sh)

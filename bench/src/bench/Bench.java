@@ -33,15 +33,15 @@ public final class Bench {
     /** How much of each scenario to run. */
     record Plan(boolean smoke, int repeats, int latencyJson, int latencySse, int wrkSeconds, int warmWrkSeconds,
                 int[] streamSizes, int streamDeltas, int streamDelayMs, int incDeltas, int incDelayMs,
-                int warmLatency, int warmStreams, int settleMs, int[] concurrencies) {
+                int warmLatency, int warmStreams, int settleMs, int[] concurrencies, int coldRequests, int ctlRuns) {
         static Plan full(int repeats) {
             return new Plan(false, repeats, 2000, 1000, 5, 3, new int[] {500, 2000}, 20, 100, 10, 100, 2000, 200, 1000,
-                    new int[] {16, 64});
+                    new int[] {16, 64}, 500, 11);
         }
 
         static Plan quick() {
             return new Plan(true, 1, 50, 25, 1, 0, new int[] {20, 100}, 3, 100, 4, 100, 0, 0, 200,
-                    new int[] {64});
+                    new int[] {64}, 50, 3);
         }
     }
 
@@ -80,6 +80,8 @@ public final class Bench {
     private long uncertain;
     private long recordedAtStart;
     private Path ccflareSeed;
+    /** The release tarball installed by ccflare-install, and extracted by hand (Installed). */
+    private Map<String, Path> otherImages = Map.of();
 
     Bench(Plan plan, Path out, Path classes, String nginx, String wrkPath, Path lua, Path image,
           Map<String, String> unavailable) {
@@ -191,6 +193,11 @@ public final class Bench {
             }
             for (Target t : rotated) {
                 guard("startup", t, () -> startup(t));
+            }
+            for (Target t : targets) {
+                if (t.name.equals("ccflare")) {
+                    guard("ctl", t, () -> ctl(t));
+                }
             }
         }
         sleep(2L * plan.settleMs());
@@ -331,7 +338,11 @@ public final class Bench {
     }
 
     private ProcessBuilder ccflareCommand(Path dir, int port) {
-        ProcessBuilder pb = new ProcessBuilder(image.resolve("bin/ccflare").toString())
+        return ccflareCommand(image, dir, port);
+    }
+
+    private ProcessBuilder ccflareCommand(Path img, Path dir, int port) {
+        ProcessBuilder pb = new ProcessBuilder(img.resolve("bin/ccflare").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("daemon.log").toFile());
         Map<String, String> env = pb.environment();
         env.put("PORT", Integer.toString(port));
@@ -416,6 +427,14 @@ public final class Bench {
             }
         };
         say("ccflare on 127.0.0.1:" + t.port + " (pid " + t.pid + ", image " + image + ")");
+        try {
+            long began = System.nanoTime();
+            otherImages = Installed.prepare(image, out);
+            say("installed with ccflare-install and extracted by hand in " + (System.nanoTime() - began) / 1_000_000
+                    + " ms: " + otherImages);
+        } catch (Exception e) {
+            results.note("start-up of the installed image not measured: " + e.getMessage());
+        }
         return t;
     }
 
@@ -668,18 +687,76 @@ public final class Bench {
     }
 
     private void startup(Target t) throws Exception {
+        startOnce(t, "", t.launcher, true);
+        if (t.name.equals("ccflare")) {
+            for (Map.Entry<String, Path> other : otherImages.entrySet()) {
+                startOnce(t, other.getKey() + "_", port -> {
+                    try {
+                        return ccflareCommand(other.getValue(), ccflareDir(other.getKey() + "-" + port), port);
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, false);
+            }
+        }
+    }
+
+    /**
+     * One fresh start: launch to the first 200, the CPU spent until then and, for the build tree,
+     * the cold phase (the next requests on the fresh instance, Cold) before it is stopped.
+     */
+    private void startOnce(Target t, String prefix, IntFunction<ProcessBuilder> launcher, boolean cold)
+            throws Exception {
         int port = freePort();
-        ProcessBuilder pb = t.launcher.apply(port);
+        ProcessBuilder pb = launcher.apply(port);
         if (pb.redirectOutput() == ProcessBuilder.Redirect.PIPE) {
             pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         }
         Process[] p = new Process[1];
         try {
             double ms = Load.startup(pb, port, 30_000, p);
-            results.add("startup", t.name, "first_200_ms", ms);
+            long pid = p[0].pid();
+            results.add("startup", t.name, prefix + "first_200_ms", ms);
+            results.add("startup", t.name, prefix + "cpu_ms_to_first_200", Proc.cpuMicros(pid) / 1000.0);
+            if (cold) {
+                Cold.Phase c = Cold.measure(port, pid, plan.coldRequests() - 1,
+                        System.nanoTime() + TimeUnit.SECONDS.toNanos(60));
+                // (a fresh instance with its own database: not counted in the records check of the main one)
+                results.add("cold", t.name, "first_" + plan.coldRequests() + "_p50_ms", c.p50Ms());
+                results.add("cold", t.name, "first_" + plan.coldRequests() + "_p99_ms", c.p99Ms());
+                results.add("cold", t.name, "cpu_us_per_req", c.cpuUsPerRequest());
+                results.add("cold", t.name, "errors", c.failed());
+                if (c.failed() > 0) {
+                    results.note("cold phase on " + t.name + ": " + c.failed() + " failed, first: " + c.firstFailure());
+                }
+            }
         } finally {
             if (p[0] != null) {
                 stop(p[0]);
+            }
+        }
+    }
+
+    /** ccflarectl against the instance under test, beside java -version of the image's runtime. */
+    private void ctl(Target t) throws Exception {
+        Path dir = out.resolve("ccflare").resolve("main").toAbsolutePath();
+        Map<String, String> env = Map.of("CCFLARE_SOCKET_PATH", dir.resolve("ccflare.sock").toString(),
+                "XDG_RUNTIME_DIR", dir.toString(), "XDG_DATA_HOME", dir.toString(), "XDG_CONFIG_HOME", dir.toString(),
+                "HOME", dir.toString(), "NO_COLOR", "1");
+        Path scratch = Files.createDirectories(out.resolve("ctl"));
+        String ctl = image.resolve("bin/ccflarectl").toAbsolutePath().toString();
+        record Command(String metric, List<String> argv) {
+        }
+        for (Command c : List.of(new Command("java_version", List.of(image.resolve("runtime/bin/java").toAbsolutePath()
+                        .toString(), "-version")),
+                new Command("version", List.of(ctl, "--version")),
+                new Command("list", List.of(ctl, "list")))) {
+            Ctl.Runs r = Ctl.run(c.argv(), env, plan.ctlRuns(), scratch);
+            results.add("ctl", t.name, c.metric() + "_ms", Results.percentile(r.wallMs(), 50));
+            results.add("ctl", t.name, c.metric() + "_cpu_ms", Results.percentile(r.cpuMs(), 50));
+            if (r.failed() > 0) {
+                results.note("ctl " + c.metric() + ": " + r.failed() + " of " + plan.ctlRuns() + " failed, first: "
+                        + r.firstFailure());
             }
         }
     }
@@ -736,7 +813,7 @@ public final class Bench {
             sb.append("target ").append(e.getKey()).append(": not run: ").append(e.getValue()).append('\n');
         }
         sb.append('\n').append(results.table());
-        sb.append('\n').append(budgets());
+        sb.append('\n').append(new Budgets(results, plan).text());
         double[] spreads = results.allSpreads();
         if (spreads.length > 0) {
             double[] sorted = spreads.clone();
@@ -761,48 +838,6 @@ public final class Bench {
         System.out.print(sb);
         Files.writeString(out.resolve("results.txt"), sb);
         Files.writeString(out.resolve("results.properties"), machine);
-    }
-
-    private String budgets() {
-        StringBuilder sb = new StringBuilder("budgets (printed, never asserted):\n");
-        String c = "ccflare";
-        int big = plan.streamSizes()[plan.streamSizes().length - 1];
-        String streams = "streams_" + big;
-        double addedJson = results.median("latency_json", c, "added_ttfb_p50_ms");
-        double addedSse = results.median("latency_sse", c, "added_first_byte_p50_ms");
-        double rps = results.median("throughput_c64", c, "rps") / results.median("throughput_c64", "nginx", "rps");
-        double cpu = results.median("throughput_c64", c, "cpu_us_per_req");
-        double complete = results.median(streams, c, "complete");
-        double fb = results.median(streams, c, "first_byte_p99_ms") / results.median(streams, "nginx", "first_byte_p99_ms");
-        double rss = results.median(streams, c, "rss_peak_mib");
-        double idle = results.median("memory", c, "idle_rss_mib");
-        double start = results.median("startup", c, "first_200_ms");
-        double missing = results.median("records", c, "missing");
-        double extra = results.median("records", c, "extra");
-        double allowance = results.median("records", c, "cut_off_allowance");
-        line(sb, "added p50, JSON time to first byte (ccflare - direct)", addedJson, "ms", addedJson <= 0.3, "<= 0.3 ms");
-        line(sb, "added p50, SSE first byte (ccflare - direct)", addedSse, "ms", addedSse <= 0.3, "<= 0.3 ms");
-        line(sb, "c=64 throughput, ccflare / nginx", rps, "x", rps >= 0.7, ">= 0.7x");
-        line(sb, "CPU per request at c=64", cpu, "us", cpu <= 100, "<= 100 us");
-        line(sb, big + " streams complete", complete, "of " + big, complete == big, "all");
-        line(sb, big + " streams first-byte p99, ccflare / nginx", fb, "x", fb <= 2, "<= 2x");
-        line(sb, "RSS under " + big + " streams", rss, "MiB", rss <= 300, "<= 300 MiB");
-        line(sb, "idle RSS", idle, "MiB", idle <= 120, "<= 120 MiB");
-        line(sb, "start-up to first served request", start, "ms", start <= 500, "<= 500 ms");
-        line(sb, "served requests without a record", missing, "", missing == 0, "0");
-        sb.append(String.format(Locale.ROOT, "  %-56s %s (cut-off allowance %s)%n", "rows beyond served requests",
-                Results.fmt(extra), Results.fmt(allowance)));
-        if (plan.smoke()) {
-            sb.append("  (smoke: sizes and durations are reduced; these verdicts mean little)\n");
-        }
-        return sb.toString();
-    }
-
-    private void line(StringBuilder sb, String what, double value, String unit, boolean ok, String limit) {
-        String verdict = results.notRun.containsKey("ccflare") ? "not run" : Double.isNaN(value) ? "not measured"
-                : ok ? "within" : "OVER";
-        sb.append(String.format(Locale.ROOT, "  %-56s %10s %-8s %-12s %s%n", what, Results.fmt(value), unit, limit,
-                verdict));
     }
 
     // ---- processes -------------------------------------------------------------------------

@@ -7,8 +7,8 @@
 #   2. the recorded start on that database: proxied POST /v1/messages (JSON and streamed) to the
 #      fake upstream, /health and the API's reads, then SIGTERM; the JVM writes lib/ccflare.aot as
 #      it exits. So the first request's classes are loaded and linked in the cache.
-# While the daemon serves, a ccflarectl tui session over its socket (in a pseudo-terminal, see
-# below) records ccflarectl's cache (lib/ccflarectl.aot).
+# While the daemon serves, a ccflarectl list and a ccflarectl tui session over its socket (in a
+# pseudo-terminal, see below) record ccflarectl's caches (lib/ccflarectl.aot, lib/ccflarectl-tui.aot).
 #
 # The cache is only valid for the image at this absolute path (the JVM checks the module path and
 # the runtime's location), so the launcher uses it only when lib/ccflare.aot.home names its own
@@ -32,6 +32,8 @@ cache="$image/lib/ccflare.aot"
 ctl_cache="$image/lib/ccflarectl.aot"
 new_cache="$cache.new.$$"
 new_ctl_cache="$ctl_cache.new.$$"
+tui_cache="$image/lib/ccflarectl-tui.aot"
+new_tui_cache="$tui_cache.new.$$"
 work=$(mktemp -d "${TMPDIR:-/tmp}/ccflare-aot.XXXXXX")
 token=training-admin-token-0123456789abcdef
 upstream_pid=
@@ -40,7 +42,7 @@ cleanup() {
   [ -n "$daemon_pid" ] && kill -TERM "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
   [ -n "$upstream_pid" ] && kill "$upstream_pid" 2>/dev/null && wait "$upstream_pid" 2>/dev/null
   rm -rf "$work"
-  rm -f "$new_cache" "$new_ctl_cache"
+  rm -f "$new_cache" "$new_ctl_cache" "$new_tui_cache"
 }
 trap cleanup EXIT
 
@@ -102,33 +104,41 @@ start_daemon "-XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining -XX:AOTCache
   || give_up "the daemon did not start on the training database"
 training drive "$url" "$token" || give_up "the training requests failed"
 
-# ccflarectl's cache, recorded while the daemon serves. A session of `ccflarectl tui` in a
-# pseudo-terminal (script(1), util-linux) visits every screen: it loads JLine's FFM terminal and
-# the screens as well as the picocli model, the Jetty client and the JSON path every command
-# shares, so a cache trained on it serves both. Measured under load (CPU seconds, 5 runs each):
-# `tui` to its first frame and q 1.05-1.22 s with it against 1.26-1.39 s with a `list --json`
-# cache; `list` 0.78-0.84 s against 0.83-0.96 s. Without script(1), or if the session fails,
-# one `list --json`. A failure only means no ccflarectl cache.
+# ccflarectl's caches, recorded while the daemon serves: one for the one-shot commands
+# (lib/ccflarectl.aot, from a `list`) and one for the TUI (lib/ccflarectl-tui.aot, from a session
+# of `ccflarectl tui` in a pseudo-terminal, script(1) of util-linux, visiting every screen). The
+# launcher picks by the command. A cache holds every class its training run loaded, and the JVM
+# maps and loads all of them at every start: the TUI's (JLine, its FFM terminal, the screens)
+# made `list` load 4,112 classes where its own loads 3,197, and cost it 0.06-0.08 s of CPU (of
+# 0.58-0.66 s, measured under load). Without script(1), or if the session fails, the TUI uses the
+# one-shot cache. A failure only means no ccflarectl cache (or no TUI cache).
 # (CCFLARE_NO_AOT: the launchers then pass no -XX:AOTCache of an older cache beside AOTCacheOutput.)
-ctl_record() { CCFLARE_NO_AOT=1 JAVA_OPTS="-XX:AOTCacheOutput=$new_ctl_cache -Xlog:aot=error" "$@"; }
+ctl_record() { CCFLARE_NO_AOT=1 JAVA_OPTS="-XX:AOTCacheOutput=$1 -Xlog:aot=error" "${@:2}"; }
 ctl_trained=
-if command -v script >/dev/null 2>&1; then
-  tui_command="CCFLARE_NO_AOT=1 JAVA_OPTS='-XX:AOTCacheOutput=$new_ctl_cache -Xlog:aot=error' TERM=xterm-256color"
+if ctl_record "$new_ctl_cache" "$image/bin/ccflarectl" --socket "$work/ccflare.sock" list >>"$work/ctl.log" 2>&1 \
+    && [ -s "$new_ctl_cache" ]; then
+  ctl_trained=1
+fi
+tui_trained=
+if [ -n "$ctl_trained" ] && command -v script >/dev/null 2>&1; then
+  tui_command="CCFLARE_NO_AOT=1 JAVA_OPTS='-XX:AOTCacheOutput=$new_tui_cache -Xlog:aot=error' TERM=xterm-256color"
   tui_command="$tui_command $(printf '%q' "$image/bin/ccflarectl") --socket $(printf '%q' "$work/ccflare.sock") tui"
   # Keys typed before the TUI reads them wait in the terminal; q ends it (timeout: never hang a build).
   { sleep 4; printf 2; sleep 1; printf 3; sleep 1; printf 4; sleep 1; printf '?'; sleep 1; printf x; sleep 1; printf q; } \
-    | timeout 120 script -qfec "$tui_command" /dev/null >"$work/ctl.log" 2>&1
-  [ -s "$new_ctl_cache" ] && ctl_trained="a tui session"
-fi
-if [ -z "$ctl_trained" ]; then
-  rm -f "$new_ctl_cache"
-  ctl_record "$image/bin/ccflarectl" --socket "$work/ccflare.sock" list --json >>"$work/ctl.log" 2>&1 \
-    && [ -s "$new_ctl_cache" ] && ctl_trained="list --json"
+    | timeout 120 script -qfec "$tui_command" /dev/null >>"$work/ctl.log" 2>&1
+  [ -s "$new_tui_cache" ] && tui_trained=1
 fi
 if [ -n "$ctl_trained" ]; then
   mv -f "$new_ctl_cache" "$ctl_cache"
+  if [ -n "$tui_trained" ]; then
+    mv -f "$new_tui_cache" "$tui_cache"
+  else
+    rm -f "$new_tui_cache" "$tui_cache"
+    echo "WARNING: AOT training of ccflarectl tui failed; the TUI uses the one-shot commands' cache. Its output:" >&2
+    cat "$work/ctl.log" >&2
+  fi
   printf '%s\n' "$image" >"$ctl_cache.home.new.$$" && mv -f "$ctl_cache.home.new.$$" "$ctl_cache.home"
-  echo "AOT cache for ccflarectl ($ctl_trained): $(du -h "$ctl_cache" | cut -f1)"
+  echo "AOT caches for ccflarectl: $(du -h "$ctl_cache" | cut -f1) (one-shot commands)$([ -f "$tui_cache" ] && echo ", $(du -h "$tui_cache" | cut -f1) (tui)")"
 else
   echo "WARNING: AOT training of ccflarectl failed; no new ccflarectl cache. Its output:" >&2
   cat "$work/ctl.log" >&2

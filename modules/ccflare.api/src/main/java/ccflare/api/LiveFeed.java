@@ -178,9 +178,6 @@ public final class LiveFeed implements RequestLog.Listener {
     }
 
     private static RequestRecord withoutPayload(RequestRecord r) {
-        return new RequestRecord(r.id(), r.receivedAtMs(), r.method(), r.path(), r.provider(), r.accountId(), r.model(),
-                r.status(), r.outcome(), r.attempts(), r.failovers(), r.upstreamFirstByteMs(), r.clientFirstByteMs(),
-                r.totalMs(), r.proxyOverheadMs(), r.usage(), r.costUsd(), r.tokensPerSecond(), r.userAgent(),
-                r.clientSessionId(), r.errorMessage(), null);
+        return r.withoutPayload();
     }
 }

@@ -87,7 +87,7 @@ final class Views {
                 r.tokensPerSecond() > 0 ? r.tokensPerSecond() : null, emptyToNull(r.provider()),
                 r.outcome().wireName(), r.attempts(), nonNegative(r.clientFirstByteMs()),
                 nonNegative(r.upstreamFirstByteMs()), nonNegative(r.proxyOverheadMs()), emptyToNull(r.userAgent()),
-                emptyToNull(r.clientSessionId()), emptyToNull(r.clientKeyId()));
+                emptyToNull(r.clientSessionId()), emptyToNull(r.clientKeyId()), emptyToNull(r.translation()));
     }
 
     static RequestDetail detail(RequestRecord r, AccountRegistry accounts) {

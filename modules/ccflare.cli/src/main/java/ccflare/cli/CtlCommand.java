@@ -79,13 +79,21 @@ final class CtlCommand implements Callable<Integer> {
 
     /**
      * The command line for {@code args}: when the first word is one of {@link #COMMANDS}' names
-     * (other than {@code help}), the root with only that command; else the root with all of them.
+     * (other than {@code help}), the root with only that command; when there is no word and the
+     * version is asked for (without the help), the root alone; else the root with all of them.
      */
     static CommandLine commandLine(CtlCommand root, List<String> args) {
         CommandLine cl = new CommandLine(root);
-        Optional<Class<?>> only = firstWord(args).filter(w -> !w.equals("help")).flatMap(CtlCommand::command);
+        Optional<String> word = firstWord(args);
+        Optional<Class<?>> only = word.filter(w -> !w.equals("help")).flatMap(CtlCommand::command);
+        if (only.isEmpty() && word.isEmpty() && versionOnly(args)) return cl;
         for (Class<?> c : only.map(List::<Class<?>>of).orElse(COMMANDS)) cl.addSubcommand(c);
         return cl;
+    }
+
+    /** Whether {@code args} ask for the version and not the help, which lists every command. */
+    private static boolean versionOnly(List<String> args) {
+        return (args.contains("-V") || args.contains("--version")) && !args.contains("-h") && !args.contains("--help");
     }
 
     /** All commands: for the help, the man page and the completion script. */

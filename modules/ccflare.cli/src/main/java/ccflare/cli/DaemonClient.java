@@ -72,6 +72,8 @@ final class DaemonClient implements AutoCloseable {
     private final List<Path> places;
     private Path socket;
     private HttpClient http;
+    /** Set by {@link #close()}: a late call (a thread of the TUI, the warm-up) starts no new client. */
+    private boolean closed;
 
     DaemonClient(Path socket) {
         this(List.of(requireNonNull(socket, "socket")));
@@ -172,8 +174,22 @@ final class DaemonClient implements AutoCloseable {
         return request;
     }
 
-    private HttpClient start() {
+    /**
+     * Starts the HTTP client and connects once, ahead of the first call, so that the cost of both
+     * can overlap other start-up work (the TUI builds its terminal meanwhile). Never throws: a
+     * daemon that does not answer is reported by the first real call, as without it.
+     */
+    void warm() {
+        try {
+            start();
+        } catch (Failure e) {
+            // reported by the first call
+        }
+    }
+
+    private synchronized HttpClient start() {
         if (http != null) return http;
+        if (closed) throw Failure.failed("the connection to the daemon is closed (ccflarectl is ending)");
         probe();
         // TLS never runs over the admin socket; skipping the SSL context saves half a second of start-up.
         ClientConnector connector = new ClientConnector() {
@@ -299,7 +315,8 @@ final class DaemonClient implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         if (http == null) return;
         try {
             http.stop();

@@ -21,14 +21,23 @@ final class TuiCommand extends Action {
      */
     private static final String PROVIDERS = "ffm,exec";
 
+    /**
+     * The first frame needs both the terminal and the daemon's answers. Building JLine's FFM
+     * terminal (its native call stubs are generated at every start) and starting the HTTP client
+     * are independent, so the client starts on a thread of its own meanwhile.
+     */
     @Override
     void run() throws Exception {
+        DaemonClient client = new DaemonClient(root().socketPath());
+        Thread.ofVirtual().name("tui-warm").start(client::warm);
         try (Terminal terminal = TerminalBuilder.builder().system(true).name("ccflarectl").providers(PROVIDERS).build()) {
             String noColor = io().env().get("NO_COLOR");
             boolean colour = (noColor == null || noColor.isEmpty()) && !Terminal.TYPE_DUMB.equals(terminal.getType());
             Optional<Path> image = Optional.ofNullable(System.getProperty("ccflare.home")).filter(h -> !h.isBlank()).map(Path::of);
             StartPlan plan = StartPlan.decide(image, StartPlan.unitPaths(io().env(), io().home()), Files::exists, Files::isExecutable);
-            new TuiShell(terminal, root().socketPath(), colour, ZoneId.systemDefault(), io().clock(), plan).run();
+            new TuiShell(terminal, client, colour, ZoneId.systemDefault(), io().clock(), plan).run();
+        } finally {
+            client.close();
         }
     }
 }

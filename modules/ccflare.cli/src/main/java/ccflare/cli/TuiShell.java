@@ -80,9 +80,18 @@ final class TuiShell {
     }
 
     TuiShell(Terminal terminal, Path socket, boolean colour, ZoneId zone, InstantSource clock, StartPlan startPlan) {
+        this(terminal, new DaemonClient(requireNonNull(socket, "socket")), colour, zone, clock, startPlan);
+    }
+
+    /**
+     * With a client of one socket made beforehand, so that its start (Jetty's client, the first
+     * connection) can run while the terminal is built ({@link TuiCommand}); the shell closes it.
+     */
+    TuiShell(Terminal terminal, DaemonClient client, boolean colour, ZoneId zone, InstantSource clock, StartPlan startPlan) {
         this.startPlan = requireNonNull(startPlan, "startPlan");
         this.terminal = requireNonNull(terminal, "terminal");
-        this.client = new DaemonClient(requireNonNull(socket, "socket"));
+        this.client = requireNonNull(client, "client");
+        Path socket = client.socket();
         this.dumb = Terminal.TYPE_DUMB.equals(terminal.getType()) || Terminal.TYPE_DUMB_COLOR.equals(terminal.getType());
         this.colour = colour && !dumb;
         this.zone = zone;

@@ -42,6 +42,31 @@ class ReachabilityTest {
     }
 
     @Test
+    void warmingUpAClientOfAMissingSocketThrowsNothingAndTheFirstCallStillSaysWhy() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "cc");
+        Path socket = dir.resolve("none.sock");
+        try (DaemonClient client = new DaemonClient(socket)) {
+            client.warm();
+            Failure f = org.junit.jupiter.api.Assertions.assertThrows(Failure.class, () -> client.get("/health", "health"));
+            assertThat(f.exitCode()).isEqualTo(ExitCode.UNREACHABLE);
+            assertThat(f.getMessage() + "\n").isEqualTo(sentence(socket, "socket missing"));
+        }
+        Files.delete(dir);
+    }
+
+    @Test
+    void aClosedClientStartsNoNewOneForALateCall() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "cc");
+        DaemonClient client = new DaemonClient(dir.resolve("none.sock"));
+        client.close();
+        client.warm(); // the TUI's warm-up thread running after the TUI ended
+        Failure f = org.junit.jupiter.api.Assertions.assertThrows(Failure.class, () -> client.get("/health", "health"));
+        assertThat(f.exitCode()).isEqualTo(ExitCode.FAILED);
+        assertThat(f.getMessage()).contains("closed");
+        Files.delete(dir);
+    }
+
+    @Test
     void aStoppedDaemonLeavingItsSocketFileExitsThreeWithConnectionRefused() throws Exception {
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "cc");
         Path socket = dir.resolve("stale.sock");

@@ -37,6 +37,31 @@ class UsageTest {
     }
 
     @Test
+    void aOneShotCommandLineHoldsOnlyTheCommandItRuns() {
+        assertThat(CtlCommand.commandLine(new CtlCommand(), List.of("--socket", "/s", "list")).getSubcommands()).containsOnlyKeys("list", "ls");
+        assertThat(CtlCommand.commandLine(new CtlCommand(), List.of("--version")).getSubcommands()).isEmpty();
+        assertThat(CtlCommand.commandLine(new CtlCommand(), List.of("-V")).getSubcommands()).isEmpty();
+        // The help lists every command, with or without the version flag beside it.
+        assertThat(commands(List.of("--version", "--help"))).isEqualTo(CtlCommand.COMMANDS.size());
+        assertThat(commands(List.of())).isEqualTo(CtlCommand.COMMANDS.size());
+        assertThat(commands(List.of("help", "list"))).isEqualTo(CtlCommand.COMMANDS.size());
+    }
+
+    /** The commands (not their names: aliases and the hidden completion helper share one) of the model for {@code args}. */
+    private static long commands(List<String> args) {
+        return CtlCommand.commandLine(new CtlCommand(), args).getSubcommands().values().stream()
+                .map(c -> c.getCommandSpec().userObject().getClass()).distinct().count();
+    }
+
+    @Test
+    void theVersionFlagWithACommandStillRunsThatCommandsParser() {
+        // "-V" after a command word is that command's (inherited) version option; the word decides the model.
+        var r = cli.run("list", "--version");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("ccflarectl ");
+    }
+
+    @Test
     void anUnknownCommandOrOptionIsAUsageError() {
         var r = cli.run("frobnicate");
         assertThat(r.code()).isEqualTo(2);

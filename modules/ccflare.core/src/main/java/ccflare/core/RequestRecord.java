@@ -18,13 +18,28 @@ import static java.util.Objects.requireNonNull;
  * @param tokensPerSecond    output tokens per second of streaming, negative when not measured
  * @param payload            the captured bodies and headers, {@code null} when capture is off or shed
  * @param clientKeyId        the id of the client key the request presented, empty when none was required
+ * @param translation        which translation a {@code /v1/ccflare/**} route ran, as {@code
+ *                           <client grammar>→<upstream grammar>} (e.g. {@code openai-chat→anthropic-messages},
+ *                           {@code anthropic-messages→codex-responses}); empty when the body passed untranslated
  */
 public record RequestRecord(String id, long receivedAtMs, String method, String path, String provider,
                             String accountId, String model, int status, Outcome outcome, int attempts,
                             int failovers, long upstreamFirstByteMs, long clientFirstByteMs, long totalMs,
                             long proxyOverheadMs, Usage usage, double costUsd, double tokensPerSecond,
                             String userAgent, String clientSessionId, String errorMessage,
-                            Payload payload, String clientKeyId) {
+                            Payload payload, String clientKeyId, String translation) {
+
+    /** A record of a request that ran no translation. */
+    public RequestRecord(String id, long receivedAtMs, String method, String path, String provider,
+                         String accountId, String model, int status, Outcome outcome, int attempts,
+                         int failovers, long upstreamFirstByteMs, long clientFirstByteMs, long totalMs,
+                         long proxyOverheadMs, Usage usage, double costUsd, double tokensPerSecond,
+                         String userAgent, String clientSessionId, String errorMessage,
+                         Payload payload, String clientKeyId) {
+        this(id, receivedAtMs, method, path, provider, accountId, model, status, outcome, attempts, failovers,
+                upstreamFirstByteMs, clientFirstByteMs, totalMs, proxyOverheadMs, usage, costUsd, tokensPerSecond,
+                userAgent, clientSessionId, errorMessage, payload, clientKeyId, "");
+    }
 
     /** A record of a request that presented no client key. */
     public RequestRecord(String id, long receivedAtMs, String method, String path, String provider,
@@ -34,7 +49,7 @@ public record RequestRecord(String id, long receivedAtMs, String method, String 
                          String userAgent, String clientSessionId, String errorMessage, Payload payload) {
         this(id, receivedAtMs, method, path, provider, accountId, model, status, outcome, attempts, failovers,
                 upstreamFirstByteMs, clientFirstByteMs, totalMs, proxyOverheadMs, usage, costUsd, tokensPerSecond,
-                userAgent, clientSessionId, errorMessage, payload, "");
+                userAgent, clientSessionId, errorMessage, payload, "", "");
     }
 
     public RequestRecord {
@@ -50,6 +65,14 @@ public record RequestRecord(String id, long receivedAtMs, String method, String 
         clientSessionId = clientSessionId == null ? "" : clientSessionId;
         errorMessage = errorMessage == null ? "" : errorMessage;
         clientKeyId = clientKeyId == null ? "" : clientKeyId;
+        translation = translation == null ? "" : translation;
+    }
+
+    /** This record without its payload (shed, or not for a live view); everything else kept. */
+    public RequestRecord withoutPayload() {
+        return new RequestRecord(id, receivedAtMs, method, path, provider, accountId, model, status, outcome, attempts,
+                failovers, upstreamFirstByteMs, clientFirstByteMs, totalMs, proxyOverheadMs, usage, costUsd,
+                tokensPerSecond, userAgent, clientSessionId, errorMessage, null, clientKeyId, translation);
     }
 
     public boolean success() { return status >= 200 && status < 300 && outcome == Outcome.OK; }

@@ -26,7 +26,8 @@ final class ModuleResourceProvider implements ResourceProvider {
     static final String DIRECTORY = "db/migration/";
 
     /** Every migration script, in order. A test checks this matches the resource directory. */
-    static final List<String> MIGRATIONS = List.of("V1__init.sql", "V2__fewer_request_indexes.sql", "V3__client_keys.sql");
+    static final List<String> MIGRATIONS = List.of("V1__init.sql", "V2__fewer_request_indexes.sql", "V3__client_keys.sql",
+            "V4__request_translation.sql");
 
     private final List<LoadableResource> resources;
 

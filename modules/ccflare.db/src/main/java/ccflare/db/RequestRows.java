@@ -18,8 +18,8 @@ final class RequestRows {
                 response_time_ms, failover_attempts, model, prompt_tokens, completion_tokens, total_tokens, cost_usd,
                 output_tokens_per_second, input_tokens, cache_read_input_tokens, cache_creation_input_tokens,
                 output_tokens, provider, outcome, attempts, upstream_ttfb_ms, client_ttfb_ms, proxy_overhead_ms,
-                reasoning_tokens, user_agent, client_session_id, client_key)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                reasoning_tokens, user_agent, client_session_id, client_key, translation)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
     static final String INSERT_PAYLOAD = """
             INSERT INTO request_payloads (id, timestamp, request_headers, request_body, response_headers,
@@ -32,7 +32,7 @@ final class RequestRows {
             r.failover_attempts, r.model, r.cost_usd, r.output_tokens_per_second, r.input_tokens,
             r.cache_read_input_tokens, r.cache_creation_input_tokens, r.output_tokens, r.provider, r.outcome,
             r.attempts, r.upstream_ttfb_ms, r.client_ttfb_ms, r.proxy_overhead_ms, r.reasoning_tokens,
-            r.user_agent, r.client_session_id, r.client_key""";
+            r.user_agent, r.client_session_id, r.client_key, r.translation""";
 
     /** The {@code request_payloads} columns read back, for {@code ... LEFT JOIN request_payloads p}. */
     static final String PAYLOAD_COLUMNS = """
@@ -71,6 +71,7 @@ final class RequestRows {
         Columns.text(ps, 28, r.userAgent());
         Columns.text(ps, 29, r.clientSessionId());
         Columns.text(ps, 30, r.clientKeyId());
+        Columns.text(ps, 31, r.translation());
     }
 
     static void bindPayload(PreparedStatement ps, RequestRecord r) throws SQLException {
@@ -99,7 +100,7 @@ final class RequestRows {
                 Columns.longOr(rs, "proxy_overhead_ms", -1), usage, rs.getDouble("cost_usd"),
                 Columns.doubleOr(rs, "output_tokens_per_second", -1), Columns.text(rs, "user_agent"),
                 Columns.text(rs, "client_session_id"), Columns.text(rs, "error_message"), payload,
-                Columns.text(rs, "client_key"));
+                Columns.text(rs, "client_key"), Columns.text(rs, "translation"));
     }
 
     /** The payload on the current row of a query selecting {@link #PAYLOAD_COLUMNS}; null when the join found none. */

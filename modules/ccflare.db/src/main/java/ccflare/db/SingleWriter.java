@@ -575,10 +575,7 @@ final class SingleWriter implements RequestLog {
     }
 
     static RequestRecord withoutPayload(RequestRecord r) {
-        return new RequestRecord(r.id(), r.receivedAtMs(), r.method(), r.path(), r.provider(), r.accountId(), r.model(),
-                r.status(), r.outcome(), r.attempts(), r.failovers(), r.upstreamFirstByteMs(), r.clientFirstByteMs(),
-                r.totalMs(), r.proxyOverheadMs(), r.usage(), r.costUsd(), r.tokensPerSecond(), r.userAgent(),
-                r.clientSessionId(), r.errorMessage(), null);
+        return r.withoutPayload();
     }
 
     /** Synchronous work handed to the writer thread. */

@@ -70,9 +70,10 @@ class MigrationsTest {
         open(file).close();
         int last = ModuleResourceProvider.MIGRATIONS.size();
         execute(file, "DELETE FROM flyway_schema_history WHERE installed_rank = " + last);
-        // As if the last migration (V3) had never run: its table and column go too, so Flyway can apply it again.
-        execute(file, "DROP TABLE client_keys");
-        execute(file, "ALTER TABLE requests DROP COLUMN client_key");
+        // As if the last migration (V4) had never run: its column goes too, so Flyway can apply it again.
+        execute(file, "ALTER TABLE requests DROP COLUMN translation");
+        execute(file, "INSERT INTO requests (id, timestamp, method, path, status_code, success, outcome)"
+                + " VALUES ('before', 1, 'POST', '/v1/messages', 200, 1, 'ok')");
         execute(file, "CREATE TABLE marker (v TEXT)");
         execute(file, "INSERT INTO marker VALUES ('before the upgrade')");
         Migrations.Bundled lastBundled = Migrations.bundled().getLast();
@@ -85,6 +86,8 @@ class MigrationsTest {
         try (Connection c = raw(file)) {
             assertThat(Migrations.check(c)).isEqualTo(new Migrations.Check.Current());
         }
+        // A row written before the upgrade ran no translation: the new column is NULL for it.
+        assertThat(count(file, "SELECT count(*) FROM requests WHERE id = 'before' AND translation IS NULL")).isEqualTo(1);
         List<Path> backups;
         try (var files = Files.list(dir)) {
             backups = files.filter(p -> p.getFileName().toString().endsWith(".bak")).toList();

@@ -61,6 +61,21 @@ class SqliteRequestQueriesTest extends WithOpenDatabase {
     }
 
     @Test
+    void theTranslationARouteRanIsStoredAndReadBackAndAPassThroughStoresNull() throws Exception {
+        RequestRecord plain = ok("plain", 1000, "", "m", 10, Usage.NONE, 0, -1);
+        RequestRecord translated = new RequestRecord("tr", 2000, "POST", "/v1/ccflare/openai/chat/completions", "claude-code",
+                "", "claude-sonnet-4-5", 200, Outcome.OK, 1, 0, 5, 6, 10, 1, Usage.NONE, 0, -1, "", "", "", null, "",
+                "openai-chat→anthropic-messages");
+        append(plain);
+        append(translated);
+        assertThat(db.flush(Duration.ofSeconds(5))).isTrue();
+
+        assertThat(db.queries().recent(2)).extracting(RequestRecord::translation)
+                .containsExactly("openai-chat→anthropic-messages", "");
+        assertThat(count(file, "SELECT count(*) FROM requests WHERE id = 'plain' AND translation IS NULL")).isEqualTo(1);
+    }
+
+    @Test
     void recentListsNewestFirstUpToTheLimit() {
         recordKnownSet();
         assertThat(db.queries().recent(4)).extracting(RequestRecord::id).containsExactly("r6", "r5", "r4", "r3");

@@ -27,6 +27,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param upstreamTtfbMs  receipt to the first upstream response byte
  * @param proxyOverheadMs time spent in the proxy before the first upstream attempt was sent
  * @param clientKeyId     the id of the client key the request presented; absent when none was required
+ * @param translation     which translation a {@code /v1/ccflare/**} route ran, {@code <client grammar>→<upstream
+ *                        grammar>} (e.g. {@code openai-chat→anthropic-messages}); always present, null when the
+ *                        body passed untranslated
  */
 public record RequestSummary(String id, String timestamp, String method, String path,
                              @JsonInclude(JsonInclude.Include.ALWAYS) String accountUsed, String accountId,
@@ -36,7 +39,23 @@ public record RequestSummary(String id, String timestamp, String method, String 
                              Long cacheCreationInputTokens, Long outputTokens, Long reasoningTokens,
                              Double costUsd, Double tokensPerSecond, String provider, String outcome, int attempts,
                              Long ttfbMs, Long upstreamTtfbMs, Long proxyOverheadMs, String userAgent,
-                             String clientSessionId, String clientKeyId) {
+                             String clientSessionId, String clientKeyId,
+                             @JsonInclude(JsonInclude.Include.ALWAYS) String translation) {
+
+    /** A summary of a request that ran no translation. */
+    public RequestSummary(String id, String timestamp, String method, String path, String accountUsed, String accountId,
+                          int statusCode, boolean success, String errorMessage, Long responseTimeMs,
+                          int failoverAttempts, String model, Long promptTokens, Long completionTokens,
+                          Long totalTokens, Long inputTokens, Long cacheReadInputTokens,
+                          Long cacheCreationInputTokens, Long outputTokens, Long reasoningTokens,
+                          Double costUsd, Double tokensPerSecond, String provider, String outcome, int attempts,
+                          Long ttfbMs, Long upstreamTtfbMs, Long proxyOverheadMs, String userAgent,
+                          String clientSessionId, String clientKeyId) {
+        this(id, timestamp, method, path, accountUsed, accountId, statusCode, success, errorMessage, responseTimeMs,
+                failoverAttempts, model, promptTokens, completionTokens, totalTokens, inputTokens, cacheReadInputTokens,
+                cacheCreationInputTokens, outputTokens, reasoningTokens, costUsd, tokensPerSecond, provider, outcome,
+                attempts, ttfbMs, upstreamTtfbMs, proxyOverheadMs, userAgent, clientSessionId, clientKeyId, null);
+    }
 
     /** A summary of a request that presented no client key. */
     public RequestSummary(String id, String timestamp, String method, String path, String accountUsed, String accountId,
@@ -50,7 +69,7 @@ public record RequestSummary(String id, String timestamp, String method, String 
         this(id, timestamp, method, path, accountUsed, accountId, statusCode, success, errorMessage, responseTimeMs,
                 failoverAttempts, model, promptTokens, completionTokens, totalTokens, inputTokens, cacheReadInputTokens,
                 cacheCreationInputTokens, outputTokens, reasoningTokens, costUsd, tokensPerSecond, provider, outcome,
-                attempts, ttfbMs, upstreamTtfbMs, proxyOverheadMs, userAgent, clientSessionId, null);
+                attempts, ttfbMs, upstreamTtfbMs, proxyOverheadMs, userAgent, clientSessionId, null, null);
     }
 
     public RequestSummary {

@@ -49,15 +49,20 @@ final class PriceTable implements Pricing {
     }
 
     private static final class Bundled {
-        static final PriceTable TABLE = new PriceTable(readBundled());
+        static final PriceTable TABLE = readBundled();
     }
+
+    /** What a table file holds: rates by id, and the first-party models with their family. */
+    record Parsed(Map<String, Rates> rates, List<KnownModel> models) {}
 
     private final Map<String, Rates> exact;
     private final Map<String, Rates> canonical;
+    private final List<KnownModel> models;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
-    private PriceTable(Map<String, Rates> entries) {
+    private PriceTable(Map<String, Rates> entries, List<KnownModel> models) {
         this.exact = Map.copyOf(entries);
+        this.models = List.copyOf(models);
         Map<String, Rates> byCanonical = new LinkedHashMap<>();
         // Undated ids first: "gpt-4o" must stand for gpt-4o, not for whichever dated snapshot came first.
         entries.forEach((id, r) -> { if (canonical(id).equals(id)) byCanonical.putIfAbsent(id, r); });
@@ -69,7 +74,7 @@ final class PriceTable implements Pricing {
 
     static PriceTable withOverride(Path file) {
         requireNonNull(file, "modelsDevJsonOverride");
-        Map<String, Rates> override;
+        Parsed override;
         try (InputStream in = Files.newInputStream(file)) {
             override = parse(in, "pricing file " + file);
         } catch (IOException e) {
@@ -78,10 +83,19 @@ final class PriceTable implements Pricing {
         }
         Map<String, Rates> merged = new LinkedHashMap<>(Bundled.TABLE.exact);
         Set<String> overridden = new HashSet<>();
-        override.keySet().forEach(id -> overridden.add(canonical(id)));
+        override.rates().keySet().forEach(id -> overridden.add(canonical(id)));
         merged.keySet().removeIf(id -> overridden.contains(canonical(id)));
-        merged.putAll(override);
-        return new PriceTable(merged);
+        merged.putAll(override.rates());
+        List<KnownModel> models = new ArrayList<>();
+        Set<String> listed = new HashSet<>();
+        override.models().forEach(m -> { if (listed.add(m.id())) models.add(m); });
+        Bundled.TABLE.models.forEach(m -> { if (!overridden.contains(canonical(m.id())) && listed.add(m.id())) models.add(m); });
+        return new PriceTable(merged, models);
+    }
+
+    @Override
+    public List<KnownModel> models() {
+        return models;
     }
 
     @Override
@@ -134,17 +148,21 @@ final class PriceTable implements Pricing {
         if (warned.size() < MAX_WARNED && warned.add(key)) LOG.warn(format, args);
     }
 
-    private static Map<String, Rates> readBundled() {
+    private static PriceTable readBundled() {
         try (InputStream in = PriceTable.class.getModule().getResourceAsStream(RESOURCE)) {
             if (in == null) throw new ProviderException("bundled pricing " + RESOURCE + ": missing from the module");
-            return parse(in, "bundled pricing " + RESOURCE);
+            Parsed parsed = parse(in, "bundled pricing " + RESOURCE);
+            return new PriceTable(parsed.rates(), parsed.models());
         } catch (IOException e) {
             throw new ProviderException("bundled pricing " + RESOURCE + ": cannot be read (" + e.getMessage() + ")", e);
         }
     }
 
-    /** Entries of a models.dev-shaped document, first-party providers first. */
-    static Map<String, Rates> parse(InputStream in, String source) {
+    /**
+     * Entries of a models.dev-shaped document, first-party providers first; the models listed are
+     * those of the first-party providers ({@code anthropic}, {@code openai}) that have a price.
+     */
+    static Parsed parse(InputStream in, String source) {
         JsonNode root;
         try {
             root = JSON.readTree(in);
@@ -162,6 +180,7 @@ final class PriceTable implements Pricing {
         root.fieldNames().forEachRemaining(p -> { if (!FIRST_PARTY.contains(p)) order.add(p); });
 
         Map<String, Rates> entries = new LinkedHashMap<>();
+        List<KnownModel> known = new ArrayList<>();
         for (String provider : order) {
             JsonNode p = root.get(provider);
             if (!p.isObject()) continue; // "_source" and other notes
@@ -180,9 +199,25 @@ final class PriceTable implements Pricing {
                 if (cost == null || cost.isNull()) continue; // models.dev lists models without prices
                 Rates rates = rates(cost, source, where + ".cost");
                 entries.putIfAbsent(e.getKey(), rates);
+                var family = ApiFamily.byId(provider);
+                if (family.isPresent()) {
+                    known.add(new KnownModel(e.getKey(), e.getValue().path("name").asText(null), family.get(),
+                            releaseDate(e.getValue().get("release_date"), source, where + ".release_date")));
+                }
             }
         }
-        return entries;
+        return new Parsed(entries, known);
+    }
+
+    /** models.dev writes {@code 2025-09-29}, sometimes only {@code 2025-09}. */
+    private static java.time.LocalDate releaseDate(JsonNode v, String source, String where) {
+        if (v == null || v.isNull()) return null;
+        String text = v.asText();
+        try {
+            return text.length() == 7 ? java.time.YearMonth.parse(text).atDay(1) : java.time.LocalDate.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new ProviderException(source + ": " + where + " is " + describe(v) + " (expected: a date like 2025-09-29)", e);
+        }
     }
 
     private static Rates rates(JsonNode cost, String source, String where) {

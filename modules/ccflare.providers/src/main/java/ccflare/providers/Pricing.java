@@ -2,6 +2,7 @@ package ccflare.providers;
 
 import ccflare.core.Usage;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * USD prices per million tokens by model id: a bundled table of current Claude and OpenAI models,
@@ -22,6 +23,15 @@ public interface Pricing {
      * costs nothing.
      */
     double costUsd(String model, Usage usage);
+
+    /**
+     * The models of the first-party families this table lists (its {@code anthropic} and {@code
+     * openai} entries, in table order, an override file's laid over the bundled ones); empty for a
+     * table that lists none, such as a test's pricing function.
+     */
+    default List<KnownModel> models() {
+        return List.of();
+    }
 
     /** The bundled table, resource {@code ccflare/providers/pricing.json}. */
     static Pricing bundled() {

@@ -58,6 +58,9 @@ final class SseUsageScanner implements UsageScanner {
     private int lineLength;
     private boolean afterCr;
     private String event;
+    /** The last event name read, and its bytes: a stream repeats a few names, so most lines reuse it. */
+    private String lastEvent;
+    private byte[] lastEventBytes = new byte[0];
     private UsageJsonWalker walker;
     private boolean finished;
     private long firstTokenAtMs;
@@ -192,7 +195,7 @@ final class SseUsageScanner implements UsageScanner {
             }
         }
         switch (mode) {
-            case BUFFER_EVENT -> event = new String(line, EVENT.length, lineLength - EVENT.length, StandardCharsets.UTF_8).strip();
+            case BUFFER_EVENT -> event = eventName(EVENT.length, lineLength);
             case BUFFER_DATA -> unnamedData(DATA.length, lineLength);
             case STREAM -> walker.end();
             case START, SKIP -> { }
@@ -201,6 +204,19 @@ final class SseUsageScanner implements UsageScanner {
         mode = Mode.START;
         lineLength = 0;
         if (line.length > KEPT_BUFFER) line = new byte[256];
+    }
+
+    /**
+     * The event name in {@code line[from, to)}, without surrounding blanks: the previous one when
+     * the bytes are the same (no new strings for each of a stream's thousands of delta events).
+     */
+    private String eventName(int from, int to) {
+        while (from < to && (line[from] == ' ' || line[from] == '\t')) from++;
+        while (to > from && (line[to - 1] == ' ' || line[to - 1] == '\t')) to--;
+        if (lastEvent != null && Arrays.equals(line, from, to, lastEventBytes, 0, lastEventBytes.length)) return lastEvent;
+        lastEventBytes = Arrays.copyOfRange(line, from, to);
+        lastEvent = new String(lastEventBytes, StandardCharsets.UTF_8).strip();
+        return lastEvent;
     }
 
     /** A data line with no event name: OpenAI chat chunks, or a provider that omits {@code event:}. */

@@ -50,6 +50,40 @@ class PricingTest {
     }
 
     @Test
+    void listsTheBundledModelsByFamilyWithNamesAndReleaseDates() {
+        var models = Pricing.bundled().models();
+        assertThat(models).extracting(KnownModel::id).contains("claude-sonnet-4-5-20250929", "gpt-5-codex", "o3");
+        KnownModel sonnet = models.stream().filter(m -> m.id().equals("claude-sonnet-4-5-20250929")).findFirst().orElseThrow();
+        assertThat(sonnet.family()).isEqualTo(ApiFamily.ANTHROPIC);
+        assertThat(sonnet.displayName()).isEqualTo("Claude Sonnet 4.5");
+        assertThat(sonnet.releaseDate()).contains(java.time.LocalDate.of(2025, 9, 29));
+        assertThat(models).filteredOn(m -> m.id().startsWith("claude-")).allMatch(m -> m.family() == ApiFamily.ANTHROPIC);
+        assertThat(models).filteredOn(m -> !m.id().startsWith("claude-")).allMatch(m -> m.family() == ApiFamily.OPENAI);
+        assertThat(models).allMatch(m -> m.releaseDate().isPresent());
+    }
+
+    @Test
+    void anOverrideFileAddsItsFirstPartyModelsAndReplacesTheSameCanonicalIds() throws Exception {
+        Path file = dir.resolve("models.json");
+        Files.writeString(file, "{\"openai\":{\"models\":{\"gpt-6\":{\"name\":\"GPT-6\",\"release_date\":\"2026-10\","
+                + "\"cost\":{\"input\":2,\"output\":20}},\"gpt-5\":{\"name\":\"GPT-5 (new)\",\"cost\":{\"input\":1,\"output\":8}}}},"
+                + "\"openrouter\":{\"models\":{\"x/y\":{\"cost\":{\"input\":1,\"output\":1}}}}}");
+        var models = Pricing.load(file).models();
+        assertThat(models.getFirst().id()).isEqualTo("gpt-6");
+        assertThat(models.getFirst().releaseDate()).contains(java.time.LocalDate.of(2026, 10, 1));
+        assertThat(models).filteredOn(m -> m.id().equals("gpt-5")).extracting(KnownModel::displayName).containsExactly("GPT-5 (new)");
+        assertThat(models).extracting(KnownModel::id).doesNotContain("x/y").contains("claude-sonnet-4-5");
+    }
+
+    @Test
+    void aReleaseDateThatIsNotADateNamesTheEntry() throws Exception {
+        Path file = dir.resolve("bad-date.json");
+        Files.writeString(file, "{\"anthropic\":{\"models\":{\"claude-x\":{\"release_date\":\"soon\",\"cost\":{\"input\":1}}}}}");
+        assertThatThrownBy(() -> Pricing.load(file)).isInstanceOf(ProviderException.class)
+                .hasMessageContaining("\"anthropic\".models.\"claude-x\".release_date is \"soon\" (expected: a date like 2025-09-29)");
+    }
+
+    @Test
     void doesNotCountReasoningTokensTwice() {
         // 2000 fresh input, 8000 cached, 1000 output of which 500 reasoning.
         assertThat(Pricing.bundled().costUsd("gpt-5", new Usage(2000, 1000, 8000, 0, 500))).isEqualTo(0.0135);

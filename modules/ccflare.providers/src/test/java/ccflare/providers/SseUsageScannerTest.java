@@ -102,6 +102,23 @@ class SseUsageScannerTest {
     }
 
     @Test
+    void eventNamesAreReadWithoutTheirBlanksWhetherTheyRepeatOrChange() {
+        // The scanner reuses the previous name when the bytes match; blanks around it never count.
+        String stream = ANTHROPIC_STREAM
+                .replace("event: message_start\n", "event:message_start\n")
+                .replace("event: message_delta\n", "event: \t message_delta \t\n")
+                .replaceFirst("event: content_block_delta\n", "event:content_block_delta  \n");
+        assertThat(stream).contains("event: \t message_delta \t\n");
+        byte[] body = stream.getBytes(UTF_8);
+        UsageScanner s = scanner(ProviderKind.ANTHROPIC);
+        for (int i = 0; i < body.length; i++) s.accept(body, i, 1);
+        s.finish();
+        assertThat(s.usage()).isEqualTo(ANTHROPIC_USAGE);
+        assertThat(s.model()).isEqualTo("claude-sonnet-4-5-20250929");
+        assertThat(scanWhole(ProviderKind.ANTHROPIC, body).usage()).isEqualTo(ANTHROPIC_USAGE);
+    }
+
+    @Test
     void readsTheSameAnthropicUsageFedByteByByte() {
         byte[] body = ANTHROPIC_STREAM.getBytes(UTF_8);
         UsageScanner s = scanner(ProviderKind.ANTHROPIC);

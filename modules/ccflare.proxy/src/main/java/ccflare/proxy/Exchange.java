@@ -95,6 +95,7 @@ final class Exchange {
     private UsageScanner scanner;
     private boolean sse;
     private int status;
+    private String translation = "";
 
     Exchange(Proxy proxy, Request request, Response response, Callback callback, Route route, String path) {
         this.proxy = proxy;
@@ -106,6 +107,12 @@ final class Exchange {
         this.receivedAtMs = proxy.clock.millis();
         this.id = RequestIds.next(receivedAtMs);
         this.capture = proxy.recording.capturePayloads() ? new PayloadCapture(proxy.recording.payloadMaxBytes()) : null;
+    }
+
+    /** For a translating route: which translation ran, for the record ({@link TranslatingRoute.Plan#translation()}). */
+    Exchange translation(String label) {
+        this.translation = label == null ? "" : label;
+        return this;
     }
 
     // ---- C2P: admission and body ---------------------------------------------------------
@@ -162,7 +169,10 @@ final class Exchange {
     }
 
     private void tooLarge() {
-        reject(413, ErrorBodies.TOO_LARGE, "request body exceeds the limit of " + proxy.config.maxBodyBytes() + " bytes", 0);
+        // Not read further: the rest of the body may still be on its way, so the connection ends with the answer.
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        respond(413, Outcome.REJECTED, ErrorBodies.TOO_LARGE,
+                "request body exceeds the limit of " + proxy.config.maxBodyBytes() + " bytes", 0);
     }
 
     // ---- Client presence -----------------------------------------------------------------
@@ -786,9 +796,13 @@ final class Exchange {
 
     // ---- Responses of our own ------------------------------------------------------------
 
-    /** A refusal before the body was read; no upstream was involved. */
+    /**
+     * A refusal before the body was read; no upstream was involved. The body is discarded first
+     * ({@link UnreadBody}), so the client's connection stays usable.
+     */
     private void reject(int code, String type, String message, long retryAfterSeconds) {
-        respond(code, Outcome.REJECTED, type, message, retryAfterSeconds);
+        UnreadBody.discardThen(request, response, proxy.config.maxBodyBytes(),
+                () -> respond(code, Outcome.REJECTED, type, message, retryAfterSeconds));
     }
 
     private void respond(int code, Outcome outcome, String type, String message, long retryAfterSeconds) {
@@ -841,7 +855,7 @@ final class Exchange {
                     upstreamFirstByteMs, clientFirstByteMs, now - receivedAtMs, proxyOverheadMs, usage,
                     usage.isEmpty() ? 0 : proxy.pricing.costUsd(model, usage), tokensPerSecond,
                     request.getHeaders().get(HttpHeader.USER_AGENT), request.getHeaders().get("x-claude-code-session-id"),
-                    errorMessage, capture == null ? null : capture.toPayload(sse), clientKeyId);
+                    errorMessage, capture == null ? null : capture.toPayload(sse), clientKeyId, translation);
         }
         proxy.ticker.unwatch(this);
         if (LOG.isDebugEnabled()) LOG.debug("{} done status {} outcome {} attempts {}", id, code, outcome.wireName(), record.attempts());

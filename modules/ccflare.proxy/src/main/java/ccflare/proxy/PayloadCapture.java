@@ -16,6 +16,12 @@ import org.eclipse.jetty.http.HttpHeader;
  * The optional copy of one request and its response for the request log: headers with
  * credentials redacted, bodies capped at a size so a long stream cannot grow memory. Guarded by
  * its owner's lock.
+ *
+ * <p>It lives as long as its stream, so with thousands of concurrent streams its bytes are most
+ * of what each stream keeps on the heap. The request body is the exchange's own array (never
+ * written after it was read), not a copy. The response is kept as the pieces that arrived, each
+ * copied once at its exact size and joined once at the end: no doubling buffer whose copies and
+ * unused half (up to as much again as the stream so far) every stream carried.
  */
 final class PayloadCapture {
 
@@ -30,17 +36,22 @@ final class PayloadCapture {
     private List<Map.Entry<String, String>> requestHeaders = List.of();
     private byte[] requestBody = new byte[0];
     private List<Map.Entry<String, String>> responseHeaders = List.of();
-    private byte[] responseBody = new byte[64];
+    /** The response body as it arrived, at most {@link #maxBytes} in all. */
+    private final List<byte[]> responsePieces = new ArrayList<>();
     private int responseLength;
     private boolean truncated;
 
     PayloadCapture(int maxBytes) { this.maxBytes = maxBytes; }
 
+    /** @param body the request body; kept as it is (not copied) when within the cap, so never change it after */
     void request(HttpFields headers, byte[] body) {
         requestHeaders = redacted(headers);
-        int keep = Math.min(body.length, maxBytes);
-        if (keep < body.length) truncated = true;
-        requestBody = Arrays.copyOf(body, keep);
+        if (body.length <= maxBytes) {
+            requestBody = body;
+        } else {
+            truncated = true;
+            requestBody = Arrays.copyOf(body, maxBytes);
+        }
     }
 
     void responseHeaders(HttpFields headers) { responseHeaders = redacted(headers); }
@@ -51,18 +62,27 @@ final class PayloadCapture {
         int n = Math.min(room, bytes.remaining());
         if (n < bytes.remaining()) truncated = true;
         if (n <= 0) return;
-        if (responseBody.length < responseLength + n) {
-            responseBody = Arrays.copyOf(responseBody, Math.min(maxBytes, Math.max(responseLength + n, responseBody.length * 2)));
-        }
-        bytes.duplicate().get(responseBody, responseLength, n);
+        byte[] piece = new byte[n];
+        bytes.get(bytes.position(), piece);
+        responsePieces.add(piece);
         responseLength += n;
     }
 
     void response(byte[] bytes) { response(ByteBuffer.wrap(bytes)); }
 
     RequestRecord.Payload toPayload(boolean streamed) {
-        return new RequestRecord.Payload(requestHeaders, requestBody, responseHeaders,
-                Arrays.copyOf(responseBody, responseLength), streamed, truncated);
+        return new RequestRecord.Payload(requestHeaders, requestBody, responseHeaders, responseBody(), streamed, truncated);
+    }
+
+    private byte[] responseBody() {
+        if (responsePieces.size() == 1) return responsePieces.get(0);
+        byte[] whole = new byte[responseLength];
+        int at = 0;
+        for (byte[] piece : responsePieces) {
+            System.arraycopy(piece, 0, whole, at, piece.length);
+            at += piece.length;
+        }
+        return whole;
     }
 
     static List<Map.Entry<String, String>> redacted(HttpFields headers) {

@@ -215,6 +215,13 @@ public final class Proxy {
     /** How long an idle pooled upstream connection stays open. */
     static final long POOLED_IDLE_TIMEOUT_MS = 60_000;
 
+    /**
+     * The most idle HTTP/1.1 connections kept per upstream destination (as nginx's upstream
+     * {@code keepalive}); more than any steady concurrency of short requests needs, far fewer than
+     * a burst of streams opens (see {@link IdleCappedPool}).
+     */
+    static final int POOLED_IDLE_MAX = 256;
+
     /** The connection idle timeout during an exchange: never before our own first-byte and stream-idle timers. */
     long liveIdleTimeoutMs() {
         return Math.max(config.firstByteTimeout().toMillis(), config.streamIdleTimeout().toMillis()) * 2;
@@ -252,6 +259,8 @@ public final class Proxy {
         // Long-lived SSE streams hold a connection each; the pool must not make them queue.
         c.setMaxConnectionsPerDestination(4096);
         c.setMaxRequestsQueuedPerDestination(4096);
+        // After a burst, only POOLED_IDLE_MAX of its connections stay open for reuse.
+        transport.setConnectionPoolFactory(IdleCappedPool.factory(POOLED_IDLE_MAX));
         // A connection back in the pool closes after this much idleness (nginx's upstream
         // keepalive_timeout is 60 s too): a burst of 2,000 streams must not leave 2,000 idle
         // sockets open for ten minutes. While an exchange is live, Attempt sets the request's own
@@ -329,7 +338,12 @@ public final class Proxy {
                     new TranslatingFront(Proxy.this, request, response, callback, path, dialect.get()).begin();
                     return true;
                 }
-                TranslatingFront.notFound(response, callback, path);
+                var models = TranslatingRoute.modelsDialect(path);
+                if (models.isPresent()) {
+                    TranslatingModels.answer(Proxy.this, request, response, callback, models.get());
+                    return true;
+                }
+                TranslatingFront.notFound(request, response, callback, path, config.maxBodyBytes());
                 return true;
             }
             Exchange exchange = new Exchange(Proxy.this, request, response, callback, route, path);

@@ -1,6 +1,7 @@
 package ccflare.proxy;
 
 import ccflare.core.Account;
+import ccflare.core.ProviderKind;
 import ccflare.providers.translate.ClientBody;
 import ccflare.providers.translate.Dialect;
 import ccflare.providers.translate.Translation;
@@ -49,11 +50,11 @@ final class TranslatingFront {
     void begin() {
         var refusal = ClientGate.check(proxy.hosts, request.getHeaders(), request.isSecure());
         if (refusal.isPresent()) {
-            answer(Translations.error(client, refusal.get().status(), refusal.get().message()));
+            refuseUnread(Translations.error(client, refusal.get().status(), refusal.get().message()));
             return;
         }
         if (!"POST".equals(request.getMethod())) {
-            answer(Translations.error(client, 405, "the translating routes take POST with a JSON body"));
+            refuseUnread(Translations.error(client, 405, "the translating routes take POST with a JSON body"));
             return;
         }
         BodyReader.read(request, proxy.config.maxBodyBytes(), new BodyReader.Outcome() {
@@ -64,6 +65,8 @@ final class TranslatingFront {
 
             @Override
             public void tooLarge() {
+                // Not read further: the rest of the body may still be on its way, so the connection ends with the answer.
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
                 answer(Translations.error(client, 413, "request body exceeds the limit of " + proxy.config.maxBodyBytes() + " bytes"));
             }
 
@@ -86,7 +89,7 @@ final class TranslatingFront {
             answer(Translations.error(client, 400, "the request body must be a JSON object"));
             return;
         }
-        Object decided = TranslatingRoute.plan(client, tree.path("model").asText(""));
+        Object decided = TranslatingRoute.plan(client, tree.path("model").asText(""), hasAccount(ProviderKind.CODEX));
         if (decided instanceof String sentence) {
             answer(Translations.error(client, 400, sentence));
             return;
@@ -101,7 +104,7 @@ final class TranslatingFront {
         boolean streams = tree.path("stream").asBoolean(false);
         boolean includeUsage = tree.path("stream_options").path("include_usage").asBoolean(false);
         byte[] upstreamBody;
-        if (plan.translates()) {
+        if (plan.rewritesRequest()) {
             Translation t = Translations.request(plan.client(), plan.upstream(), plan.codex(), tree);
             if (t instanceof Translation.Refused refused) {
                 answer(Translations.refused(client, refused));
@@ -111,17 +114,23 @@ final class TranslatingFront {
         } else {
             upstreamBody = write(tree);
         }
-        if (LOG.isDebugEnabled()) LOG.debug("C2P {} {} translation {} model {}", request.getMethod(), path, plan.label(), plan.model());
+        String translation = plan.translation().orElse(null);
+        if (LOG.isDebugEnabled()) LOG.debug("C2P {} {} translation {} model {}", request.getMethod(), path, translation, plan.model());
         Request translated = new TranslatedRequest(request, upstreamBody, plan.upstream() == Dialect.MESSAGES);
-        Response out = plan.translates()
+        Response out = plan.rewritesResponse(streams)
                 ? new TranslatingResponse(translated, response, plan, streams, includeUsage, proxy.clock.millis() / 1000,
                         (int) Math.min(Integer.MAX_VALUE, Math.max(proxy.config.maxBodyBytes(), 1 << 20) * 8))
                 : response;
-        new Exchange(proxy, translated, out, callback, plan.match(), path).begin();
+        new Exchange(proxy, translated, out, callback, plan.match(), path).translation(translation).begin();
     }
 
     private boolean hasAccount(TranslatingRoute.Plan plan) {
         for (Account a : proxy.accounts.accounts()) if (plan.match().kinds().contains(a.provider())) return true;
+        return false;
+    }
+
+    private boolean hasAccount(ProviderKind kind) {
+        for (Account a : proxy.accounts.accounts()) if (a.provider() == kind) return true;
         return false;
     }
 
@@ -133,19 +142,27 @@ final class TranslatingFront {
         }
     }
 
+    /** A refusal before the body was read: the body is discarded first, so the client's connection stays usable. */
+    private void refuseUnread(ClientBody body) {
+        UnreadBody.discardThen(request, response, proxy.config.maxBodyBytes(), () -> answer(body));
+    }
+
     private void answer(ClientBody body) {
         response.setStatus(body.status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(body.body()), callback);
     }
 
-    /** Any other {@code /v1/ccflare/**} path: 404 naming the three routes, never the drop-in Anthropic route. */
-    static void notFound(Response response, Callback callback, String path) {
+    /** Any other {@code /v1/ccflare/**} path: 404 naming the routes, never the drop-in Anthropic route; the body is discarded first. */
+    static void notFound(Request request, Response response, Callback callback, String path, long maxBodyBytes) {
         ClientBody body = Translations.error(path.startsWith(TranslatingRoute.PREFIX + "openai/") ? Dialect.CHAT : Dialect.MESSAGES, 404,
                 "no translating route " + path + " (expected: POST " + TranslatingRoute.MESSAGES_PATH + ", "
-                        + TranslatingRoute.CHAT_PATH + " or " + TranslatingRoute.RESPONSES_PATH + ")");
-        response.setStatus(404);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.write(true, ByteBuffer.wrap(body.body()), callback);
+                        + TranslatingRoute.CHAT_PATH + " or " + TranslatingRoute.RESPONSES_PATH + ", or GET "
+                        + TranslatingRoute.ANTHROPIC_MODELS_PATH + " or " + TranslatingRoute.OPENAI_MODELS_PATH + ")");
+        UnreadBody.discardThen(request, response, maxBodyBytes, () -> {
+            response.setStatus(404);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.write(true, ByteBuffer.wrap(body.body()), callback);
+        });
     }
 }

@@ -62,7 +62,7 @@ final class TranslatingResponse extends Response.Wrapper {
         this.maxBody = maxBody;
         this.sink = event -> {
             if (singleBody) out.writeBytes(event.data().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            else out.writeBytes(event.bytes());
+            else event.writeTo(out);
         };
     }
 
@@ -126,10 +126,10 @@ final class TranslatingResponse extends Response.Wrapper {
         if (sse && clientStreams) {
             mode = Mode.STREAM;
             translator = Translations.stream(upstream, client, createdEpochSeconds, includeUsage);
-        } else if (sse && upstream == Dialect.RESPONSES && client == Dialect.MESSAGES) {
+        } else if (sse && upstream == Dialect.RESPONSES) {
             mode = Mode.STREAM_TO_BODY;
             singleBody = true;
-            translator = Translations.responsesStreamToMessagesReply();
+            translator = Translations.responsesStreamToReply(client, createdEpochSeconds);
         } else {
             mode = Mode.BODY;
             whole = new ByteArrayOutputStream(4096);

@@ -16,8 +16,11 @@ import java.util.Set;
  *       a Chat or Responses client's body is translated to Messages.</li>
  *   <li>{@code openai/<id>} from a Messages client → codex then openai accounts, {@code /responses},
  *       translated to Responses with Codex's normalisation (which the OpenAI API accepts too).</li>
- *   <li>{@code openai/<id>} from a Chat or Responses client → openai accounts, untranslated (the
- *       prefix stripped): the client already speaks the upstream's grammar.</li>
+ *   <li>{@code openai/<id>} from a Chat client → codex then openai accounts, {@code /responses},
+ *       translated to Responses with Codex's normalisation; from a Responses client the same, with
+ *       only the normalisation. When no codex account is configured, openai accounts alone serve
+ *       them untranslated (the prefix stripped) at {@code /chat/completions} or {@code /responses}:
+ *       the client already speaks the upstream's grammar, and nothing is lost to the normalisation.</li>
  * </ul>
  */
 final class TranslatingRoute {
@@ -27,6 +30,10 @@ final class TranslatingRoute {
     static final String SDK_MESSAGES_PATH = PREFIX + "anthropic/v1/messages";
     static final String CHAT_PATH = PREFIX + "openai/chat/completions";
     static final String RESPONSES_PATH = PREFIX + "openai/responses";
+    static final String ANTHROPIC_MODELS_PATH = PREFIX + "anthropic/models";
+    /** What an Anthropic SDK whose base URL is {@code …/v1/ccflare/anthropic} lists. */
+    static final String SDK_ANTHROPIC_MODELS_PATH = PREFIX + "anthropic/v1/models";
+    static final String OPENAI_MODELS_PATH = PREFIX + "openai/models";
 
     private TranslatingRoute() {}
 
@@ -40,13 +47,35 @@ final class TranslatingRoute {
      * @param model    the model id sent upstream (prefix stripped)
      */
     record Plan(Dialect client, Dialect upstream, boolean codex, Route.Match match, String model) {
-        boolean translates() {
-            return client != upstream;
+        /** Whether the request body is rewritten beyond its model (another grammar, or Codex's normalisation). */
+        boolean rewritesRequest() {
+            return client != upstream || codex;
         }
 
-        /** What the record and the log say ran, e.g. {@code chat→messages}. */
-        String label() {
-            return client.name().toLowerCase(java.util.Locale.ROOT) + "→" + upstream.name().toLowerCase(java.util.Locale.ROOT);
+        /**
+         * Whether the answer is rewritten: another grammar, or a Codex stream (Codex always
+         * streams) for a client that asked for one JSON body.
+         */
+        boolean rewritesResponse(boolean clientStreams) {
+            return client != upstream || (codex && !clientStreams);
+        }
+
+        /**
+         * What the record and the log say ran, e.g. {@code openai-chat→anthropic-messages} or
+         * {@code anthropic-messages→codex-responses} (Responses with Codex's normalisation); empty
+         * when the body passed untranslated.
+         */
+        Optional<String> translation() {
+            if (!rewritesRequest()) return Optional.empty();
+            return Optional.of(grammar(client) + "→" + (codex ? "codex-responses" : grammar(upstream)));
+        }
+
+        private static String grammar(Dialect d) {
+            return switch (d) {
+                case MESSAGES -> "anthropic-messages";
+                case CHAT -> "openai-chat";
+                case RESPONSES -> "openai-responses";
+            };
         }
     }
 
@@ -60,12 +89,22 @@ final class TranslatingRoute {
         };
     }
 
+    /** The list format of a model-list path (Messages: Anthropic's, Chat: OpenAI's); empty for any other path. */
+    static Optional<Dialect> modelsDialect(String path) {
+        return switch (path) {
+            case ANTHROPIC_MODELS_PATH, SDK_ANTHROPIC_MODELS_PATH -> Optional.of(Dialect.MESSAGES);
+            case OPENAI_MODELS_PATH -> Optional.of(Dialect.CHAT);
+            default -> Optional.empty();
+        };
+    }
+
     /**
      * The plan for {@code model} on a route whose client speaks {@code client}.
      *
+     * @param codexAccounts whether any codex account is configured (whatever its state)
      * @return the plan, or the sentence of a 400 when the model has no known prefix
      */
-    static Object plan(Dialect client, String model) {
+    static Object plan(Dialect client, String model, boolean codexAccounts) {
         if (model == null || model.isEmpty()) return "model: missing (expected: anthropic/<id> or openai/<id>)";
         if (model.startsWith("anthropic/") && model.length() > "anthropic/".length()) {
             Set<ProviderKind> kinds = EnumSet.of(ProviderKind.CLAUDE_CODE, ProviderKind.ANTHROPIC);
@@ -74,12 +113,12 @@ final class TranslatingRoute {
         }
         if (model.startsWith("openai/") && model.length() > "openai/".length()) {
             String id = model.substring("openai/".length());
+            Route.Match codexThenOpenAi = new Route.Match(EnumSet.of(ProviderKind.CODEX, ProviderKind.OPENAI), ProviderKind.OPENAI, "/responses");
+            if (client == Dialect.MESSAGES || codexAccounts) return new Plan(client, Dialect.RESPONSES, true, codexThenOpenAi, id);
             return switch (client) {
-                case MESSAGES -> new Plan(client, Dialect.RESPONSES, true,
-                        new Route.Match(EnumSet.of(ProviderKind.CODEX, ProviderKind.OPENAI), ProviderKind.OPENAI, "/responses"), id);
                 case CHAT -> new Plan(client, Dialect.CHAT, false,
                         new Route.Match(EnumSet.of(ProviderKind.OPENAI), ProviderKind.OPENAI, "/chat/completions"), id);
-                case RESPONSES -> new Plan(client, Dialect.RESPONSES, false,
+                case RESPONSES, MESSAGES -> new Plan(client, Dialect.RESPONSES, false,
                         new Route.Match(EnumSet.of(ProviderKind.OPENAI), ProviderKind.OPENAI, "/responses"), id);
             };
         }

@@ -10,7 +10,11 @@ import org.junit.jupiter.api.Test;
 class TranslatingRouteTest {
 
     static TranslatingRoute.Plan plan(Dialect client, String model) {
-        return (TranslatingRoute.Plan) TranslatingRoute.plan(client, model);
+        return plan(client, model, false);
+    }
+
+    static TranslatingRoute.Plan plan(Dialect client, String model, boolean codexAccounts) {
+        return (TranslatingRoute.Plan) TranslatingRoute.plan(client, model, codexAccounts);
     }
 
     @Test void anthropicPrefixSendsEveryClientToTheAnthropicFamilyAtMessages() {
@@ -20,7 +24,9 @@ class TranslatingRouteTest {
             assertThat(p.upstream()).isEqualTo(Dialect.MESSAGES);
             assertThat(p.match().kinds()).containsExactlyInAnyOrder(ProviderKind.CLAUDE_CODE, ProviderKind.ANTHROPIC);
             assertThat(p.match().upstreamPath()).isEqualTo("/v1/messages");
-            assertThat(p.translates()).isEqualTo(client != Dialect.MESSAGES);
+            assertThat(p.rewritesRequest()).isEqualTo(client != Dialect.MESSAGES);
+            assertThat(p.translation()).isEqualTo(client == Dialect.MESSAGES ? java.util.Optional.empty()
+                    : java.util.Optional.of((client == Dialect.CHAT ? "openai-chat" : "openai-responses") + "→anthropic-messages"));
         }
     }
 
@@ -31,19 +37,39 @@ class TranslatingRouteTest {
         assertThat(p.codex()).isTrue();
         assertThat(p.match().kinds()).containsExactlyInAnyOrder(ProviderKind.CODEX, ProviderKind.OPENAI);
         assertThat(p.match().upstreamPath()).isEqualTo("/responses");
-        assertThat(p.label()).isEqualTo("messages→responses");
+        assertThat(p.translation()).contains("anthropic-messages→codex-responses");
     }
 
-    @Test void openAiPrefixOnAnOpenAiRouteIsUntranslated() {
-        assertThat(plan(Dialect.CHAT, "openai/gpt-4.1").translates()).isFalse();
+    @Test void openAiPrefixSendsChatAndResponsesClientsToCodexThenOpenAiWhenACodexAccountExists() {
+        TranslatingRoute.Plan chat = plan(Dialect.CHAT, "openai/gpt-5-codex", true);
+        assertThat(chat.upstream()).isEqualTo(Dialect.RESPONSES);
+        assertThat(chat.codex()).isTrue();
+        assertThat(chat.match().kinds()).containsExactlyInAnyOrder(ProviderKind.CODEX, ProviderKind.OPENAI);
+        assertThat(chat.match().upstreamPath()).isEqualTo("/responses");
+        assertThat(chat.translation()).contains("openai-chat→codex-responses");
+        assertThat(chat.rewritesResponse(true)).isTrue();
+
+        TranslatingRoute.Plan responses = plan(Dialect.RESPONSES, "openai/gpt-5-codex", true);
+        assertThat(responses.upstream()).isEqualTo(Dialect.RESPONSES);
+        assertThat(responses.match().kinds()).containsExactlyInAnyOrder(ProviderKind.CODEX, ProviderKind.OPENAI);
+        assertThat(responses.translation()).contains("openai-responses→codex-responses");
+        // The events pass through to a streaming client; one that asked for JSON gets the stream collected.
+        assertThat(responses.rewritesResponse(true)).isFalse();
+        assertThat(responses.rewritesResponse(false)).isTrue();
+    }
+
+    @Test void openAiPrefixOnAnOpenAiRouteIsUntranslatedWithoutACodexAccount() {
+        assertThat(plan(Dialect.CHAT, "openai/gpt-4.1").rewritesRequest()).isFalse();
+        assertThat(plan(Dialect.CHAT, "openai/gpt-4.1").translation()).isEmpty();
+        assertThat(plan(Dialect.CHAT, "openai/gpt-4.1").match().kinds()).containsExactly(ProviderKind.OPENAI);
         assertThat(plan(Dialect.CHAT, "openai/gpt-4.1").match().upstreamPath()).isEqualTo("/chat/completions");
         assertThat(plan(Dialect.RESPONSES, "openai/gpt-5").match().upstreamPath()).isEqualTo("/responses");
     }
 
     @Test void aModelWithoutAKnownPrefixIsASentence() {
-        assertThat(TranslatingRoute.plan(Dialect.CHAT, "gpt-5")).isEqualTo("model: 'gpt-5' (expected: anthropic/<id> or openai/<id>)");
-        assertThat(TranslatingRoute.plan(Dialect.CHAT, "anthropic/")).isInstanceOf(String.class);
-        assertThat(TranslatingRoute.plan(Dialect.CHAT, "")).isEqualTo("model: missing (expected: anthropic/<id> or openai/<id>)");
+        assertThat(TranslatingRoute.plan(Dialect.CHAT, "gpt-5", false)).isEqualTo("model: 'gpt-5' (expected: anthropic/<id> or openai/<id>)");
+        assertThat(TranslatingRoute.plan(Dialect.CHAT, "anthropic/", false)).isInstanceOf(String.class);
+        assertThat(TranslatingRoute.plan(Dialect.CHAT, "", false)).isEqualTo("model: missing (expected: anthropic/<id> or openai/<id>)");
     }
 
     @Test void theThreeRoutesAndTheSdkAliasAreKnownAndNothingElse() {

@@ -79,6 +79,7 @@ class TranslatingRoutesTest {
         RequestRecord rec = h.nextServedBy(account, 1, 0);
         assertThat(rec.path()).isEqualTo("/v1/ccflare/openai/chat/completions");
         assertThat(rec.provider()).isEqualTo("claude-code");
+        assertThat(rec.translation()).isEqualTo("openai-chat→anthropic-messages");
         assertThat(rec.usage().inputTokens()).isEqualTo(120);
         assertThat(rec.usage().outputTokens()).isEqualTo(30);
         assertThat(rec.costUsd()).isGreaterThan(0);
@@ -173,6 +174,7 @@ class TranslatingRoutesTest {
         assertThat(upstream.path("include").path(0).asText()).isEqualTo("reasoning.encrypted_content");
         RequestRecord rec = h.nextServedBy(account, 1, 0);
         assertThat(rec.provider()).isEqualTo("codex");
+        assertThat(rec.translation()).isEqualTo("anthropic-messages→codex-responses");
         assertThat(rec.usage().inputTokens()).isEqualTo(120);
     }
 

@@ -185,7 +185,7 @@ final class Daemon {
                     new ArrayByteBufferPool(0, -1, -1, -1, POOL_RETAINED_BYTES, POOL_RETAINED_BYTES));
             ServerConnector connector = connector(server, config);
             server.setHandler(new GracefulHandler(new Dispatch(proxy.handler(), api.handler(), api.dashboardHandler(),
-                    new NotFoundHandler(), virtualThreads)));
+                    new NotFoundHandler(), virtualThreads, config.proxy().maxBodyBytes())));
             socket.attach(server, connector);
             // Outermost, after the peer check wraps the rest: it must see every parsed request.
             HeadDeadline headDeadline = new HeadDeadline(server.getHandler(), server.getScheduler(), HeadDeadline.DEFAULT);
@@ -322,7 +322,8 @@ final class Daemon {
         HttpConnectionFactory factory = new HttpConnectionFactory(http);
         factory.setUseInputDirectByteBuffers(false);
         factory.setUseOutputDirectByteBuffers(false);
-        ServerConnector connector = new ServerConnector(server, factory);
+        // The connection resume after each response runs on the thread that completed it (see InlineResume).
+        ServerConnector connector = new ServerConnector(server, new InlineResume(server.getThreadPool()), null, null, -1, -1, factory);
         connector.setHost(config.server().host());
         connector.setPort(config.server().port());
         // The proxy enforces its own first-byte and stream-idle timeouts; the connection's idle

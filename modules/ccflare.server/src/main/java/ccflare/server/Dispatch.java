@@ -2,6 +2,7 @@ package ccflare.server;
 
 import static java.util.Objects.requireNonNull;
 
+import ccflare.proxy.UnreadBody;
 import java.util.concurrent.Executor;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -28,6 +29,7 @@ final class Dispatch extends Handler.Sequence {
     private final Handler dashboard;
     private final Handler notFound;
     private final Executor blocking;
+    private final long maxBodyBytes;
 
     /**
      * @param proxy    non-blocking; returns false for paths it does not serve
@@ -35,14 +37,16 @@ final class Dispatch extends Handler.Sequence {
      * @param dashboard may block; returns false for paths it does not serve
      * @param notFound  answers everything else
      * @param blocking  where {@code api}, {@code dashboard} and {@code notFound} run (virtual threads)
+     * @param maxBodyBytes how much of a body they left unread is discarded before their answer ({@link BodyBeforeAnswer})
      */
-    Dispatch(Handler proxy, Handler api, Handler dashboard, Handler notFound, Executor blocking) {
+    Dispatch(Handler proxy, Handler api, Handler dashboard, Handler notFound, Executor blocking, long maxBodyBytes) {
         super(proxy, api, dashboard, notFound);
         this.proxy = requireNonNull(proxy, "proxy");
         this.api = requireNonNull(api, "api");
         this.dashboard = requireNonNull(dashboard, "dashboard");
         this.notFound = requireNonNull(notFound, "notFound");
         this.blocking = requireNonNull(blocking, "blocking");
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     @Override
@@ -51,14 +55,15 @@ final class Dispatch extends Handler.Sequence {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         if (proxy.handle(request, response, callback)) return true;
+        Response answer = UnreadBody.declared(request) ? new BodyBeforeAnswer(request, response, maxBodyBytes) : response;
         blocking.execute(() -> {
             try {
-                if (!api.handle(request, response, callback) && !dashboard.handle(request, response, callback)
-                        && !notFound.handle(request, response, callback)) {
-                    Response.writeError(request, response, callback, 404);
+                if (!api.handle(request, answer, callback) && !dashboard.handle(request, answer, callback)
+                        && !notFound.handle(request, answer, callback)) {
+                    Response.writeError(request, answer, callback, 404);
                 }
             } catch (Throwable t) {
-                Response.writeError(request, response, callback, t);
+                Response.writeError(request, answer, callback, t);
             }
         });
         return true;

@@ -2,6 +2,7 @@ package ccflare.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ccflare.server.DaemonWithSocket.CtlRun;
 import ccflare.testing.FakeUpstream;
 import ccflare.testing.Received;
 import ccflare.testing.TestHttp;
@@ -24,7 +25,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Client keys through a real daemon: made, listed and revoked with {@code ccflarectl} over the real
@@ -42,77 +43,24 @@ class ClientKeysTest {
     private static final String CHAT = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir Path home;
-    private Path shortDir;
-    private Path socket;
-    private Daemon daemon;
-
-    record Run(int code, String out, String err) {
-        String all() { return "exit " + code + "\nstdout:\n" + out + "\nstderr:\n" + err; }
-    }
-
-    @BeforeEach
-    void dirs() throws IOException {
-        shortDir = Files.createTempDirectory(Path.of("/tmp"), "ck");
-        socket = shortDir.resolve("ccflare.sock");
-    }
-
-    @AfterEach
-    void stop() throws IOException {
-        if (daemon != null) daemon.stop();
-        try (Stream<Path> files = Files.walk(shortDir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
-    }
-
-    private Map<String, String> env(Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>();
-        env.put("HOME", home.toString());
-        env.put("PORT", "0");
-        env.put("CCFLARE_DB_PATH", home.resolve("data/ccflare.db").toString());
-        env.put("CCFLARE_SOCKET_PATH", socket.toString());
-        env.put("CCFLARE_ADMIN_TOKEN", TOKEN);
-        env.putAll(extra);
-        return env;
-    }
-
-    private Main.Launch launch(Map<String, String> extra, ByteArrayOutputStream err) {
-        return Main.launch(new String[0], env(extra), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
+    @RegisterExtension final DaemonWithSocket fixture = new DaemonWithSocket(TOKEN);
 
     private void startDaemon(FakeUpstream upstream) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Main.Launch launch = launch(Map.of(), err);
-        assertThat(launch).as(err.toString(StandardCharsets.UTF_8)).isInstanceOf(Main.Launch.Running.class);
-        daemon = ((Main.Launch.Running) launch).daemon();
+        fixture.start();
         TestHttp.Reply added = TestHttp.postJson(uri("/api/accounts"), "{\"name\":\"work\",\"provider\":\"anthropic\",\"apiKey\":\""
                 + ACCOUNT_KEY + "\",\"baseUrl\":\"" + upstream.baseUri() + "\"}", AUTH);
         assertThat(added.status()).as(added.body()).isEqualTo(201);
     }
 
-    private URI uri(String path) { return daemon.uri().resolve(path); }
+    private URI uri(String path) { return fixture.uri(path); }
 
-    private Run ctl(String... args) {
-        List<String> all = new ArrayList<>(List.of("--socket", socket.toString()));
-        all.addAll(List.of(args));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = ccflare.cli.Main.run(all.toArray(String[]::new), new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    private static Run ok(Run run) {
-        assertThat(run.code()).as(run.all()).isZero();
-        return run;
-    }
+    private static CtlRun ok(CtlRun run) { return run.ok(); }
 
     /** {@code ccflarectl keys create ARGS…}: the key it printed, checked for its form. */
     private String createKey(String... args) {
         List<String> all = new ArrayList<>(List.of("keys", "create"));
         all.addAll(List.of(args));
-        Run run = ok(ctl(all.toArray(String[]::new)));
+        CtlRun run = ok(fixture.ctl(all.toArray(String[]::new)));
         String key = run.out().strip();
         assertThat(key).as(run.all()).matches("ccf_[A-Za-z0-9_-]{43}");
         assertThat(run.err()).contains("shown only this once");
@@ -154,14 +102,14 @@ class ClientKeysTest {
     void withAKeyDefinedV1NeedsAValidOneWhichNeverReachesTheUpstreamAndEachRecordNamesIt() throws Exception {
         try (FakeUpstream upstream = FakeUpstream.start()) {
             startDaemon(upstream);
-            assertThat(ok(ctl("keys", "list")).out()).startsWith("No client keys");
+            assertThat(ok(fixture.ctl("keys", "list")).out()).startsWith("No client keys");
             // Open before any key exists.
             assertThat(message("x-api-key", "sk-client-placeholder").status()).isEqualTo(200);
 
             String alice = createKey("alice");
-            Run list = ok(ctl("keys", "list"));
+            CtlRun list = ok(fixture.ctl("keys", "list"));
             assertThat(list.out()).contains("alice", "active", "never").doesNotContain(alice);
-            assertThat(ok(ctl("keys", "list", "--json")).out()).doesNotContain(alice).doesNotContain("hash");
+            assertThat(ok(fixture.ctl("keys", "list", "--json")).out()).doesNotContain(alice).doesNotContain("hash");
 
             // No key: 401 in each route family's own shape; nothing reaches the upstream.
             int before = upstream.requests().size();
@@ -204,10 +152,10 @@ class ClientKeysTest {
             assertThat(unknownFilter.body()).contains("no client key named 'ghost'");
 
             // Revoke: without a terminal it must be confirmed with --yes; then the key fails at once.
-            Run unconfirmed = ctl("keys", "revoke", "alice");
+            CtlRun unconfirmed = fixture.ctl("keys", "revoke", "alice");
             assertThat(unconfirmed.code()).as(unconfirmed.all()).isEqualTo(2);
             assertThat(message("x-api-key", alice).status()).isEqualTo(200);
-            assertThat(ok(ctl("keys", "revoke", "alice", "--yes")).out()).contains("Client key 'alice' revoked");
+            assertThat(ok(fixture.ctl("keys", "revoke", "alice", "--yes")).out()).contains("Client key 'alice' revoked");
             long deadline = System.nanoTime() + 1_000_000_000L;
             int status;
             do {
@@ -215,7 +163,7 @@ class ClientKeysTest {
             } while (status != 401 && System.nanoTime() < deadline);
             assertThat(status).as("a revoked key answers 401 within a second").isEqualTo(401);
             assertThat(message("x-api-key", alice).body()).contains("client key 'alice' was revoked");
-            assertThat(ok(ctl("keys", "list")).out()).contains("revoked");
+            assertThat(ok(fixture.ctl("keys", "list")).out()).contains("revoked");
             // The last key revoked still leaves the proxy closed.
             assertThat(message("x-api-key", "sk-client-placeholder").status()).isEqualTo(401);
         }
@@ -248,7 +196,7 @@ class ClientKeysTest {
             assertThat(over.status()).as(over.body()).isEqualTo(429);
             assertThat(over.body()).contains("reached its limit of $0.01 per day (UTC)");
             assertThat(Long.parseLong(over.headers().get("retry-after").getFirst())).isBetween(1L, 86_400L);
-            JsonNode listed = JSON.readTree(ok(ctl("keys", "list", "--json")).out());
+            JsonNode listed = JSON.readTree(ok(fixture.ctl("keys", "list", "--json")).out());
             assertThat(listed.findValuesAsText("name")).containsExactly("ci", "budget");
             assertThat(listed.get(0).path("requestsPerMinute").asInt()).isEqualTo(2);
             assertThat(listed.get(1).path("dailyUsd").asDouble()).isEqualTo(0.01);
@@ -261,12 +209,12 @@ class ClientKeysTest {
     @Test
     void listeningBeyondLoopbackWithNoKeyIsRefusedAtStartSayingWhy() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Main.Launch launch = launch(Map.of("HOST", "0.0.0.0"), err);
+        Main.Launch launch = fixture.launch(Map.of("HOST", "0.0.0.0"), err);
         assertThat(launch).isEqualTo(new Main.Launch.Exit(2));
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("refusing to listen on 0.0.0.0 with no client key defined")
                 .contains("anyone who can reach this address could send requests through your accounts")
                 .contains("CCFLARE_ALLOW_OPEN_BIND=true");
-        assertThat(Files.exists(socket)).as("nothing was left listening").isFalse();
+        assertThat(Files.exists(fixture.socket())).as("nothing was left listening").isFalse();
     }
 }

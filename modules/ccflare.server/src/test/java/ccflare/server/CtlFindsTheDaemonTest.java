@@ -2,6 +2,7 @@ package ccflare.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ccflare.server.DaemonWithSocket.CtlRun;
 import ccflare.protocol.DaemonLocations;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -37,10 +38,6 @@ class CtlFindsTheDaemonTest {
     private Daemon daemon;
     private String systemSocketBefore;
 
-    record Run(int code, String out, String err) {
-        String all() { return "exit " + code + "\nstdout:\n" + out + "\nstderr:\n" + err; }
-    }
-
     @BeforeEach
     void moveTheSystemSocket() throws IOException {
         systemDir = Files.createTempDirectory(Path.of("/tmp"), "ccsys");
@@ -67,16 +64,16 @@ class CtlFindsTheDaemonTest {
         daemon = ((Main.Launch.Running) launch).daemon();
     }
 
-    private static Run ctl(Map<String, String> env, String... args) {
+    private static CtlRun ctl(Map<String, String> env, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = ccflare.cli.Main.run(args, env, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return new CtlRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     /** {@code status} exits 0 and names the socket it reached. */
-    private static void reaches(Run run, Path socket) {
+    private static void reaches(CtlRun run, Path socket) {
         assertThat(run.code()).as(run.all()).isZero();
         assertThat(run.out()).as(run.all()).containsPattern("(?m)^socket +" + java.util.regex.Pattern.quote(socket.toString()) + "$");
     }
@@ -102,7 +99,7 @@ class CtlFindsTheDaemonTest {
     void findsTheDaemonWhoseDatabaseIsNamedByTheDbFlagOfBoth() {
         Path db = elsewhere.resolve("flag/ccflare.db");
         startDaemon(Map.of("HOME", home.toString()), "--db", db.toString());
-        Run without = ctl(Map.of("HOME", home.toString()), "status");
+        CtlRun without = ctl(Map.of("HOME", home.toString()), "status");
         assertThat(without.code()).as("the database is not where the default rule says: " + without.all()).isEqualTo(3);
         reaches(ctl(Map.of("HOME", home.toString()), "--db", db.toString(), "status"), elsewhere.resolve("flag/run/ccflare.sock"));
     }
@@ -138,7 +135,7 @@ class CtlFindsTheDaemonTest {
         try (ServerSocketChannel killed = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             killed.bind(UnixDomainSocketAddress.of(runtime.resolve("ccflare.sock")));
         }
-        Run run = ctl(Map.of("HOME", home.toString(), "XDG_RUNTIME_DIR", home.resolve("rt").toString()), "list");
+        CtlRun run = ctl(Map.of("HOME", home.toString(), "XDG_RUNTIME_DIR", home.resolve("rt").toString()), "list");
         assertThat(run.code()).as(run.all()).isEqualTo(3);
         List<String> expected = new ArrayList<>();
         expected.add("ccflarectl: no ccflare daemon answers at any of the places tried:");

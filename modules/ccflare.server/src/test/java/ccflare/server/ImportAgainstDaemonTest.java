@@ -2,6 +2,7 @@ package ccflare.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ccflare.server.DaemonWithSocket.CtlRun;
 import ccflare.testing.OriginalDatabases;
 import ccflare.testing.TestHttp;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,7 +23,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Importing the originals' databases into a real daemon: through {@code POST /api/maintenance/import}
@@ -34,44 +35,21 @@ class ImportAgainstDaemonTest {
     private static final String TOKEN = "import-test-admin-token-5e21";
     private static final String[] ADMIN = {"authorization", "Bearer " + TOKEN};
 
-    @TempDir Path home;
-    private Path shortDir;
-    private Path socket;
-    private Daemon daemon;
+    @RegisterExtension final DaemonWithSocket fixture = new DaemonWithSocket(TOKEN);
 
     @BeforeEach
-    void start() throws IOException {
-        shortDir = Files.createTempDirectory(Path.of("/tmp"), "cc");
-        socket = shortDir.resolve("ccflare.sock");
-        Map<String, String> env = new HashMap<>();
-        env.put("HOME", home.toString());
-        env.put("PORT", "0");
-        env.put("CCFLARE_DB_PATH", home.resolve("data/ccflare.db").toString());
-        env.put("CCFLARE_SOCKET_PATH", socket.toString());
-        env.put("CCFLARE_ADMIN_TOKEN", TOKEN);
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Main.Launch launch = Main.launch(new String[0], env, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertThat(launch).as(err.toString(StandardCharsets.UTF_8)).isInstanceOf(Main.Launch.Running.class);
-        daemon = ((Main.Launch.Running) launch).daemon();
-    }
-
-    @AfterEach
-    void stop() throws IOException {
-        if (daemon != null) daemon.stop();
-        try (Stream<Path> files = Files.walk(shortDir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
+    void start() {
+        fixture.start();
     }
 
     private JsonNode post(String body, int expected) throws IOException {
-        TestHttp.Reply r = TestHttp.postJson(daemon.uri().resolve("/api/maintenance/import"), body, ADMIN);
+        TestHttp.Reply r = TestHttp.postJson(fixture.uri("/api/maintenance/import"), body, ADMIN);
         assertThat(r.status()).as(r.body()).isEqualTo(expected);
         return JSON.readTree(r.body());
     }
 
     private JsonNode get(String path) throws IOException {
-        TestHttp.Reply r = TestHttp.get(daemon.uri().resolve(path), ADMIN);
+        TestHttp.Reply r = TestHttp.get(fixture.uri(path), ADMIN);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
     }
@@ -84,7 +62,7 @@ class ImportAgainstDaemonTest {
 
     @Test
     void theApiImportsTheOriginalsAccountsAndHistoryOnceAndTheyAreLiveAtOnce() throws IOException {
-        Path source = OriginalDatabases.ccflare(home.resolve("ccflare.db"));
+        Path source = OriginalDatabases.ccflare(fixture.home().resolve("ccflare.db"));
         String before = OriginalDatabases.sha256(source);
         String body = "{\"from\":\"ccflare\",\"path\":" + JSON.writeValueAsString(source.toString()) + ",\"withHistory\":true}";
 
@@ -120,7 +98,7 @@ class ImportAgainstDaemonTest {
 
     @Test
     void aCorruptMissingOrBadSourceIsA400NamingTheProblemAndNothingIsImported() throws IOException {
-        Path corrupt = OriginalDatabases.corrupt(home.resolve("corrupt.db"));
+        Path corrupt = OriginalDatabases.corrupt(fixture.home().resolve("corrupt.db"));
         JsonNode bad = post("{\"from\":\"ccflare\",\"path\":" + JSON.writeValueAsString(corrupt.toString()) + "}", 400);
         assertThat(bad.get("error").asText()).startsWith(corrupt.toString()).contains("corrupt");
         JsonNode missing = post("{\"from\":\"better-ccflare\",\"path\":\"/nonexistent/better-ccflare.db\"}", 400);
@@ -129,20 +107,20 @@ class ImportAgainstDaemonTest {
         assertThat(from.get("error").asText()).contains("from: 'claudeflare' (expected: ccflare or better-ccflare)");
         // Without a path: the original's default location under the daemon's HOME, absent here.
         JsonNode byDefault = post("{\"from\":\"ccflare\"}", 400);
-        assertThat(byDefault.get("error").asText()).contains(home.resolve(".config/ccflare/ccflare.db") + ": no such file");
+        assertThat(byDefault.get("error").asText()).contains(fixture.home().resolve(".config/ccflare/ccflare.db") + ": no such file");
         assertThat(get("/api/accounts")).isEmpty();
     }
 
     @Test
     void ccflarectlImportsOverTheSocketWithDryRunRenameAndJson() throws IOException {
-        Path source = OriginalDatabases.betterCcflare(home.resolve("better-ccflare.db"));
-        Run dry = ctl("import", "--from", "better-ccflare", source.toString(), "--dry-run", "--with-history");
+        Path source = OriginalDatabases.betterCcflare(fixture.home().resolve("better-ccflare.db"));
+        CtlRun dry = fixture.ctl("import", "--from", "better-ccflare", source.toString(), "--dry-run", "--with-history");
         assertThat(dry.code()).as(dry.all()).isZero();
         assertThat(dry.out()).contains("Dry run, nothing written", "better-ccflare", "Would import 3 accounts:", "claude-pro",
                 "zai-coding", "has no counterpart here", "Would import 2 of 2 requests and 0 of 0 stored bodies");
         assertThat(get("/api/accounts")).isEmpty();
 
-        Run real = ctl("import", "--from", "better-ccflare", source.toString(), "--rename", "--json");
+        CtlRun real = fixture.ctl("import", "--from", "better-ccflare", source.toString(), "--rename", "--json");
         assertThat(real.code()).as(real.all()).isZero();
         JsonNode report = JSON.readTree(real.out());
         assertThat(names(report.get("added"), "name")).containsExactly("claude-pro", "console-key", "local-llm", "team-alice");
@@ -155,26 +133,12 @@ class ImportAgainstDaemonTest {
             if (a.get("name").asText().equals("console-key")) assertThat(a.get("paused").asBoolean()).isTrue();
         }
 
-        Run again = ctl("import", "--from", "better-ccflare", source.toString());
+        CtlRun again = fixture.ctl("import", "--from", "better-ccflare", source.toString());
         assertThat(again.code()).as(again.all()).isZero();
         assertThat(again.out()).contains("Imported no accounts.", "already imported");
 
-        Run wrong = ctl("import", "--from", "nope", source.toString());
+        CtlRun wrong = fixture.ctl("import", "--from", "nope", source.toString());
         assertThat(wrong.code()).as(wrong.all()).isEqualTo(2);
         assertThat(wrong.err()).contains("--from: 'nope' (expected: ccflare or better-ccflare)");
-    }
-
-    record Run(int code, String out, String err) {
-        String all() { return "exit " + code + "\nstdout:\n" + out + "\nstderr:\n" + err; }
-    }
-
-    private Run ctl(String... args) {
-        List<String> all = new ArrayList<>(List.of("--socket", socket.toString()));
-        all.addAll(List.of(args));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = ccflare.cli.Main.run(all.toArray(String[]::new), new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

@@ -4,6 +4,7 @@ import ccflare.providers.translate.Dialect;
 import ccflare.providers.translate.SseFramer;
 import ccflare.providers.translate.StreamTranslator;
 import ccflare.providers.translate.Translations;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -78,11 +79,20 @@ public class StreamTranslationBenchmark {
         return (name.isEmpty() ? "" : "event: " + name + "\n") + "data: " + data + "\n\n";
     }
 
-    private static void run(byte[] body, StreamTranslator translator, Blackhole hole) {
-        SseFramer framer = new SseFramer(1 << 20, (name, data) -> translator.onEvent(name, data, e -> hole.consume(e.bytes())));
-        for (int i = 0; i < body.length; i += SLICE) framer.accept(body, i, Math.min(SLICE, body.length - i));
+    /** As the proxy's TranslatingResponse does: each slice's client events into one reused buffer, copied out once per slice. */
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+
+    private void run(byte[] body, StreamTranslator translator, Blackhole hole) {
+        SseFramer framer = new SseFramer(1 << 20, (name, data) -> translator.onEvent(name, data, e -> e.writeTo(out)));
+        for (int i = 0; i < body.length; i += SLICE) {
+            out.reset();
+            framer.accept(body, i, Math.min(SLICE, body.length - i));
+            hole.consume(out.toByteArray());
+        }
+        out.reset();
         framer.finish();
-        translator.onEnd(e -> hole.consume(e.bytes()));
+        translator.onEnd(e -> e.writeTo(out));
+        hole.consume(out.toByteArray());
     }
 
     @Benchmark
@@ -107,5 +117,11 @@ public class StreamTranslationBenchmark {
     @OperationsPerInvocation(EVENTS)
     public void responsesStreamToAnthropic(Blackhole hole) {
         run(responses, Translations.stream(Dialect.RESPONSES, Dialect.MESSAGES, 1, false), hole);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void responsesStreamToChat(Blackhole hole) {
+        run(responses, Translations.stream(Dialect.RESPONSES, Dialect.CHAT, 1, true), hole);
     }
 }

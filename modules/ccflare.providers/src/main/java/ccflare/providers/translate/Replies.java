@@ -172,6 +172,67 @@ final class Replies {
         return out;
     }
 
+    /** Responses object → Chat completion: text and refusals, reasoning summaries as {@code reasoning_content}, function calls. */
+    static ObjectNode responsesToChat(JsonNode in, long createdEpochSeconds) {
+        ObjectNode out = object().put("id", "chatcmpl-" + in.path("id").asText()).put("object", "chat.completion")
+                .put("created", createdEpochSeconds);
+        out.set("model", in.path("model"));
+        ObjectNode choice = out.putArray("choices").addObject().put("index", 0);
+        ObjectNode message = choice.putObject("message").put("role", "assistant");
+        StringBuilder text = new StringBuilder();
+        StringBuilder refusal = new StringBuilder();
+        StringBuilder reasoning = new StringBuilder();
+        ArrayNode calls = Trees.array();
+        for (JsonNode item : in.path("output")) {
+            switch (item.path("type").asText()) {
+                case "message" -> {
+                    for (JsonNode part : item.path("content")) {
+                        if (part.path("type").asText().equals("refusal")) refusal.append(part.path("refusal").asText());
+                        else text.append(part.path("text").asText());
+                    }
+                }
+                case "reasoning" -> {
+                    for (JsonNode part : item.path("summary")) reasoning.append(part.path("text").asText());
+                }
+                case "function_call" -> {
+                    ObjectNode call = calls.addObject().put("id", item.path("call_id").asText()).put("type", "function");
+                    call.putObject("function").put("name", item.path("name").asText()).put("arguments", item.path("arguments").asText("{}"));
+                }
+                default -> { /* built-in tool calls (web_search_call, …) have no Chat counterpart */ }
+            }
+        }
+        if (text.isEmpty() && !calls.isEmpty()) message.putNull("content");
+        else message.put("content", text.toString());
+        if (!refusal.isEmpty()) message.put("refusal", refusal.toString());
+        if (!reasoning.isEmpty()) message.put("reasoning_content", reasoning.toString());
+        if (!calls.isEmpty()) message.set("tool_calls", calls);
+        choice.putNull("logprobs");
+        choice.put("finish_reason", refusal.isEmpty() ? responsesFinish(in, !calls.isEmpty()) : "content_filter");
+        out.set("usage", chatUsageOfResponses(in.path("usage")));
+        return out;
+    }
+
+    /** Chat {@code finish_reason} of a finished Responses object. */
+    static String responsesFinish(JsonNode response, boolean toolCalls) {
+        if (response.path("status").asText().equals("incomplete")) {
+            String reason = response.path("incomplete_details").path("reason").asText();
+            if (reason.equals("max_output_tokens")) return "length";
+            if (reason.equals("content_filter")) return "content_filter";
+        }
+        return toolCalls ? "tool_calls" : "stop";
+    }
+
+    /** Chat usage from Responses usage: the same counts under Chat's names. */
+    static ObjectNode chatUsageOfResponses(JsonNode usage) {
+        long input = usage.path("input_tokens").asLong();
+        long output = usage.path("output_tokens").asLong();
+        ObjectNode out = object().put("prompt_tokens", input).put("completion_tokens", output)
+                .put("total_tokens", usage.path("total_tokens").asLong(input + output));
+        out.putObject("prompt_tokens_details").put("cached_tokens", usage.path("input_tokens_details").path("cached_tokens").asLong());
+        out.putObject("completion_tokens_details").put("reasoning_tokens", usage.path("output_tokens_details").path("reasoning_tokens").asLong());
+        return out;
+    }
+
     static String responsesStop(JsonNode response, boolean toolUse) {
         if (response.path("status").asText().equals("incomplete")
                 && response.path("incomplete_details").path("reason").asText().equals("max_output_tokens")) return "max_tokens";

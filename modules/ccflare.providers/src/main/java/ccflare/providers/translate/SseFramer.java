@@ -10,6 +10,11 @@ import java.nio.charset.StandardCharsets;
  * other fields are ignored. Memory: the current line plus the current event's data, so the largest
  * event bounds it; an event over {@code maxEvent} bytes is an error (the stream is broken, not
  * buffered on).
+ *
+ * <p>Lines are read as bytes: no {@code String} per line or per field. An event's one {@code data:}
+ * line (nearly every event has one) becomes its data {@code String} directly, decoded once; only a
+ * multi-line event goes through a builder. A repeated event name (a stream repeats a few) is the
+ * same {@code String} each time.
  */
 public final class SseFramer {
 
@@ -24,7 +29,13 @@ public final class SseFramer {
     private byte[] line = new byte[256];
     private int lineLength;
     private final StringBuilder data = new StringBuilder();
+    /** The event's first data line; the builder holds them all once there is a second. */
+    private String firstData;
+    private int dataLength;
     private String name = "";
+    /** The bytes of the last event name decoded, and its String, reused while names repeat. */
+    private byte[] lastNameBytes = new byte[0];
+    private String lastName = "";
     private boolean hasData;
     private boolean afterCr;
 
@@ -46,7 +57,7 @@ public final class SseFramer {
                 afterCr = b == '\r';
                 endLine();
             } else {
-                if (lineLength + data.length() >= maxEvent) {
+                if (lineLength + dataLength >= maxEvent) {
                     throw new IllegalStateException("an SSE event is longer than " + maxEvent + " bytes");
                 }
                 if (lineLength == line.length) line = java.util.Arrays.copyOf(line, line.length * 2);
@@ -66,29 +77,62 @@ public final class SseFramer {
             dispatch();
             return;
         }
-        String text = new String(line, 0, lineLength, StandardCharsets.UTF_8);
+        int length = lineLength;
         lineLength = 0;
+        if (startsWith(DATA, length)) {
+            int from = valueStart(DATA.length, length);
+            String value = new String(line, from, length - from, StandardCharsets.UTF_8);
+            if (!hasData) {
+                firstData = value;
+            } else {
+                if (firstData != null) {
+                    data.setLength(0);
+                    data.append(firstData);
+                    firstData = null;
+                }
+                data.append('\n').append(value);
+            }
+            dataLength += length - from + 1;
+            hasData = true;
+        } else if (startsWith(EVENT, length)) {
+            name = eventName(valueStart(EVENT.length, length), length);
+        }
+        // comments, id, retry: ignored
         // A long line's buffer is not kept for the rest of the stream.
         if (line.length > 64 * 1024) line = new byte[256];
-        int colon = text.indexOf(':');
-        String field = colon < 0 ? text : text.substring(0, colon);
-        String value = colon < 0 ? "" : text.substring(colon + 1);
-        if (value.startsWith(" ")) value = value.substring(1);
-        switch (field) {
-            case "event" -> name = value;
-            case "data" -> {
-                if (hasData) data.append('\n');
-                data.append(value);
-                hasData = true;
-            }
-            default -> { /* comments, id, retry */ }
-        }
+    }
+
+    private static final byte[] DATA = {'d', 'a', 't', 'a'};
+    private static final byte[] EVENT = {'e', 'v', 'e', 'n', 't'};
+
+    /** Whether the line's field is {@code field}: the name, then a colon or the end of the line. */
+    private boolean startsWith(byte[] field, int length) {
+        if (length < field.length) return false;
+        for (int i = 0; i < field.length; i++) if (line[i] != field[i]) return false;
+        return length == field.length || line[field.length] == ':';
+    }
+
+    /** Where the value starts: after the colon and one optional space. */
+    private int valueStart(int fieldLength, int length) {
+        int from = Math.min(fieldLength + 1, length);
+        if (from < length && line[from] == ' ') from++;
+        return from;
+    }
+
+    private String eventName(int from, int to) {
+        int n = to - from;
+        if (n == lastNameBytes.length && java.util.Arrays.equals(line, from, to, lastNameBytes, 0, n)) return lastName;
+        lastNameBytes = java.util.Arrays.copyOfRange(line, from, to);
+        lastName = new String(lastNameBytes, StandardCharsets.UTF_8);
+        return lastName;
     }
 
     private void dispatch() {
-        if (hasData) listener.onEvent(name, data.toString());
+        if (hasData) listener.onEvent(name, firstData != null ? firstData : data.toString());
         name = "";
+        firstData = null;
         data.setLength(0);
+        dataLength = 0;
         hasData = false;
     }
 }

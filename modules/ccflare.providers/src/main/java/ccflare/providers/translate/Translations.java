@@ -9,8 +9,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Translation between the Anthropic Messages, OpenAI Chat and OpenAI Responses grammars, as pure
  * functions. Requests go client → upstream: Messages → Chat, Messages → Responses, Chat →
- * Messages, Responses → Messages; replies and streams go back the same pair reversed. Every
- * mapping and every dropped field is listed in {@code docs/api.md}.
+ * Messages, Responses → Messages, Chat → Responses (for Codex), and Responses → Responses with
+ * Codex's normalisation only; replies and streams go back the same pair reversed. Every mapping
+ * and every dropped field is listed in {@code docs/api.md}.
  */
 public final class Translations {
     private Translations() {}
@@ -20,7 +21,8 @@ public final class Translations {
      *
      * @param codex whether the upstream is the ChatGPT Codex backend (Responses only), which needs
      *              its normalisation on top
-     * @throws IllegalArgumentException for a pair that is not translated (same grammar, or Chat ⇄ Responses)
+     * @throws IllegalArgumentException for a pair that is not translated (the same grammar without
+     *         {@code codex}, or Responses → Chat)
      */
     public static Translation request(Dialect client, Dialect upstream, boolean codex, JsonNode body) {
         requireNonNull(body, "body");
@@ -32,6 +34,11 @@ public final class Translations {
                 case "MESSAGES>RESPONSES" -> MessagesRequests.toResponses(body);
                 case "CHAT>MESSAGES" -> OpenAiRequests.chatToMessages(body);
                 case "RESPONSES>MESSAGES" -> OpenAiRequests.responsesToMessages(body);
+                case "CHAT>RESPONSES" -> ChatToResponses.translate(body);
+                case "RESPONSES>RESPONSES" -> {
+                    if (!codex) throw unsupported(client, upstream);
+                    yield ((ObjectNode) body).deepCopy();
+                }
                 default -> throw unsupported(client, upstream);
             };
             return new Translation.Translated(codex ? CodexNormalisation.apply(out) : out);
@@ -54,6 +61,8 @@ public final class Translations {
             case "MESSAGES>RESPONSES" -> Replies.messagesToResponses(tree, createdEpochSeconds);
             case "CHAT>MESSAGES" -> Replies.chatToMessages(tree);
             case "RESPONSES>MESSAGES" -> Replies.responsesToMessages(tree);
+            case "RESPONSES>CHAT" -> Replies.responsesToChat(tree, createdEpochSeconds);
+            case "RESPONSES>RESPONSES" -> tree;
             default -> throw unsupported(upstream, client);
         };
         return new ClientBody(200, bytes(out));
@@ -70,17 +79,19 @@ public final class Translations {
             case "MESSAGES>RESPONSES" -> new MessagesStreamToResponses(createdEpochSeconds);
             case "CHAT>MESSAGES" -> new ChatStreamToMessages();
             case "RESPONSES>MESSAGES" -> new ResponsesStreamToMessages();
+            case "RESPONSES>CHAT" -> new ResponsesStreamToChat(createdEpochSeconds, includeUsage);
             default -> throw unsupported(upstream, client);
         };
     }
 
     /**
-     * For a Messages client that asked for one JSON body from a Responses upstream that streams
-     * anyway (Codex): emits exactly one event, whose data is the client's whole body (a message or
-     * an error), when the upstream stream ends.
+     * For a client that asked for one JSON body from a Responses upstream that streams anyway
+     * (Codex): emits exactly one event, whose data is the client's whole body in its grammar (a
+     * Messages message, a Chat completion, a Responses object, or an error), when the upstream
+     * stream ends.
      */
-    public static StreamTranslator responsesStreamToMessagesReply() {
-        return new ResponsesStreamToReply();
+    public static StreamTranslator responsesStreamToReply(Dialect client, long createdEpochSeconds) {
+        return new ResponsesStreamToReply(client, createdEpochSeconds);
     }
 
     /** An upstream error body (any family's shape, or not JSON) in the client's shape, with the upstream's status. */

@@ -53,9 +53,43 @@ class GoldenFilesTest {
     @Test
     void codexStreamAnsweredAsOneMessagesBody() throws IOException {
         Path dir = ROOT.resolve("messages-via-responses");
-        List<SseEvent> out = translate(Translations.responsesStreamToMessagesReply(), Files.readAllBytes(dir.resolve("upstream.sse")), false);
+        List<SseEvent> out = translate(Translations.responsesStreamToReply(Dialect.MESSAGES, CREATED), Files.readAllBytes(dir.resolve("upstream.sse")), false);
         assertThat(out).hasSize(1);
         assertJson(dir.resolve("reply-from-stream.json"), Trees.parse(out.get(0).data(), "reply"));
+    }
+
+    @Test
+    void chatClientOnCodexUpstream() throws IOException {
+        Path dir = ROOT.resolve("chat-via-responses");
+        Translation t = Translations.request(Dialect.CHAT, Dialect.RESPONSES, true, json(dir.resolve("request.json")));
+        assertThat(t).as("request translation").isInstanceOf(Translation.Translated.class);
+        assertJson(dir.resolve("codex-request.json"), ((Translation.Translated) t).body());
+        for (String stream : List.of("", "-interrupted")) {
+            StreamTranslator translator = Translations.stream(Dialect.RESPONSES, Dialect.CHAT, CREATED, true);
+            List<SseEvent> out = translate(translator, Files.readAllBytes(dir.resolve("upstream" + stream + ".sse")), true);
+            assertThat(translator.complete()).isEqualTo(stream.isEmpty());
+            assertSse(dir.resolve("client" + stream + ".sse"), out);
+        }
+        List<SseEvent> reply = translate(Translations.responsesStreamToReply(Dialect.CHAT, CREATED), Files.readAllBytes(dir.resolve("upstream.sse")), false);
+        assertThat(reply).hasSize(1);
+        assertJson(dir.resolve("reply-from-stream.json"), Trees.parse(reply.get(0).data(), "reply"));
+    }
+
+    @Test
+    void responsesClientOnCodexUpstreamIsOnlyNormalised() throws IOException {
+        Path dir = ROOT.resolve("responses-via-codex");
+        Translation t = Translations.request(Dialect.RESPONSES, Dialect.RESPONSES, true, json(dir.resolve("request.json")));
+        assertThat(t).as("request translation").isInstanceOf(Translation.Translated.class);
+        assertJson(dir.resolve("codex-request.json"), ((Translation.Translated) t).body());
+        List<SseEvent> reply = translate(Translations.responsesStreamToReply(Dialect.RESPONSES, CREATED), Files.readAllBytes(dir.resolve("upstream.sse")), false);
+        assertThat(reply).hasSize(1);
+        assertJson(dir.resolve("reply-from-stream.json"), Trees.parse(reply.get(0).data(), "reply"));
+    }
+
+    @Test
+    void responsesToResponsesWithoutCodexIsNotATranslation() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Translations.request(Dialect.RESPONSES, Dialect.RESPONSES, false, Trees.object()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RESPONSES");
     }
 
     private void check(String name, Dialect client, Dialect upstream, boolean includeUsage) throws IOException {

@@ -122,6 +122,21 @@ class RefusalsAndErrorsTest {
     }
 
     @Test
+    void framerReadsFieldsOnlyByTheirWholeNameAndReusesARepeatedEventName() {
+        List<String> names = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
+        SseFramer framer = new SseFramer(1024, (n, d) -> {
+            names.add(n);
+            seen.add(n + "|" + d);
+        });
+        byte[] bytes = ("database: no\neventful: no\nevent:x\ndata\ndata:a\n\nevent: x\ndata:  two spaces\n\nid: 1\nretry: 5\n"
+                + "event: é\ndata: ü\n\n").getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < bytes.length; i++) framer.accept(bytes, i, 1);
+        assertThat(seen).containsExactly("x|\na", "x| two spaces", "é|ü");
+        assertThat(names.get(1)).isSameAs(names.get(0));
+    }
+
+    @Test
     void framerRefusesAnEventLongerThanItsBound() {
         SseFramer framer = new SseFramer(16, (n, d) -> { });
         byte[] bytes = "data: 0123456789abcdefghij".getBytes(StandardCharsets.UTF_8);
