@@ -3,7 +3,6 @@ package ccflare.server;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,7 +12,7 @@ import java.util.Optional;
  * ({@code Start-up: jvm 140 ms, configuration 35 ms, … = 420 ms}): what a slow start spent its
  * time on, without a profiler (a JFR recording from the first millisecond disables the AOT cache).
  * Marks are taken on the starting thread, in order; the JVM's own share is the time from the
- * process's start (the kernel's, to the clock tick) to the first mark.
+ * process's start ({@link ProcessAge}, to the clock tick) to the first mark.
  */
 final class StartTimeline {
 
@@ -38,10 +37,7 @@ final class StartTimeline {
     /** A timeline whose first step, {@code jvm}, is the time since the process started. */
     static StartTimeline sinceProcessStart() {
         long now = System.nanoTime();
-        Optional<Duration> jvm = ProcessHandle.current().info().startInstant()
-                .map(start -> Duration.between(start, Instant.now()))
-                .filter(d -> !d.isNegative());
-        return new StartTimeline(now, jvm);
+        return new StartTimeline(now, ProcessAge.ofThisProcess());
     }
 
     /** A timeline starting now, with {@code jvm} as the given length (tests). */
