@@ -8,6 +8,8 @@ module ccflare.providers {
     requires org.slf4j;
     // OAuth.flows/tokens take a java.net.http.HttpClient: token endpoints are called with the JDK client.
     requires transitive java.net.http;
+    // The codex sign-in's loopback listener for the OAuth redirect (LoopbackCallback) is the JDK's HttpServer.
+    requires jdk.httpserver;
     // The streaming parser only: usage is scanned from SSE data lines and JSON bodies incrementally.
     requires com.fasterxml.jackson.core;
     // The tree model, off the hot path only: the pricing table (bundled or a models.dev file), OAuth

@@ -2,8 +2,6 @@ package ccflare.core;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.Optional;
-
 /**
  * One account as the selector and the API see it: identity, settings and live state, never the
  * secret (that is {@link Credentials}, held beside it by the {@link AccountRegistry}).
@@ -34,8 +32,6 @@ public record Account(String id, String name, ProviderKind provider, int priorit
         return new Account(id, name, provider, priority, false, baseUrl, createdAtMs, 0, 0, 0, 0, 0,
                 RateLimitState.NONE, false);
     }
-
-    public Optional<String> baseUrlOverride() { return baseUrl.isEmpty() ? Optional.empty() : Optional.of(baseUrl); }
 
     /** Selectable at {@code nowMs}: not paused, not cooling down, not waiting for a new sign-in. */
     public boolean availableAt(long nowMs) {

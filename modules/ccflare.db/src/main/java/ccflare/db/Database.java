@@ -51,9 +51,12 @@ import ccflare.core.SecretBox;
  * {@code -wal}/{@code -shm} companions are readable by the owner only (0600), the directory 0700.
  *
  * <p>API keys and OAuth tokens are stored sealed with a {@link SecretBox} (AES-256-GCM, bound to
- * the account id), never in plain text; expiry times stay plain. The writer connection runs with
- * {@code secure_delete=ON}, so replaced or deleted secret cells are zeroed in the main file, and
- * the WAL is truncated after every credential replacement, account deletion and key rotation.
+ * the account id), never in plain text; expiry times stay plain. The writer connection turns
+ * {@code secure_delete} on only around writes to the accounts table (credential inserts,
+ * replacements and deletions, key rotation, account state updates) and maintenance, so replaced or
+ * deleted secret cells are zeroed in the main file; request records are written with it off
+ * (zeroing their freed pages would cost on every write and protect nothing secret). The WAL is
+ * truncated after every credential replacement, account deletion and key rotation.
  * An account whose secrets cannot be opened with the key loads without credentials, is listed by
  * {@link #undecryptableAccounts()}, and keeps its stored values untouched.
  *

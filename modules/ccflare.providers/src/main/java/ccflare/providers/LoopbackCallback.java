@@ -1,19 +1,22 @@
 package ccflare.providers;
 
 import ccflare.core.Html;
-import java.io.ByteArrayOutputStream;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,17 +24,25 @@ import org.slf4j.LoggerFactory;
 /**
  * A temporary HTTP listener on {@code 127.0.0.1:<port>} that receives the browser's OAuth redirect
  * ({@code GET /auth/callback?code=…&state=…}), hands it to a {@link Handler} and answers a small
- * HTML page. It answers one GET per connection and closes by itself as soon as no sign-in needs it.
- * A plain {@link ServerSocket}: one GET does not justify an HTTP server library here.
+ * HTML page. Every other path is answered 404, every other method 405. It answers one GET per
+ * connection ({@code Connection: close}) and closes by itself as soon as no sign-in needs it.
+ *
+ * <p>The JDK's {@link HttpServer} does the HTTP; each exchange runs on its own virtual thread.
  */
 final class LoopbackCallback {
 
     static final String PATH = "/auth/callback";
     private static final Logger LOG = LoggerFactory.getLogger(LoopbackCallback.class);
-    /** How often the accept loop wakes to ask whether it is still needed. */
+    /** How often the watch loop wakes to ask whether it is still needed. */
     private static final int POLL_MS = 200;
-    private static final int READ_TIMEOUT_MS = 5_000;
-    private static final int MAX_HEAD_BYTES = 16 * 1024;
+    private static final int BACKLOG = 16;
+    /**
+     * How long closing waits for an exchange in progress, in seconds (the server's unit). The watch
+     * loop does not ask while one is in progress (the exchange that completes the last sign-in is
+     * what makes the listener unneeded, and its page must still reach the browser); this covers a
+     * connection that arrives as the listener closes. With none in progress, closing does not wait.
+     */
+    private static final int CLOSE_GRACE_S = 1;
 
     /** What to show the browser. */
     record Page(int status, String title, String message) {}
@@ -42,93 +53,96 @@ final class LoopbackCallback {
         Page callback(Map<String, String> query);
     }
 
-    private final ServerSocket server;
+    private final HttpServer server;
+    private final ExecutorService exchanges;
     private final Handler handler;
     private final BooleanSupplier stillNeeded;
-    private volatile boolean closed;
+    private final int port;
+    /** Released after every exchange, so the watch loop asks at once instead of at its next poll. */
+    private final Semaphore answered = new Semaphore(0);
+    private final AtomicInteger inProgress = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private LoopbackCallback(ServerSocket server, Handler handler, BooleanSupplier stillNeeded) {
+    private LoopbackCallback(HttpServer server, ExecutorService exchanges, Handler handler, BooleanSupplier stillNeeded) {
         this.server = server;
+        this.exchanges = exchanges;
         this.handler = handler;
         this.stillNeeded = stillNeeded;
+        this.port = server.getAddress().getPort();
     }
 
     /**
-     * Binds {@code 127.0.0.1:port} (0 for any free port) and starts accepting.
+     * Binds {@code 127.0.0.1:port} (0 for any free port) and starts answering.
      *
-     * @param stillNeeded asked after every connection and every {@value #POLL_MS} ms; false closes the listener
+     * @param stillNeeded asked after every exchange and every {@value #POLL_MS} ms while no exchange is in
+     *                    progress; false closes the listener
      * @throws IOException when the port cannot be bound (typically it is in use)
      */
     static LoopbackCallback open(int port, Handler handler, BooleanSupplier stillNeeded) throws IOException {
-        ServerSocket server = new ServerSocket();
-        try {
-            server.setReuseAddress(true);
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
-            server.setSoTimeout(POLL_MS);
-        } catch (IOException e) {
-            server.close();
-            throw e;
-        }
-        LoopbackCallback listener = new LoopbackCallback(server, handler, stillNeeded);
-        Thread.ofVirtual().name("ccflare-oauth-callback-" + server.getLocalPort()).start(listener::acceptLoop);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), BACKLOG);
+        ExecutorService exchanges = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("ccflare-oauth-callback-conn-", 0).factory());
+        LoopbackCallback listener = new LoopbackCallback(server, exchanges, handler, stillNeeded);
+        server.createContext("/", listener::serve); // "/" and not PATH: a context matches by prefix
+        server.setExecutor(exchanges);
+        server.start();
+        Thread.ofVirtual().name("ccflare-oauth-callback-" + listener.port).start(listener::watch);
         return listener;
     }
 
-    int port() { return server.getLocalPort(); }
+    int port() { return port; }
 
-    boolean running() { return !closed; }
+    boolean running() { return !closed.get(); }
 
+    /** Stops listening; an exchange in progress gets {@value #CLOSE_GRACE_S} s to finish. */
     void close() {
-        if (closed) return;
-        closed = true;
+        if (!closed.compareAndSet(false, true)) return;
+        server.stop(CLOSE_GRACE_S);
+        exchanges.shutdown();
+        answered.release(); // the watch loop ends now rather than at its next poll
+        LOG.info("oauth callback listener on 127.0.0.1:{} closed", port);
+    }
+
+    private void watch() {
+        LOG.info("oauth callback listener on 127.0.0.1:{} waiting for the browser", port);
         try {
-            server.close();
-        } catch (IOException e) {
-            LOG.debug("oauth callback listener on port {} did not close cleanly", port(), e);
-        }
-        LOG.info("oauth callback listener on 127.0.0.1:{} closed", server.getLocalPort());
-    }
-
-    private void acceptLoop() {
-        LOG.info("oauth callback listener on 127.0.0.1:{} waiting for the browser", server.getLocalPort());
-        while (!closed) {
-            try {
-                Socket s = server.accept();
-                Thread.ofVirtual().name("ccflare-oauth-callback-conn").start(() -> serve(s));
-            } catch (SocketTimeoutException e) {
-                // time to ask whether a sign-in still waits
-            } catch (IOException e) {
-                if (closed) break;
-                LOG.debug("oauth callback listener: accept failed", e);
+            while (!closed.get()) {
+                answered.tryAcquire(POLL_MS, TimeUnit.MILLISECONDS);
+                answered.drainPermits();
+                if (!closed.get() && inProgress.get() == 0 && !stillNeeded.getAsBoolean()) close();
             }
-            if (!closed && !stillNeeded.getAsBoolean()) close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
         }
     }
 
-    private void serve(Socket socket) {
-        try (socket) {
-            socket.setSoTimeout(READ_TIMEOUT_MS);
-            String requestLine = readHead(socket.getInputStream());
-            Page page = route(requestLine);
-            write(socket.getOutputStream(), page);
-        } catch (IOException e) {
-            LOG.debug("oauth callback listener: connection failed", e);
+    private void serve(HttpExchange exchange) throws IOException {
+        inProgress.incrementAndGet();
+        try {
+            answer(exchange, route(exchange));
+        } finally {
+            exchange.close();
+            inProgress.decrementAndGet();
+            answered.release();
+        }
+    }
+
+    private Page route(HttpExchange exchange) {
+        if (!exchange.getRequestMethod().equals("GET")) {
+            exchange.getResponseHeaders().set("Allow", "GET");
+            return new Page(405, "Method not allowed", "This address only answers GET.");
+        }
+        if (!exchange.getRequestURI().getRawPath().equals(PATH)) {
+            return new Page(404, "Not found", "This address only receives the sign-in redirect.");
+        }
+        String rawQuery = exchange.getRequestURI().getRawQuery();
+        try {
+            return handler.callback(query(rawQuery == null ? "" : rawQuery));
         } catch (RuntimeException e) {
             LOG.warn("oauth callback listener: could not handle the browser's request", e);
+            return new Page(500, "Sign-in not completed", "ccflare could not handle this sign-in. Start the sign-in again.");
         }
-    }
-
-    private Page route(String requestLine) {
-        String[] parts = requestLine.split(" ");
-        if (parts.length != 3 || !parts[2].startsWith("HTTP/")) {
-            return new Page(400, "Bad request", "This address only receives the sign-in redirect.");
-        }
-        if (!parts[0].equals("GET")) return new Page(405, "Method not allowed", "This address only answers GET.");
-        String target = parts[1];
-        int q = target.indexOf('?');
-        String path = q < 0 ? target : target.substring(0, q);
-        if (!path.equals(PATH)) return new Page(404, "Not found", "This address only receives the sign-in redirect.");
-        return handler.callback(query(q < 0 ? "" : target.substring(q + 1)));
     }
 
     /** Query parameters, first value wins; undecodable ones are skipped. */
@@ -150,48 +164,22 @@ final class LoopbackCallback {
         return out;
     }
 
-    /** Reads the request head and returns its first line; the headers are not needed. */
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        byte[] end = {'\r', '\n', '\r', '\n'};
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) break;
-            head.write(b);
-            if (head.size() > MAX_HEAD_BYTES) throw new IOException("request head over " + MAX_HEAD_BYTES + " bytes");
-            matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
-        }
-        String text = head.toString(StandardCharsets.ISO_8859_1);
-        int eol = text.indexOf("\r\n");
-        return eol < 0 ? text.strip() : text.substring(0, eol);
-    }
-
-    private static void write(OutputStream out, Page page) throws IOException {
+    private static void answer(HttpExchange exchange, Page page) throws IOException {
         String html = "<!doctype html><html><head><meta charset=\"utf-8\"><title>ccflare: " + Html.escape(page.title())
                 + "</title></head><body style=\"font-family:sans-serif;max-width:40em;margin:4em auto\"><h1>"
                 + Html.escape(page.title()) + "</h1><p>" + Html.escape(page.message()) + "</p></body></html>";
         byte[] body = html.getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 " + page.status() + " " + reason(page.status()) + "\r\n"
-                + "Content-Type: text/html; charset=utf-8\r\n"
-                + "Content-Length: " + body.length + "\r\n"
-                + "Cache-Control: no-store\r\n"
-                + "Referrer-Policy: no-referrer\r\n"
-                + "X-Content-Type-Options: nosniff\r\n"
-                + "Connection: close\r\n\r\n";
-        out.write(head.getBytes(StandardCharsets.ISO_8859_1));
-        out.write(body);
-        out.flush();
-    }
-
-    private static String reason(int status) {
-        return switch (status) {
-            case 200 -> "OK";
-            case 400 -> "Bad Request";
-            case 404 -> "Not Found";
-            case 405 -> "Method Not Allowed";
-            case 502 -> "Bad Gateway";
-            default -> "Error";
-        };
+        var headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", "text/html; charset=utf-8");
+        headers.set("Cache-Control", "no-store");
+        headers.set("Referrer-Policy", "no-referrer");
+        headers.set("X-Content-Type-Options", "nosniff");
+        headers.set("Connection", "close");
+        boolean head = exchange.getRequestMethod().equals("HEAD"); // a HEAD answer carries no body
+        exchange.sendResponseHeaders(page.status(), head ? -1 : body.length);
+        if (head) return;
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
     }
 }

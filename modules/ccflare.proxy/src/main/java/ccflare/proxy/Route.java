@@ -1,6 +1,7 @@
 package ccflare.proxy;
 
 import ccflare.core.ProviderKind;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -34,7 +35,12 @@ sealed interface Route {
     /** Not a {@code /v1/**} path: another handler's business. */
     record NotProxied() implements Route {}
 
-    Set<ProviderKind> ANTHROPIC_FAMILY = EnumSet.of(ProviderKind.CLAUDE_CODE, ProviderKind.ANTHROPIC);
+    /**
+     * The kinds that serve the drop-in route. Shared by every such {@link Match}, so read-only;
+     * an {@link EnumSet} underneath keeps {@code contains} a bit test.
+     */
+    Set<ProviderKind> ANTHROPIC_FAMILY =
+            Collections.unmodifiableSet(EnumSet.of(ProviderKind.CLAUDE_CODE, ProviderKind.ANTHROPIC));
 
     /** {@code ProviderKind.values()} clones its array on every call; routing runs per request. */
     ProviderKind[] KINDS = ProviderKind.values();

@@ -74,9 +74,6 @@ final class Ticker {
 
     void unwatch(Exchange exchange) { watched.remove(exchange); }
 
-    /** For tests: how many exchanges are watched. */
-    int watching() { return watched.size(); }
-
     private void schedule() {
         if (!running) {
             parked.set(true);

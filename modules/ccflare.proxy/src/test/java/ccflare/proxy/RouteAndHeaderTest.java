@@ -1,6 +1,7 @@
 package ccflare.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ccflare.core.ProviderKind;
 import java.util.List;
@@ -15,6 +16,13 @@ class RouteAndHeaderTest {
         assertThat(Route.of("/v1/messages")).isEqualTo(new Route.Match(Route.ANTHROPIC_FAMILY, ProviderKind.ANTHROPIC, "/v1/messages"));
         assertThat(Route.of("/v1/messages/count_tokens")).isEqualTo(
                 new Route.Match(Route.ANTHROPIC_FAMILY, ProviderKind.ANTHROPIC, "/v1/messages/count_tokens"));
+    }
+
+    @Test void theSharedAnthropicFamilyCannotBeChangedByOneRequest() {
+        Set<ProviderKind> kinds = ((Route.Match) Route.of("/v1/messages")).kinds();
+        assertThatThrownBy(() -> kinds.add(ProviderKind.OPENAI)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> kinds.remove(ProviderKind.ANTHROPIC)).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(Route.ANTHROPIC_FAMILY).containsExactlyInAnyOrder(ProviderKind.CLAUDE_CODE, ProviderKind.ANTHROPIC);
     }
 
     @Test void providerPrefixesAreStrippedOnce() {
