@@ -39,7 +39,8 @@ class LoopbackCallbackTest {
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    private static boolean listening(int port) {
+    /** Whether something accepts connections on 127.0.0.1:{@code port} (also used by OAuthFlowsTest). */
+    static boolean listening(int port) {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             return true;
         } catch (IOException e) {
@@ -47,7 +48,8 @@ class LoopbackCallbackTest {
         }
     }
 
-    private static void awaitClosed(int port) throws InterruptedException {
+    /** Waits up to 3 s for the listener on {@code port} to close. */
+    static void awaitClosed(int port) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         while (listening(port)) {
             if (System.nanoTime() > deadline) throw new AssertionError("callback listener on " + port + " still open");

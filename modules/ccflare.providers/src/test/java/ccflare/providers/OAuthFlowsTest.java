@@ -1,5 +1,7 @@
 package ccflare.providers;
 
+import static ccflare.providers.LoopbackCallbackTest.awaitClosed;
+import static ccflare.providers.LoopbackCallbackTest.listening;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,10 +18,8 @@ import ccflare.testing.Received;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -342,23 +342,6 @@ class OAuthFlowsTest {
                 .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static boolean listening(int port) {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            return true;
-        } catch (ConnectException e) {
-            return false;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void awaitClosed(int port) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-        while (listening(port)) {
-            if (System.nanoTime() > deadline) throw new AssertionError("callback listener on " + port + " still open");
-            Thread.sleep(50);
-        }
-    }
 
     @Test
     void codexSignInCompletesThroughTheLoopbackCallbackAndTheListenerCloses() throws Exception {
