@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * "Memory and tail under streams".
  *
  * <p>Usage: {@code java -cp CLASSES bench.StreamsProbe --out DIR (--image DIR | --nginx PATH)
- * [--sizes 500,2000] [--deltas 20] [--delay-ms 100] [--diagnose]}. With {@code --diagnose}, at
+ * [--sizes 500,2000] [--deltas 20] [--delay-ms 100] [--diagnose] [--wrk-first SECONDS]}
+ * (wrk at c=64 for that long before the sizes, from the repository's root: the full bench's order). With {@code --diagnose}, at
  * half a stream's length into each size, {@code jcmd} writes the daemon's native memory summary
  * (when started with {@code -XX:NativeMemoryTracking=summary} in {@code JAVA_OPTS}), its heap histogram before the size starts (a full collection), its memory
  * mappings ({@code /proc/PID/smaps}) and its heap histogram into the out folder (the histogram
@@ -43,6 +44,7 @@ public final class StreamsProbe {
         int deltas = 20;
         int delayMs = 100;
         boolean diagnose = false;
+        int wrkFirst = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Path.of(args[++i]);
@@ -52,6 +54,7 @@ public final class StreamsProbe {
                 case "--deltas" -> deltas = Integer.parseInt(args[++i]);
                 case "--delay-ms" -> delayMs = Integer.parseInt(args[++i]);
                 case "--diagnose" -> diagnose = true;
+                case "--wrk-first" -> wrkFirst = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
             }
         }
@@ -84,6 +87,15 @@ public final class StreamsProbe {
             Load.streams(port, 200, 2, 10, 30_000);
             Thread.sleep(1000);
             say("after warm-up: rss " + Results.fmt(Proc.rssMiB(pid)) + " MiB");
+            if (wrkFirst > 0) {
+                // As in the full bench, where the stream scenarios follow wrk at c=16 and c=64.
+                Path body = out.resolve("body.json");
+                Files.write(body, Load.body(false));
+                Wrk.Result w = new Wrk("wrk", Path.of("bench/wrk/post.lua"), body).run(port, 64, wrkFirst);
+                Thread.sleep(1000);
+                say("after wrk c=64 for " + wrkFirst + " s: " + w.requests() + " requests, " + Math.round(w.rps())
+                        + " req/s, rss " + Results.fmt(Proc.rssMiB(pid)) + " MiB");
+            }
             for (String s : sizes.split(",")) {
                 int n = Integer.parseInt(s.trim());
                 run(n, deltas, delayMs, port, upPort, pid, diagnose ? out : null);

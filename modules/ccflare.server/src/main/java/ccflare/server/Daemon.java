@@ -62,6 +62,15 @@ final class Daemon {
     /** Idle buffers the HTTP server's pool keeps for reuse, per kind (heap, direct). */
     static final long POOL_RETAINED_BYTES = 16L * 1024 * 1024;
 
+    /**
+     * The listening socket's accept queue. Jetty's default (0) leaves it to the JDK, which asks
+     * for 50: a burst of new connections (2,000 streams opened at once in the bench) overflowed
+     * it, the kernel dropped their SYNs, and those clients waited for TCP's retransmissions
+     * (1 s, 3 s, 7 s … 31 s) before their request was even read. The kernel caps it at
+     * {@code net.core.somaxconn} (4096 by default since Linux 5.4); nginx asks for 511.
+     */
+    static final int ACCEPT_QUEUE = 4096;
+
     private final Server server;
     private final ServerConnector connector;
     private final Database db;
@@ -250,6 +259,9 @@ final class Daemon {
 
     int port() { return connector.getLocalPort(); }
 
+    /** The accept queue the listening socket was bound with. */
+    int acceptQueue() { return connector.getAcceptQueueSize(); }
+
     /**
      * The base URL a browser on this machine opens: the bound host, except that a wildcard bind
      * ({@code 0.0.0.0}, {@code ::}) is reached through {@code 127.0.0.1}, the name the Host check
@@ -326,6 +338,7 @@ final class Daemon {
         ServerConnector connector = new ServerConnector(server, new InlineResume(server.getThreadPool()), null, null, -1, -1, factory);
         connector.setHost(config.server().host());
         connector.setPort(config.server().port());
+        connector.setAcceptQueueSize(ACCEPT_QUEUE);
         // The proxy enforces its own first-byte and stream-idle timeouts; the connection's idle
         // timeout must not cut a client that is correctly waiting for a slow upstream.
         long longest = Math.max(config.proxy().firstByteTimeout().toMillis(), config.proxy().streamIdleTimeout().toMillis());

@@ -26,7 +26,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,6 +66,21 @@ class DaemonTest {
     }
 
     private URI uri(String path) { return daemon.uri().resolve(path); }
+
+    @Test
+    void listensWithAnAcceptQueueForABurstOfNewConnectionsNotTheJdksFifty() throws Exception {
+        started(env());
+        assertThat(daemon.acceptQueue()).isEqualTo(Daemon.ACCEPT_QUEUE);
+        // What the kernel holds for the socket: ss shows a listener's accept queue limit as Send-Q.
+        Path ss = Stream.of("/usr/bin/ss", "/bin/ss", "/usr/sbin/ss", "/sbin/ss").map(Path::of).filter(Files::isExecutable)
+                .findFirst().orElse(null);
+        Assumptions.assumeTrue(ss != null, "no ss (iproute2) here to read the kernel's accept queue limit");
+        Process p = new ProcessBuilder(ss.toString(), "-Hltn", "sport = :" + daemon.port()).redirectErrorStream(true).start();
+        String line = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+        assertThat(p.waitFor()).as(line).isZero();
+        // The kernel caps the queue at net.core.somaxconn: more than the JDK's 50, at most what we asked.
+        assertThat(Integer.parseInt(line.split("\\s+")[2])).as(line).isGreaterThan(50).isLessThanOrEqualTo(Daemon.ACCEPT_QUEUE);
+    }
 
     @Test
     void servesHealthKeepsTheApiBehindTheTokenAndAnswersUnknownPathsWithJson404() throws IOException {
