@@ -22,7 +22,11 @@ import ccflare.core.RequestRecord;
  * BLOB reads only the record header) and then kept up to date from what the writer inserts and
  * what this deletes. Past the cap it deletes the oldest payloads in transactions of
  * {@code batch} rows until the total is back under {@link #LOW_WATER} of the cap, so a busy
- * daemon deletes in bursts rather than a few rows after every batch.
+ * daemon deletes in bursts rather than a few rows after every batch. A burst is spread over the
+ * writer's next batches, at most {@link #SLICES_PER_CALL} transactions after each: in one go it
+ * was about 100 MiB of bodies at the default cap, and the writer inserted nothing meanwhile, so
+ * under sustained load its queue filled and request rows were dropped (568 in one bench run).
+ * Each call still deletes more rows than a batch can add, so the total goes down.
  *
  * <p>Writer thread only, except {@link #limit}.
  */
@@ -30,6 +34,8 @@ final class PayloadCap {
     private static final Logger LOG = LoggerFactory.getLogger(PayloadCap.class);
     /** Deletion stops at this share of the cap. */
     static final double LOW_WATER = 0.9;
+    /** Delete transactions of {@code batch} rows after one writer batch, at most. */
+    static final int SLICES_PER_CALL = 4;
 
     private static final String SIZE = "coalesce(length(request_body), 0) + coalesce(length(response_body), 0)";
     /** The oldest payloads, at most {@code ?1} of them, up to the first whose removal frees {@code ?2} bytes. */
@@ -45,6 +51,8 @@ final class PayloadCap {
     private long total = -1;
     private long dropped;
     private boolean logged;
+    /** Over the cap since the last time the total was brought under the low water. */
+    private boolean pruning;
 
     PayloadCap(Path file, int batch) {
         this.file = file;
@@ -79,11 +87,16 @@ final class PayloadCap {
                 total = rs.next() ? rs.getLong(1) : 0;
             }
         }
-        if (total <= limit) return;
+        if (total > limit) pruning = true;
         long target = (long) (limit * LOW_WATER);
+        if (!pruning || total <= target) {
+            pruning = false;
+            return;
+        }
         long removedRows = 0;
+        int slices = 0;
         try (PreparedStatement delete = connection.prepareStatement(DELETE_OLDEST)) {
-            while (total > target) {
+            while (total > target && slices++ < SLICES_PER_CALL) {
                 long[] freed = SqlWork.immediate(connection, c -> {
                     delete.setInt(1, batch);
                     delete.setLong(2, total - target);
@@ -99,6 +112,7 @@ final class PayloadCap {
                 removedRows += freed[1];
             }
         }
+        if (total <= target) pruning = false;
         dropped += removedRows;
         if (!logged) {
             logged = true;

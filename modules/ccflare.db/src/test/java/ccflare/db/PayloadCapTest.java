@@ -55,6 +55,41 @@ class PayloadCapTest {
     }
 
     @Test
+    void aBurstOfDeletionIsSpreadOverTheWritersNextBatchesSoInsertsNeverWaitForAllOfIt() throws Exception {
+        Path file = dir.resolve("ccflare.db");
+        try (Database db = open(file)) {
+            append(db, 0, 100); // 200 KB, no cap yet
+            assertThat(db.flush(Duration.ofSeconds(10))).isTrue();
+        }
+        int purgeBatch = 5;
+        try (Database db = open(file, Database.Tuning.DEFAULT.withPurgeBatch(purgeBatch))) {
+            db.limitPayloads(100_000); // 90 KB low water: 55 of the 100 bodies must go
+            append(db, 100, 1);
+            assertThat(db.flush(Duration.ofSeconds(10))).isTrue();
+            long left = count(file, "SELECT count(*) FROM request_payloads");
+            // One call after the batch, and one before it when the cap was set before the writer's first look.
+            assertThat(101 - left).as("deleted by at most two calls so far")
+                    .isIn((long) PayloadCap.SLICES_PER_CALL * purgeBatch, 2L * PayloadCap.SLICES_PER_CALL * purgeBatch);
+            assertThat(count(file, BODIES)).as("still over the low water: the rest waits for the next batches")
+                    .isGreaterThan(90_000);
+            int batches = 1;
+            while (count(file, BODIES) > 90_000 && batches < 100) {
+                append(db, 100 + batches, 1);
+                assertThat(db.flush(Duration.ofSeconds(10))).isTrue();
+                batches++;
+            }
+            assertThat(count(file, BODIES)).as("brought under the low water").isLessThanOrEqualTo(90_000);
+            assertThat(batches).as("batches it took").isGreaterThan(1);
+            long kept = count(file, "SELECT count(*) FROM request_payloads");
+            append(db, 200, 1);
+            assertThat(db.flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(count(file, "SELECT count(*) FROM request_payloads")).as("under the cap again: nothing deleted")
+                    .isEqualTo(kept + 1);
+            assertThat(count(file, "SELECT count(*) FROM requests")).isEqualTo(100 + batches + 1);
+        }
+    }
+
+    @Test
     void refusesACapThatIsNotPositive() throws Exception {
         try (Database db = open(dir.resolve("ccflare.db"))) {
             assertThatThrownBy(() -> db.limitPayloads(0)).isInstanceOf(IllegalArgumentException.class)
