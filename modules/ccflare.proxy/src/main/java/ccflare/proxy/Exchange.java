@@ -121,25 +121,23 @@ final class Exchange {
         if (LOG.isDebugEnabled()) LOG.debug("{} C2P {} {}", id, request.getMethod(), request.getHttpURI());
         // Live views show the request now; the record follows when it ends.
         proxy.log.started(id, receivedAtMs, request.getMethod(), path);
-        var refusal = ClientGate.check(proxy.hosts, request.getHeaders(), request.isSecure());
-        if (refusal.isPresent()) {
-            reject(refusal.get().status(), refusal.get().type(), refusal.get().message(), 0);
-            return;
+        var hostRefusal = ClientGate.check(proxy.hosts, request.getHeaders(), request.isSecure());
+        // admit() counts the request against its key's limits: not for a request the host gate refused
+        // (decide() then looks no further than the host refusal).
+        var key = hostRefusal.isPresent() ? ClientAdmission.OPEN : proxy.admission.admit(request.getHeaders(), receivedAtMs);
+        var admission = Admission.decide(hostRefusal, key, route);
+        switch (admission) {
+            case Admission.Refused r -> {
+                clientKeyId = r.keyId();
+                reject(r.status(), r.type(), r.message(), r.retryAfterSeconds());
+                return;
+            }
+            case Admission.Admitted a -> clientKeyId = a.keyId();
         }
-        var key = proxy.admission.admit(request.getHeaders(), receivedAtMs);
-        clientKeyId = key.keyId();
-        if (!key.admitted()) {
-            reject(key.status(), key.type(), key.message(), key.retryAfterSeconds());
-            return;
-        }
-        if (route instanceof Route.UnknownPrefix unknown) {
-            reject(404, ErrorBodies.NOT_FOUND, "unknown provider prefix '" + unknown.name()
-                    + "' (expected: anthropic, openai, claude-code, codex)", 0);
-            return;
-        }
+        // Last, and only for a request let in: enter() counts it against the in-flight limit.
         if (!proxy.enter()) {
-            reject(503, ErrorBodies.OVERLOADED, "too many requests in flight (limit " + proxy.config.maxInFlight()
-                    + "); retry shortly", 1);
+            var r = Admission.overloaded(proxy.config.maxInFlight(), clientKeyId);
+            reject(r.status(), r.type(), r.message(), r.retryAfterSeconds());
             return;
         }
         Request.addCompletionListener(request, failure -> proxy.leave());
