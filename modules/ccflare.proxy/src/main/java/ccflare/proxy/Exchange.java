@@ -7,7 +7,6 @@ import ccflare.core.Outcome;
 import ccflare.core.ProviderKind;
 import ccflare.core.RateLimitState;
 import ccflare.core.RequestRecord;
-import ccflare.core.Usage;
 import ccflare.providers.ProviderAdapter;
 import ccflare.providers.RateLimitReading;
 import ccflare.providers.UsageScanner;
@@ -836,24 +835,10 @@ final class Exchange {
             finished = true;
             long now = proxy.clock.millis();
             if (clientFirstByteMs < 0 && code != 499) clientFirstByteMs = now - receivedAtMs;
-            Usage usage = Usage.NONE;
-            String model = requestModel;
-            double tokensPerSecond = -1;
-            if (scanner != null) {
-                scanner.finish();
-                usage = scanner.usage();
-                if (!scanner.model().isEmpty()) model = scanner.model();
-                tokensPerSecond = scanner.tokensPerSecond();
-            }
-            String provider = servedKind != null ? servedKind.id()
-                    : route instanceof Route.Match m ? (servedBy != null ? servedBy.provider().id() : m.primary().id()) : "";
-            String errorMessage = message != null ? message : outcome == Outcome.OK ? "" : error;
-            record = new RequestRecord(id, receivedAtMs, request.getMethod(), path, provider,
-                    servedBy == null ? "" : servedBy.id(), model, code, outcome, attempts, failovers,
-                    upstreamFirstByteMs, clientFirstByteMs, now - receivedAtMs, proxyOverheadMs, usage,
-                    usage.isEmpty() ? 0 : proxy.pricing.costUsd(model, usage), tokensPerSecond,
-                    request.getHeaders().get(HttpHeader.USER_AGENT), request.getHeaders().get("x-claude-code-session-id"),
-                    errorMessage, capture == null ? null : capture.toPayload(sse), clientKeyId, translation);
+            record = ExchangeRecord.assemble(id, receivedAtMs, now, request.getMethod(), path, route, servedKind,
+                    servedBy, requestModel, scanner, code, outcome, message, error, attempts, failovers,
+                    upstreamFirstByteMs, clientFirstByteMs, proxyOverheadMs, proxy.pricing, request.getHeaders(),
+                    capture, sse, clientKeyId, translation);
         }
         proxy.ticker.unwatch(this);
         if (LOG.isDebugEnabled()) LOG.debug("{} done status {} outcome {} attempts {}", id, code, outcome.wireName(), record.attempts());
