@@ -7,7 +7,6 @@ import ccflare.core.Outcome;
 import ccflare.core.ProviderKind;
 import ccflare.core.RateLimitState;
 import ccflare.core.RequestRecord;
-import ccflare.core.Usage;
 import ccflare.providers.ProviderAdapter;
 import ccflare.providers.RateLimitReading;
 import ccflare.providers.UsageScanner;
@@ -121,25 +120,23 @@ final class Exchange {
         if (LOG.isDebugEnabled()) LOG.debug("{} C2P {} {}", id, request.getMethod(), request.getHttpURI());
         // Live views show the request now; the record follows when it ends.
         proxy.log.started(id, receivedAtMs, request.getMethod(), path);
-        var refusal = ClientGate.check(proxy.hosts, request.getHeaders(), request.isSecure());
-        if (refusal.isPresent()) {
-            reject(refusal.get().status(), refusal.get().type(), refusal.get().message(), 0);
-            return;
+        var hostRefusal = ClientGate.check(proxy.hosts, request.getHeaders(), request.isSecure());
+        // admit() counts the request against its key's limits: not for a request the host gate refused
+        // (decide() then looks no further than the host refusal).
+        var key = hostRefusal.isPresent() ? ClientAdmission.OPEN : proxy.admission.admit(request.getHeaders(), receivedAtMs);
+        var admission = Admission.decide(hostRefusal, key, route);
+        switch (admission) {
+            case Admission.Refused r -> {
+                clientKeyId = r.keyId();
+                reject(r.status(), r.type(), r.message(), r.retryAfterSeconds());
+                return;
+            }
+            case Admission.Admitted a -> clientKeyId = a.keyId();
         }
-        var key = proxy.admission.admit(request.getHeaders(), receivedAtMs);
-        clientKeyId = key.keyId();
-        if (!key.admitted()) {
-            reject(key.status(), key.type(), key.message(), key.retryAfterSeconds());
-            return;
-        }
-        if (route instanceof Route.UnknownPrefix unknown) {
-            reject(404, ErrorBodies.NOT_FOUND, "unknown provider prefix '" + unknown.name()
-                    + "' (expected: anthropic, openai, claude-code, codex)", 0);
-            return;
-        }
+        // Last, and only for a request let in: enter() counts it against the in-flight limit.
         if (!proxy.enter()) {
-            reject(503, ErrorBodies.OVERLOADED, "too many requests in flight (limit " + proxy.config.maxInFlight()
-                    + "); retry shortly", 1);
+            var r = Admission.overloaded(proxy.config.maxInFlight(), clientKeyId);
+            reject(r.status(), r.type(), r.message(), r.retryAfterSeconds());
             return;
         }
         Request.addCompletionListener(request, failure -> proxy.leave());
@@ -838,24 +835,10 @@ final class Exchange {
             finished = true;
             long now = proxy.clock.millis();
             if (clientFirstByteMs < 0 && code != 499) clientFirstByteMs = now - receivedAtMs;
-            Usage usage = Usage.NONE;
-            String model = requestModel;
-            double tokensPerSecond = -1;
-            if (scanner != null) {
-                scanner.finish();
-                usage = scanner.usage();
-                if (!scanner.model().isEmpty()) model = scanner.model();
-                tokensPerSecond = scanner.tokensPerSecond();
-            }
-            String provider = servedKind != null ? servedKind.id()
-                    : route instanceof Route.Match m ? (servedBy != null ? servedBy.provider().id() : m.primary().id()) : "";
-            String errorMessage = message != null ? message : outcome == Outcome.OK ? "" : error;
-            record = new RequestRecord(id, receivedAtMs, request.getMethod(), path, provider,
-                    servedBy == null ? "" : servedBy.id(), model, code, outcome, attempts, failovers,
-                    upstreamFirstByteMs, clientFirstByteMs, now - receivedAtMs, proxyOverheadMs, usage,
-                    usage.isEmpty() ? 0 : proxy.pricing.costUsd(model, usage), tokensPerSecond,
-                    request.getHeaders().get(HttpHeader.USER_AGENT), request.getHeaders().get("x-claude-code-session-id"),
-                    errorMessage, capture == null ? null : capture.toPayload(sse), clientKeyId, translation);
+            record = ExchangeRecord.assemble(id, receivedAtMs, now, request.getMethod(), path, route, servedKind,
+                    servedBy, requestModel, scanner, code, outcome, message, error, attempts, failovers,
+                    upstreamFirstByteMs, clientFirstByteMs, proxyOverheadMs, proxy.pricing, request.getHeaders(),
+                    capture, sse, clientKeyId, translation);
         }
         proxy.ticker.unwatch(this);
         if (LOG.isDebugEnabled()) LOG.debug("{} done status {} outcome {} attempts {}", id, code, outcome.wireName(), record.attempts());
